@@ -1,0 +1,103 @@
+/**
+ * One measured crawl, run by `bench/run.ts` in a fresh child process so every run starts cold and its peak RSS is its own:
+ *
+ *   node --import tsx bench/crawl-once.ts --url http://127.0.0.1:PORT/ [--concurrency 16] [--engine sitecrawl|minimal] [--out DIR]
+ *
+ * Prints one JSON line ({@link CrawlResult}) on stdout. CPU time is measured from just before the crawl starts (module
+ * loading and TypeScript compilation are excluded); peak RSS is the process's lifetime maximum.
+ */
+import { parseArgs } from 'node:util';
+import { minimalCrawl } from './minimal-crawl.js';
+
+/** The line `crawl-once.ts` prints. */
+export interface CrawlResult {
+  engine: Engine;
+  /** Pages fetched, as the engine counts them. */
+  pages: number;
+  failed: number;
+  elapsedMs: number;
+  pagesPerSecond: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** User + system CPU of this process during the crawl. */
+  cpuMs: number;
+  /** `process.resourceUsage().maxRSS * 1024`. */
+  peakRssBytes: number;
+  /** The engine's own elapsed time, when it reports one (sitecrawl's `summary.elapsedMs`). */
+  reportedElapsedMs?: number;
+}
+
+/** Crawl engines the harness can run. */
+export type Engine = 'sitecrawl' | 'minimal';
+
+interface EngineSummary {
+  pages: number;
+  failed: number;
+  elapsedMs?: number;
+}
+
+interface CrawlSettings {
+  url: string;
+  concurrency: number;
+  outDir: string | undefined;
+}
+
+/** Loads the engine, then returns a function that runs one crawl, so loading stays out of the measurement. */
+async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => Promise<EngineSummary>> {
+  if (engine === 'minimal') {
+    return () => minimalCrawl({ startUrl: settings.url, concurrency: settings.concurrency, outDir: settings.outDir });
+  }
+  const { Crawler, LinkExtractor, TitleExtractor } = await import('../src/index.js');
+  const crawler = new Crawler({
+    startUrls: [settings.url],
+    maxDepth: 100,
+    concurrency: settings.concurrency,
+    perHost: settings.concurrency,
+    logLevel: 'silent',
+    ignoreRobots: false,
+    extractors: [new LinkExtractor(), new TitleExtractor()],
+    ...(settings.outDir !== undefined && { outDir: settings.outDir }),
+  });
+  return async () => {
+    const summary = await crawler.run();
+    return { pages: summary.pages, failed: summary.failed, elapsedMs: summary.elapsedMs };
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      concurrency: { type: 'string', default: '16' },
+      engine: { type: 'string', default: 'sitecrawl' },
+      out: { type: 'string' },
+    },
+  });
+  const engine = values.engine;
+  if (engine !== 'sitecrawl' && engine !== 'minimal') throw new Error(`Expected --engine sitecrawl|minimal, got ${engine}`);
+  if (values.url === undefined) throw new Error('Expected --url http://127.0.0.1:PORT/');
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Expected --concurrency >= 1, got ${values.concurrency}`);
+
+  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out });
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const summary = await crawl();
+  const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const result: CrawlResult = {
+    engine,
+    pages: summary.pages,
+    failed: summary.failed,
+    elapsedMs: Math.round(elapsedMs),
+    pagesPerSecond: Math.round((summary.pages / elapsedMs) * 1_000 * 10) / 10,
+    cpuUserMs: Math.round(cpu.user / 1_000),
+    cpuSystemMs: Math.round(cpu.system / 1_000),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1_000),
+    peakRssBytes: process.resourceUsage().maxRSS * 1_024,
+    ...(summary.elapsedMs !== undefined && { reportedElapsedMs: Math.round(summary.elapsedMs) }),
+  };
+  console.log(JSON.stringify(result));
+}
+
+await main();

@@ -1,0 +1,213 @@
+/**
+ * Benchmark runner (`npm run bench -- --pages 20000 --runs 3 --concurrency 16 [--engine sitecrawl|minimal] [--write]`).
+ *
+ * Starts `site-server.ts` as its own process, measures the parse5 ceiling on the same site in a child process (before
+ * and after the crawls), then runs `crawl-once.ts` `--runs` times, each in a fresh child process. Prints one JSON line
+ * ({@link BenchResult}) on stdout and a readable summary on stderr.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CrawlResult } from './crawl-once.js';
+import { generateSite } from './site-generator.js';
+import type { ServerStats } from './site-server.js';
+
+/** One crawl as the runner records it: the child's line plus what the server saw. */
+export interface RunRecord extends CrawlResult {
+  peakRssMB: number;
+  /** Requests the server answered during the run (robots.txt included). */
+  serverRequests: number;
+  /** TCP connections the server accepted during the run. */
+  serverConnections: number;
+  serverPeakConcurrentRequests: number;
+  /** Whether `pages` equals the number of distinct URLs the site has. */
+  isComplete: boolean;
+}
+
+/** The JSON line the runner prints. */
+export interface BenchResult {
+  engine: string;
+  sitePages: number;
+  expectedUrls: number;
+  concurrency: number;
+  /** Median over runs. */
+  pagesPerSecond: number;
+  /** Median over runs. */
+  peakRssMB: number;
+  /** Median over runs: crawler CPU (user + system) per page. */
+  cpuMsPerPage: number;
+  /** Mean of the parse5 ceiling measured before and after the crawls. */
+  ceilingPagesPerSecond: number;
+  ceilingSamples: number[];
+  /** `pagesPerSecond / ceilingPagesPerSecond`. */
+  ratio: number;
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  runs: RunRecord[];
+}
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(BENCH_DIR);
+
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '16' },
+    engine: { type: 'string', default: 'sitecrawl' },
+    'ceiling-seconds': { type: 'string', default: '5' },
+    'ceiling-sample': { type: 'string', default: '2000' },
+    write: { type: 'boolean', default: false },
+  },
+});
+const pages = positiveInt('pages', values.pages);
+const seed = positiveInt('seed', values.seed, 0);
+const runs = positiveInt('runs', values.runs);
+const concurrency = positiveInt('concurrency', values.concurrency);
+const engine = values.engine;
+
+const server = spawnScript('site-server.ts', ['--pages', String(pages), '--seed', String(seed)]);
+try {
+  const port = await readPort(server);
+  const origin = `http://127.0.0.1:${port}`;
+  const expectedUrls = generateSite({ pages, seed, origin }).countUrls();
+  log(`site: ${pages} pages, ${expectedUrls} distinct URLs, served at ${origin}/`);
+
+  const ceilingArgs = ['--pages', String(pages), '--seed', String(seed), '--port', String(port)];
+  ceilingArgs.push('--seconds', values['ceiling-seconds'], '--sample', values['ceiling-sample']);
+  const ceilingSamples = [await measureCeiling(ceilingArgs)];
+  const records: RunRecord[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const outDir = values.write ? await mkdtemp(path.join(os.tmpdir(), 'sitecrawl-bench-')) : undefined;
+    try {
+      await serverStats(origin, true);
+      const crawlArgs = ['--url', `${origin}/`, '--concurrency', String(concurrency), '--engine', engine];
+      if (outDir !== undefined) crawlArgs.push('--out', outDir);
+      const result = lastJsonLine<CrawlResult>(await runScript('crawl-once.ts', crawlArgs));
+      const stats = await serverStats(origin, false);
+      const record: RunRecord = {
+        ...result,
+        peakRssMB: round(result.peakRssBytes / 2 ** 20, 1),
+        serverRequests: stats.requests,
+        serverConnections: stats.connections,
+        serverPeakConcurrentRequests: stats.peakConcurrentRequests,
+        isComplete: result.pages === expectedUrls,
+      };
+      records.push(record);
+      log(`run ${run}/${runs}: ${record.pages} pages in ${record.elapsedMs} ms = ${record.pagesPerSecond} pages/s, ` +
+        `cpu ${record.cpuMs} ms, peak RSS ${record.peakRssMB} MB, server saw ${record.serverRequests} requests on ${record.serverConnections} connections` +
+        (record.isComplete ? '' : `  ** expected ${expectedUrls} pages **`));
+    } finally {
+      if (outDir !== undefined) await rm(outDir, { recursive: true, force: true });
+    }
+  }
+  ceilingSamples.push(await measureCeiling(ceilingArgs));
+
+  const ceilingPagesPerSecond = round(ceilingSamples.reduce((a, b) => a + b, 0) / ceilingSamples.length, 1);
+  const pagesPerSecond = round(median(records.map((record) => record.pagesPerSecond)), 1);
+  const result: BenchResult = {
+    engine,
+    sitePages: pages,
+    expectedUrls,
+    concurrency,
+    pagesPerSecond,
+    peakRssMB: round(median(records.map((record) => record.peakRssMB)), 1),
+    cpuMsPerPage: round(median(records.map((record) => record.cpuMs / Math.max(1, record.pages))), 3),
+    ceilingPagesPerSecond,
+    ceilingSamples,
+    ratio: round(pagesPerSecond / ceilingPagesPerSecond, 3),
+    node: process.version,
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    runs: records,
+  };
+  console.log(JSON.stringify(result));
+  log(
+    [
+      '',
+      `sitecrawl bench: engine=${engine}, ${pages} generated pages (${expectedUrls} URLs), concurrency ${concurrency}, ${runs} run(s)`,
+      `  crawl          ${result.pagesPerSecond} pages/s (median; runs: ${records.map((record) => record.pagesPerSecond).join(', ')})`,
+      `  parse ceiling  ${ceilingPagesPerSecond} pages/s (parse5.parse only, one thread; samples: ${ceilingSamples.join(', ')})`,
+      `  ratio          ${result.ratio} of the ceiling`,
+      `  peak RSS       ${result.peakRssMB} MB (median)`,
+      `  CPU per page   ${result.cpuMsPerPage} ms (median, crawler process only)`,
+      `  machine        ${result.node}, ${result.cpus} CPUs, ${result.cpuModel}`,
+      records.every((record) => record.isComplete) ? '' : '  WARNING: some runs did not fetch every URL of the site',
+    ].join('\n'),
+  );
+} finally {
+  server.kill('SIGTERM');
+  if (server.exitCode === null && server.signalCode === null) await once(server, 'exit');
+}
+
+/** Starts `node --import tsx bench/<script>` with stdout piped to us and stderr shared. */
+function spawnScript(script: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, script), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/** Runs a bench script to completion and returns its stdout; rejects on a non-zero exit. */
+async function runScript(script: string, args: string[]): Promise<string> {
+  const child = spawnScript(script, args);
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} exited with ${code}`);
+  return output;
+}
+
+/** Resolves with the port from the server's `{"port":N}` line. */
+async function readPort(child: ChildProcess): Promise<number> {
+  const stdout = child.stdout;
+  if (!stdout) throw new Error('site-server has no stdout');
+  const exited = once(child, 'exit').then(([code]) => Promise.reject(new Error(`site-server exited with ${String(code)}`)));
+  const lines = createInterface({ input: stdout });
+  const firstLine = once(lines, 'line').then(([line]) => lastJsonLine<{ port: number }>(String(line)).port);
+  return Promise.race([firstLine, exited]);
+}
+
+async function measureCeiling(args: string[]): Promise<number> {
+  const { ceilingPagesPerSecond } = lastJsonLine<{ ceilingPagesPerSecond: number }>(await runScript('parse-ceiling.ts', args));
+  log(`parse ceiling: ${ceilingPagesPerSecond} pages/s`);
+  return ceilingPagesPerSecond;
+}
+
+async function serverStats(origin: string, reset: boolean): Promise<ServerStats> {
+  const response = await fetch(`${origin}/__bench/stats${reset ? '?reset' : ''}`);
+  return (await response.json()) as ServerStats;
+}
+
+function lastJsonLine<T>(output: string): T {
+  const line = output.trim().split('\n').reverse().find((candidate) => candidate.startsWith('{'));
+  if (line === undefined) throw new Error(`Expected a JSON line, got: ${output.slice(0, 500)}`);
+  return JSON.parse(line) as T;
+}
+
+function median(numbers: number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function round(value: number, digits: number): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+function positiveInt(name: string, value: string, min = 1): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) throw new Error(`Expected --${name} to be an integer >= ${min}, got ${value}`);
+  return number;
+}
+
+function log(message: string): void {
+  console.error(message);
+}

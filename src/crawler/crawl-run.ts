@@ -1,0 +1,409 @@
+import type { Logger } from 'pino';
+import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js';
+import { Page } from '../extractors/page.js';
+import { MemoryCounters } from '../storage/counters.js';
+import { MemoryFrontierStore } from '../storage/frontier-store.js';
+import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
+import { MemorySeenSet } from '../storage/seen-set.js';
+import type { SeenSet } from '../storage/seen-set.js';
+import { decodeHtml } from './charset.js';
+import { CrawlError, ExtractorError, FetchError, toRecordedError } from './errors.js';
+import { Fetcher } from './fetcher.js';
+import { Limiter } from './limiter.js';
+import { filterLinks } from './link-filter.js';
+import type { LinkRules } from './link-filter.js';
+import { createNormalizer } from './normalize.js';
+import type { ResolvedOptions } from './options.js';
+import { Outputs } from './outputs.js';
+import { PageLoader } from './page-loader.js';
+import type { Loaded } from './page-loader.js';
+import type { PageRecord, SkipReason } from './page-record.js';
+import type { CrawlProgress, ProgressListener } from './progress.js';
+import { ProgressTicker } from './progress.js';
+import { RobotsCache } from './robots.js';
+import type { RobotsResponse } from './robots.js';
+import { createScope } from './scope.js';
+import { detectTrap } from './traps.js';
+
+/** The crawler's hooks, bound to the Crawler instance. */
+export interface CrawlHooks {
+  parse(page: Page): Awaitable<Extracted>;
+  shouldEnqueue(link: FoundLink, page: Page): Awaitable<boolean>;
+  onError(error: CrawlError, request: CrawlRequest): void;
+}
+
+/** How a run ended. */
+export type StopReason = 'completed' | 'max-pages' | 'aborted';
+
+/** What `run()` resolves to: the final progress snapshot and how the run ended. */
+export interface CrawlSummary extends CrawlProgress {
+  stopReason: StopReason;
+  /** URLs in the seen-set at the end. */
+  seen: number;
+}
+
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+const ROBOTS_MAX_REDIRECTS = 5; // RFC 9309 2.3.1.2
+
+/**
+ * One crawl, from start URLs to summary: breadth-first by levels (every page of depth d settles before depth d+1 is
+ * taken), a URL entering the seen-set when discovered so the shortest depth wins. Only this loop mutates the seen-set,
+ * the frontier and the counters.
+ */
+export class CrawlRun {
+  readonly #options: ResolvedOptions;
+  readonly #hooks: CrawlHooks;
+  readonly #log: Logger;
+  readonly #frontier: FrontierStore;
+  readonly #seen: SeenSet;
+  readonly #counters = new MemoryCounters();
+  readonly #stop = new AbortController();
+  readonly #abort = new AbortController();
+  readonly #normalize: (url: string) => string | null;
+  readonly #rules: LinkRules;
+  readonly #fetcher: Fetcher;
+  readonly #limiter: Limiter;
+  readonly #robots: RobotsCache | undefined;
+  readonly #loader: PageLoader;
+  readonly #outputs: Outputs;
+  readonly #ticker: ProgressTicker;
+  readonly #started = performance.now();
+  #admission: Promise<void> = Promise.resolve();
+  #depth = 0;
+  #queued = 0;
+  #inFlight = 0;
+  #reserved = 0;
+  #stopReason: StopReason = 'completed';
+  /** Set when nothing more is to be scheduled (abort, maxPages, output failure). */
+  #halted = false;
+  #fatal: unknown;
+  #graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>) {
+    this.#options = options;
+    this.#hooks = hooks;
+    this.#log = logger.child({ module: 'crawler' });
+    this.#outputs = new Outputs(options);
+    this.#frontier = options.frontierStore ?? new MemoryFrontierStore();
+    this.#seen = options.seenSet ?? new MemorySeenSet();
+    const normalize = createNormalizer(options);
+    this.#normalize = (url) => normalize(url);
+    this.#rules = {
+      normalize: this.#normalize,
+      inScope: createScope(options.startUrls, options.scope, options.include, options.exclude),
+      maxUrlLength: options.maxUrlLength,
+      maxRepeatedSegments: options.maxRepeatedSegments,
+      followNofollow: options.followNofollow,
+    };
+    this.#fetcher = new Fetcher({ userAgent: options.userAgent, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, connectionsPerOrigin: options.perHost });
+    this.#limiter = new Limiter({ concurrency: options.concurrency, perHost: options.perHost, delayMs: options.delayMs, signal: this.#stop.signal });
+    this.#robots = options.obeyRobots
+      ? new RobotsCache({
+          load: (url) => this.#loadRobots(url),
+          userAgent: options.userAgent,
+          logger: logger.child({ module: 'robots' }),
+          onCrawlDelay: (host, delayMs) => this.#limiter.setHostDelay(host, delayMs),
+        })
+      : undefined;
+    this.#loader = new PageLoader({
+      fetcher: this.#fetcher,
+      limiter: this.#limiter,
+      logger: logger.child({ module: 'fetcher' }),
+      retries: options.retries,
+      retryDelayMs: options.retryDelayMs,
+      maxRetryAfterMs: options.maxRetryAfterMs,
+      maxRedirects: options.maxRedirects,
+      normalize: this.#normalize,
+      acceptRedirect: (url) => this.#acceptRedirect(url),
+      shouldReadBody: (status, type) => status >= 200 && status < 300 && this.#isParsed(type),
+      stopSignal: this.#stop.signal,
+      abortSignal: this.#abort.signal,
+    });
+    this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
+  }
+
+  /** Crawls to the end, an abort, or maxPages; flushes and closes every output. Rejects only when output fails. */
+  async run(): Promise<CrawlSummary> {
+    const { signal } = this.#options;
+    const onAbort = () => this.#requestStop('aborted');
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    this.#log.info({ startUrls: this.#options.startUrls, maxDepth: this.#options.maxDepth }, 'crawl started');
+    this.#ticker.start(this.#options.progressIntervalMs);
+    try {
+      await this.#seedStartUrls();
+      for (let depth = 0; !this.#halted; depth++) {
+        if ((await this.#frontier.size(depth)) === 0) break;
+        this.#depth = depth;
+        await this.#crawlLevel(depth);
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      clearTimeout(this.#graceTimer);
+      this.#ticker.stop();
+      await this.#fetcher.destroy().catch(() => undefined);
+      try {
+        await this.#outputs.close();
+      } catch (error) {
+        this.#fatal ??= error;
+      }
+    }
+    if (this.#fatal !== undefined) throw this.#fatal;
+    const summary: CrawlSummary = { ...this.#snapshot(), stopReason: this.#stopReason, seen: await this.#seen.size() };
+    this.#log.info({ pages: summary.pages, failed: summary.failed, elapsedMs: Math.round(summary.elapsedMs), stopReason: summary.stopReason }, 'crawl finished');
+    return summary;
+  }
+
+  async #seedStartUrls(): Promise<void> {
+    const urls = [...new Set(this.#options.startUrls.map((url) => this.#normalize(url)).filter((url): url is string => url !== null))];
+    const added = await this.#seen.add(urls);
+    const requests = urls.filter((_, index) => added[index]).map((url) => ({ url, depth: 0, parent: null }));
+    await this.#frontier.push(requests);
+    this.#queued += requests.length;
+  }
+
+  // Fan out every URL of the level through the limiter, in a bounded window so a huge level never sits in memory as
+  // promises; fan in before returning.
+  async #crawlLevel(depth: number): Promise<void> {
+    const window = Math.max(this.#options.concurrency * 4, 64);
+    const inFlight = new Set<Promise<void>>();
+    const settleOne = () => Promise.race(inFlight);
+    while (!this.#halted) {
+      const batch = await this.#frontier.take(depth, window);
+      if (batch.length === 0) break;
+      for (const request of batch) {
+        // maxPages is exact: wait for pages in flight (some may be skipped by robots.txt) before giving up on a slot.
+        while (this.#reserved >= this.#options.maxPages && inFlight.size > 0) await settleOne();
+        if (this.#reserved >= this.#options.maxPages) this.#requestStop('max-pages');
+        if (this.#halted) break;
+        this.#queued--;
+        this.#reserved++;
+        const task: Promise<void> = this.#process(request).finally(() => inFlight.delete(task));
+        inFlight.add(task);
+        while (inFlight.size >= window) await settleOne();
+      }
+    }
+    await Promise.all(inFlight);
+  }
+
+  async #process(request: CrawlRequest): Promise<void> {
+    this.#inFlight++;
+    try {
+      if (this.#robots && !(await this.#robots.isAllowed(new URL(request.url)))) {
+        this.#reserved--;
+        this.#skip('robots', request.url);
+        if (request.depth === 0) this.#log.warn({ url: request.url }, 'start URL disallowed by robots.txt');
+        return;
+      }
+      const loaded = await this.#loader.load(request.url);
+      if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
+        this.#reserved--;
+        this.#counters.increment('aborted');
+        return;
+      }
+      await this.#finish(request, loaded);
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #finish(request: CrawlRequest, loaded: Loaded): Promise<void> {
+    const response = loaded.response;
+    let error: CrawlError | undefined = loaded.error;
+    if (!error && response && response.status >= 400) error = new FetchError(`http-${response.status}`, `HTTP ${response.status}`);
+    let title: string | null = null;
+    let links = 0;
+    if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
+      const page = this.#buildPage(request, loaded);
+      try {
+        const extracted = await this.#hooks.parse(page);
+        if (page.isHtml) title = page.title();
+        links = await this.#admit(extracted.links ?? [], page);
+        for (const record of extracted.records ?? []) await this.#outputs.writeRecord(record as Record<string, unknown>);
+        this.#counters.increment('records', extracted.records?.length ?? 0);
+      } catch (caught) {
+        if (caught instanceof CrawlError && caught.code === 'output-failed') throw caught;
+        error = caught instanceof ExtractorError ? caught : new ExtractorError('parse', `parse() threw: ${(caught as Error)?.message ?? String(caught)}`, { cause: caught });
+      }
+    }
+    const record: PageRecord = {
+      url: request.url,
+      finalUrl: loaded.finalUrl,
+      status: response?.status ?? null,
+      depth: request.depth,
+      parent: request.parent,
+      contentType: response ? response.contentType || null : null,
+      bytes: response?.bytes ?? 0,
+      title,
+      links,
+      ms: Math.round(loaded.ms),
+      truncated: response?.truncated ?? false,
+      redirects: loaded.redirects.length,
+      error: error ? toRecordedError(error) : null,
+    };
+    await this.#outputs.writePage(record);
+    this.#count(record);
+    if (error) this.#reportError(error, request);
+  }
+
+  #buildPage(request: CrawlRequest, loaded: Loaded): Page {
+    const response = loaded.response as NonNullable<Loaded['response']>;
+    const body = response.body as Buffer;
+    const text = HTML_TYPES.has(response.contentType) ? decodeHtml(body, response.headers['content-type']).text : body.toString('utf8');
+    return new Page({
+      url: request.url,
+      finalUrl: loaded.finalUrl,
+      depth: request.depth,
+      parent: request.parent,
+      status: response.status,
+      headers: response.headers,
+      contentType: response.contentType,
+      body,
+      text,
+      truncated: response.truncated,
+    });
+  }
+
+  // Admissions run one after another so the seen-set check, the hook and the add see a consistent set.
+  async #admit(links: readonly FoundLink[], page: Page): Promise<number> {
+    if (links.length === 0) return 0;
+    const filtered = filterLinks(links, this.#rules, page.depth < this.#options.maxDepth);
+    for (const [reason, count] of filtered.skipped) this.#counters.increment(`skip.${reason}`, count);
+    if (filtered.candidates.length > 0) {
+      const admission = this.#admission.then(async () => {
+        const candidates = filtered.candidates;
+        const known = await this.#seen.has(candidates.map((candidate) => candidate.url));
+        const accepted: string[] = [];
+        for (const [index, candidate] of candidates.entries()) {
+          if (known[index]) this.#counters.increment('skip.seen');
+          else if (await this.#askShouldEnqueue(candidate.link, page)) accepted.push(candidate.url);
+          else this.#skip('filtered', candidate.url);
+        }
+        const added = await this.#seen.add(accepted);
+        const requests = accepted.filter((_, index) => added[index]).map((url) => ({ url, depth: page.depth + 1, parent: page.url }));
+        this.#counters.increment('skip.seen', accepted.length - requests.length);
+        await this.#frontier.push(requests);
+        this.#queued += requests.length;
+      });
+      this.#admission = admission.catch(() => undefined);
+      await admission;
+    }
+    return filtered.inScope;
+  }
+
+  async #askShouldEnqueue(link: FoundLink, page: Page): Promise<boolean> {
+    try {
+      return Boolean(await this.#hooks.shouldEnqueue(link, page));
+    } catch (error) {
+      this.#log.warn({ url: link.url, err: error }, 'shouldEnqueue threw; link not enqueued');
+      return false;
+    }
+  }
+
+  async #acceptRedirect(url: string): Promise<SkipReason | undefined> {
+    const parsed = new URL(url);
+    const trap = detectTrap(url, parsed.pathname, this.#options.maxUrlLength, this.#options.maxRepeatedSegments);
+    if (trap) return trap;
+    if (!this.#rules.inScope(parsed)) return 'scope';
+    if (this.#robots && !(await this.#robots.isAllowed(parsed))) return 'robots';
+    const [added] = await this.#seen.add([url]);
+    return added ? undefined : 'seen';
+  }
+
+  async #loadRobots(robotsUrl: string): Promise<RobotsResponse> {
+    let url = robotsUrl;
+    for (let hop = 0; hop <= ROBOTS_MAX_REDIRECTS; hop++) {
+      try {
+        const response = await this.#limiter.run(new URL(url).host, () =>
+          this.#fetcher.request(url, { signal: this.#abort.signal, shouldReadBody: (status) => status >= 200 && status < 300 }),
+        );
+        const location = response.headers['location'];
+        if (response.status >= 300 && response.status < 400 && location) {
+          url = new URL(location, url).href;
+          continue;
+        }
+        return { status: response.status, body: response.body?.toString('utf8') ?? '' };
+      } catch (error) {
+        return { error: error instanceof Error ? error : new Error(String(error)) };
+      }
+    }
+    return { status: 404, body: '' }; // RFC 9309 2.3.1.2: too many redirects counts as unavailable
+  }
+
+  #isParsed(contentType: string): boolean {
+    return HTML_TYPES.has(contentType) || this.#options.contentTypes.includes(contentType);
+  }
+
+  #count(record: PageRecord): void {
+    const counters = this.#counters;
+    counters.increment('pages');
+    counters.increment('bytes', record.bytes);
+    counters.increment(`depth.${record.depth}.pages`);
+    if (record.error) {
+      counters.increment('failed');
+      counters.increment(`depth.${record.depth}.failed`);
+      counters.increment(`error.${record.error.code}`);
+    }
+  }
+
+  #skip(reason: SkipReason, url: string): void {
+    this.#counters.increment(`skip.${reason}`);
+    this.#log.debug({ url, reason }, 'skipped');
+  }
+
+  #reportError(error: CrawlError, request: CrawlRequest): void {
+    this.#log.warn({ url: request.url, code: error.code, err: error.message }, 'page failed');
+    try {
+      this.#hooks.onError(error, request);
+    } catch (hookError) {
+      this.#log.warn({ err: hookError }, 'onError threw');
+    }
+  }
+
+  // Output failures end the run: nothing more is scheduled and run() rejects after closing what it can.
+  #fail(error: unknown): void {
+    this.#fatal ??= error;
+    this.#log.error({ err: error }, 'crawl stopped: output failed');
+    this.#requestStop('aborted');
+  }
+
+  // maxPages only stops scheduling (the pages already admitted finish); an abort also cancels queued requests and
+  // cuts those in flight after the grace period.
+  #requestStop(reason: StopReason): void {
+    if (this.#halted) return;
+    this.#halted = true;
+    this.#stopReason = reason;
+    if (reason !== 'aborted') return;
+    this.#log.info({ graceMs: this.#options.stopGraceMs }, 'stopping: letting requests in flight finish');
+    this.#stop.abort(new FetchError('aborted', 'crawl stopped'));
+    this.#graceTimer = setTimeout(() => this.#abort.abort(), this.#options.stopGraceMs);
+    this.#graceTimer.unref();
+  }
+
+  #snapshot(): CrawlProgress {
+    const values = this.#counters.snapshot();
+    const pick = (prefix: string) =>
+      Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+    const byDepth = [];
+    for (let depth = 0; values[`depth.${depth}.pages`] !== undefined; depth++)
+      byDepth.push({ depth, pages: values[`depth.${depth}.pages`] ?? 0, failed: values[`depth.${depth}.failed`] ?? 0 });
+    const elapsedMs = performance.now() - this.#started;
+    const pages = values['pages'] ?? 0;
+    return {
+      pages,
+      failed: values['failed'] ?? 0,
+      queued: this.#queued,
+      inFlight: this.#inFlight,
+      bytes: values['bytes'] ?? 0,
+      records: values['records'] ?? 0,
+      depth: this.#depth,
+      byDepth,
+      errors: pick('error.'),
+      skipped: pick('skip.'),
+      elapsedMs,
+      pagesPerSecond: elapsedMs > 0 ? (pages * 1000) / elapsedMs : 0,
+    };
+  }
+}

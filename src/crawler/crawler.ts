@@ -1,0 +1,123 @@
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js';
+import type { Page } from '../extractors/page.js';
+import type { CrawlRequest } from '../storage/frontier-store.js';
+import { CrawlRun } from './crawl-run.js';
+import type { CrawlSummary } from './crawl-run.js';
+import { CrawlError, ExtractorError } from './errors.js';
+import { resolveOptions } from './options.js';
+import type { CrawlerOptions, ResolvedOptions } from './options.js';
+import type { ProgressListener } from './progress.js';
+
+/**
+ * A breadth-first site crawler. Use it as is with extractors, or subclass it and override `parse(page)` (and, if you
+ * like, `shouldEnqueue` and `onError`); everything else is internal.
+ *
+ * ```ts
+ * class TitleCrawler extends Crawler {
+ *   protected override parse(page: Page) {
+ *     return { records: [{ url: page.finalUrl, title: page.title() }], links: new LinkExtractor().extract(page).links };
+ *   }
+ * }
+ * const summary = await new TitleCrawler({ startUrls: ['https://example.com/'], outDir: 'out' }).run();
+ * ```
+ */
+export class Crawler {
+  /** The validated options this crawler runs with. */
+  readonly options: ResolvedOptions;
+  readonly #logger: Logger;
+  readonly #listeners = new Set<ProgressListener>();
+  #running = false;
+
+  /** @throws OptionsError when an option is unknown or invalid (before any request). */
+  constructor(options: CrawlerOptions) {
+    this.options = resolveOptions(options);
+    this.#logger = this.options.logger ?? pino({ level: this.options.logLevel, base: { name: 'sitecrawl' } }, pino.destination(2));
+  }
+
+  /** Subscribes to progress snapshots, sent every `progressIntervalMs` and once at the end. Listeners only observe. */
+  on(event: 'progress', listener: ProgressListener): this {
+    if (event !== 'progress') throw new TypeError(`Unknown event ${String(event)}`);
+    this.#listeners.add(listener);
+    return this;
+  }
+
+  /** Removes a progress listener. */
+  off(event: 'progress', listener: ProgressListener): this {
+    if (event === 'progress') this.#listeners.delete(listener);
+    return this;
+  }
+
+  /**
+   * Crawls from the start URLs until the frontier is empty, `maxPages` is reached or `signal` aborts, writing a
+   * record per fetched URL and whatever `parse()` returns. Page failures are recorded, not thrown.
+   * @returns the summary: pages, failures by code, skips by reason, per-depth counts, elapsed time, and why it stopped.
+   * @throws OptionsError when `outDir` cannot be written (before any request); OutputError when writing fails later.
+   */
+  async run(): Promise<CrawlSummary> {
+    if (this.#running) throw new CrawlError('invalid-option', 'This crawler is already running');
+    this.#running = true;
+    try {
+      const run = new CrawlRun(
+        this.options,
+        {
+          parse: (page) => this.parse(page),
+          shouldEnqueue: (link, page) => this.shouldEnqueue(link, page),
+          onError: (error, request) => this.onError(error, request),
+        },
+        this.#logger,
+        this.#listeners,
+      );
+      return await run.run();
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /**
+   * Turns a fetched page into records and links. Called once per page that answered 2xx with HTML, or with one of
+   * the `contentTypes` opted into, after the body is decoded; not called for errors or other types. What it returns
+   * goes to the dataset (`records`) and to the frontier (`links`, subject to scope, robots.txt, depth and the
+   * seen-set). If it throws, the page is recorded with error `extractor-failed` and the crawl goes on.
+   *
+   * The default runs every configured extractor on HTML pages and merges their results; records without a `type`
+   * get the extractor's name. Override it for custom parsing; call `super.parse(page)` to keep the extractors.
+   */
+  protected parse(page: Page): Awaitable<Extracted> {
+    return page.isHtml ? this.#runExtractors(page) : {};
+  }
+
+  async #runExtractors(page: Page): Promise<Extracted> {
+    const merged: Required<Extracted> = { records: [], links: [], downloads: [] };
+    for (const extractor of this.options.extractors) {
+      let extracted: Extracted<object>;
+      try {
+        extracted = await extractor.extract(page);
+      } catch (error) {
+        throw new ExtractorError(extractor.name, `Extractor ${extractor.name} threw: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      }
+      for (const record of (extracted.records ?? []) as Record<string, unknown>[])
+        merged.records.push('type' in record ? record : { type: extractor.name, ...record });
+      if (extracted.links) merged.links.push(...extracted.links);
+      if (extracted.downloads) merged.downloads.push(...extracted.downloads);
+    }
+    return merged;
+  }
+
+  /**
+   * Last say on whether a discovered link is enqueued. Called once per new link (after the scheme, trap, scope,
+   * nofollow, depth and seen-set checks passed), with the normalized URL in `link.url` and the page it was found on.
+   * Return false to skip it (counted as `filtered`). A throw counts as false and is logged. Default: true.
+   */
+  protected shouldEnqueue(_link: FoundLink, _page: Page): Awaitable<boolean> {
+    return true;
+  }
+
+  /**
+   * Observes a failed page (network error, timeout, HTTP error status after retries, redirect trouble, extractor
+   * failure). Called once per failed page, after its record is written. It cannot change the crawl; a throw is logged.
+   * Default: nothing (failures are already logged at `warn`).
+   */
+  protected onError(_error: CrawlError, _request: CrawlRequest): void {}
+}

@@ -1,0 +1,83 @@
+/**
+ * Every error sitecrawl raises or records. Each carries a stable `code` from a closed union so callers and tests can
+ * branch on codes, never on message text. Underlying errors (undici `UND_ERR_*`, DNS, TLS) are kept as `cause`.
+ */
+
+/** Codes of failures that end one request (recorded on the page, the crawl goes on). */
+export type FetchErrorCode =
+  | 'timeout'
+  | 'dns'
+  | 'connect'
+  | 'reset'
+  | 'tls'
+  | 'aborted'
+  | 'redirect-loop'
+  | 'too-many-redirects'
+  | 'bad-redirect'
+  | 'robots-disallowed'
+  | 'network'
+  | `http-${number}`;
+
+/** Every code a sitecrawl error can carry. */
+export type ErrorCode = FetchErrorCode | 'invalid-option' | 'extractor-failed' | 'output-failed';
+
+/** Base class of all sitecrawl errors. */
+export class CrawlError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A bad option, start URL or output directory: raised before any request is made. */
+export class OptionsError extends CrawlError {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super('invalid-option', message);
+  }
+}
+
+/** One request failed: network, timeout, redirect trouble or an HTTP error status after retries. */
+export class FetchError extends CrawlError {
+  declare readonly code: FetchErrorCode;
+  constructor(code: FetchErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** An extractor or a `parse()` override threw; the page is recorded as `extractor-failed` and the crawl goes on. */
+export class ExtractorError extends CrawlError {
+  constructor(
+    readonly extractor: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super('extractor-failed', message, options);
+  }
+}
+
+/** A dataset or output file could not be written: the run stops and `run()` rejects. */
+export class OutputError extends CrawlError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('output-failed', message, options);
+  }
+}
+
+/** The `{ code, message }` pair stored in a record's `error` field. */
+export interface RecordedError {
+  code: string;
+  message: string;
+}
+
+/** Turns anything thrown into the `{ code, message }` a record stores. */
+export function toRecordedError(error: unknown): RecordedError {
+  if (error instanceof CrawlError) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: 'network', message: error.message };
+  return { code: 'network', message: String(error) };
+}

@@ -1,0 +1,217 @@
+import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Readable, Transform } from 'node:stream';
+import { FetchError } from './errors.js';
+import type { FetchErrorCode } from './errors.js';
+
+/** One HTTP exchange, without redirects followed. */
+export interface HttpResponse {
+  /** The URL requested. */
+  url: string;
+  status: number;
+  /** Response headers, lower-case names, repeated headers joined with `, `. */
+  headers: Record<string, string>;
+  /** Media type from Content-Type, lower-case, without parameters (`''` when absent). */
+  contentType: string;
+  /** The decoded body, when it was read. */
+  body: Buffer | undefined;
+  /** Body bytes read (after decompression), or the declared Content-Length when the body was not read. */
+  bytes: number;
+  /** The body was longer than `maxBytes` and was cut there. */
+  truncated: boolean;
+  /** Time from sending the request to the end of the body, in ms. */
+  ms: number;
+}
+
+/** Per-request choices. */
+export interface RequestOptions {
+  method?: 'GET' | 'HEAD';
+  /** Aborts the request (the crawl's stop signal). */
+  signal?: AbortSignal | undefined;
+  /** Decides from status and media type whether the body is read; unread bodies are discarded unbuffered. */
+  shouldReadBody?: (status: number, contentType: string) => boolean;
+}
+
+/** What a Fetcher is built with. */
+export interface FetcherOptions {
+  userAgent: string;
+  timeoutMs: number;
+  maxBytes: number;
+  /** Keep-alive connections per origin. */
+  connectionsPerOrigin: number;
+}
+
+const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+const NETWORK_CODES: Record<string, FetchErrorCode> = {
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  ETIMEDOUT: 'timeout',
+  ECONNREFUSED: 'connect',
+  EHOSTUNREACH: 'connect',
+  ENETUNREACH: 'connect',
+  EADDRNOTAVAIL: 'connect',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_FAIL: 'dns',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
+};
+
+/** Maps undici, socket, DNS and TLS failures to our closed set of codes, keeping the original as `cause`. */
+export function toFetchError(error: unknown, timedOut: boolean): FetchError {
+  if (error instanceof FetchError) return error;
+  if (timedOut) return new FetchError('timeout', 'Request timed out', { cause: error });
+  const code = findCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code && NETWORK_CODES[code]) return new FetchError(NETWORK_CODES[code], `${code}: ${message}`, { cause: error });
+  if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code))
+    return new FetchError('tls', `${code}: ${message}`, { cause: error });
+  if (error instanceof Error && (error.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR'))
+    return new FetchError('aborted', 'Request aborted', { cause: error });
+  return new FetchError('network', code ? `${code}: ${message}` : message, { cause: error });
+}
+
+function findCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR' ) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function flattenHeaders(raw: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+/** `text/HTML; charset=x` -> `text/html`. */
+export function mediaType(contentType: string | undefined): string {
+  if (!contentType) return '';
+  return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+}
+
+function decompressor(encoding: string | undefined): Transform | undefined {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Makes single HTTP requests through one keep-alive undici Agent: total timeout, body size cap, gzip/deflate/br
+ * decoding, and error mapping. It does not follow redirects or retry; the page loader does both, so every hop and
+ * every retry goes through the limiter, the seen-set and robots.txt.
+ */
+export class Fetcher {
+  readonly #agent: Agent;
+  readonly #options: FetcherOptions;
+
+  constructor(options: FetcherOptions) {
+    this.#options = options;
+    this.#agent = new Agent({
+      connections: options.connectionsPerOrigin,
+      keepAliveTimeout: 10_000,
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  /**
+   * Sends one request. Resolves with the response (any status); rejects with a FetchError on network failure,
+   * timeout (`timeoutMs` for the whole exchange) or abort.
+   */
+  async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const started = performance.now();
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#options.timeoutMs);
+    const onStop = () => controller.abort();
+    if (options.signal?.aborted) controller.abort();
+    else options.signal?.addEventListener('abort', onStop, { once: true });
+    try {
+      const target = new URL(url);
+      const response = await this.#agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'GET',
+        headers: { 'user-agent': this.#options.userAgent, accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING },
+        signal: controller.signal,
+      });
+      const headers = flattenHeaders(response.headers);
+      const contentType = mediaType(headers['content-type']);
+      const shouldRead = options.method !== 'HEAD' && (options.shouldReadBody?.(response.statusCode, contentType) ?? true);
+      if (!shouldRead) {
+        await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+        const declared = Number(headers['content-length']);
+        return { url, status: response.statusCode, headers, contentType, body: undefined, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started };
+      }
+      const { body, truncated } = await this.#readBody(response.body, headers['content-encoding']);
+      return { url, status: response.statusCode, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started };
+    } catch (error) {
+      throw toFetchError(error, timedOut);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onStop);
+    }
+  }
+
+  /** Reads a body up to `maxBytes` (decoded), decompressing as it goes; stops reading and closes the stream at the cap. */
+  async #readBody(raw: Readable, encoding: string | undefined): Promise<{ body: Buffer; truncated: boolean }> {
+    const decoder = decompressor(encoding);
+    const stream: Readable = decoder ? raw.pipe(decoder) : raw;
+    if (decoder) raw.on('error', (error) => decoder.destroy(error));
+    const limit = this.#options.maxBytes;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let truncated = false;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (total + chunk.byteLength > limit) {
+          chunks.push(chunk.subarray(0, limit - total));
+          total = limit;
+          truncated = true;
+          break;
+        }
+        chunks.push(chunk);
+        total += chunk.byteLength;
+      }
+    } finally {
+      if (truncated) {
+        raw.destroy();
+        decoder?.destroy();
+      }
+    }
+    return { body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total), truncated };
+  }
+
+  /** Closes every pooled connection. */
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  /** Closes every connection at once, cancelling requests still running. */
+  async destroy(): Promise<void> {
+    await this.#agent.destroy();
+  }
+}

@@ -1,0 +1,65 @@
+import type { FoundLink } from '../extractors/extractor.js';
+import type { SkipReason } from './page-record.js';
+import type { ScopeCheck } from './scope.js';
+import { detectTrap } from './traps.js';
+
+/** The rules a discovered link is checked against before the seen-set (all pure). */
+export interface LinkRules {
+  normalize: (url: string) => string | null;
+  inScope: ScopeCheck;
+  maxUrlLength: number;
+  maxRepeatedSegments: number;
+  followNofollow: boolean;
+}
+
+/** A link that passed every rule but the seen-set and the hook. */
+export interface Candidate {
+  link: FoundLink;
+  url: string;
+}
+
+/** The links of one page, sorted into candidates and skips. */
+export interface FilteredLinks {
+  candidates: Candidate[];
+  /** Distinct in-scope links on the page (followed or not). */
+  inScope: number;
+  skipped: Map<SkipReason, number>;
+}
+
+const HTTP_SCHEME = /^https?:/i;
+
+/**
+ * Applies the link rules in order: scheme and validity, trap guards, scope (with include/exclude), nofollow, and depth
+ * (`expand` false at maxDepth). Duplicates within the page are dropped silently. Pure.
+ */
+export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expand: boolean): FilteredLinks {
+  const skipped = new Map<SkipReason, number>();
+  const skip = (reason: SkipReason) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+  const onPage = new Set<string>();
+  const candidates: Candidate[] = [];
+  let inScope = 0;
+  for (const link of links) {
+    const url = rules.normalize(link.url);
+    if (url === null) {
+      skip(HTTP_SCHEME.test(link.url) ? 'invalid' : 'scheme');
+      continue;
+    }
+    if (onPage.has(url)) continue;
+    onPage.add(url);
+    const parsed = new URL(url);
+    const trap = detectTrap(url, parsed.pathname, rules.maxUrlLength, rules.maxRepeatedSegments);
+    if (trap) {
+      skip(trap);
+      continue;
+    }
+    if (!rules.inScope(parsed)) {
+      skip('scope');
+      continue;
+    }
+    inScope++;
+    if (link.nofollow && !rules.followNofollow) skip('nofollow');
+    else if (!expand) skip('depth');
+    else candidates.push({ link: { ...link, url }, url });
+  }
+  return { candidates, inScope, skipped };
+}

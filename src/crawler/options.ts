@@ -1,0 +1,284 @@
+import type { Logger } from 'pino';
+import type { Extractor } from '../extractors/extractor.js';
+import type { DatasetWriter } from '../storage/dataset.js';
+import type { FrontierStore } from '../storage/frontier-store.js';
+import type { SeenSet } from '../storage/seen-set.js';
+import type { PageRecord } from './page-record.js';
+import { OptionsError } from './errors.js';
+
+/** How far from its start URL a link may lead and still be crawled. */
+export type Scope = 'host' | 'origin' | 'domain' | 'prefix' | 'any';
+/** Output formats of the dataset files. */
+export type OutputFormat = 'jsonl' | 'csv';
+/** pino levels, plus `silent`. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Everything a crawl can be told. Every field is optional except `startUrls`. */
+export interface CrawlerOptions {
+  /** Where the crawl starts (depth 0). At least one absolute http(s) URL. */
+  startUrls: readonly string[];
+  /** Pages of depth <= maxDepth are fetched; pages at maxDepth are parsed but their links are not followed. @default 3 */
+  maxDepth?: number;
+  /** Requests in flight at once, all hosts together. @default 16 */
+  concurrency?: number;
+  /** Requests in flight at once to one host. @default 4 */
+  perHost?: number;
+  /** Minimum time between the starts of two requests to one host, in ms (robots.txt Crawl-delay may raise it). @default 0 */
+  delayMs?: number;
+  /** Which links count as part of the site. @default 'host' */
+  scope?: Scope;
+  /** Regular expressions: when any is given, a URL must match one of them to be crawled. @default [] */
+  include?: readonly (string | RegExp)[];
+  /** Regular expressions: a URL matching any of them is not crawled. @default [] */
+  exclude?: readonly (string | RegExp)[];
+  /** Stop after this many pages have been fetched (robots.txt requests not counted). @default Infinity */
+  maxPages?: number;
+  /** Total time allowed for one request (connect, headers and body), in ms. @default 30000 */
+  timeoutMs?: number;
+  /** Retries after a network error, a 429 or a 5xx answer. @default 2 */
+  retries?: number;
+  /** First retry waits about this long (then doubled each time, with jitter), in ms. @default 500 */
+  retryDelayMs?: number;
+  /** Longest wait a Retry-After header can ask for before the request is given up, in ms. @default 60000 */
+  maxRetryAfterMs?: number;
+  /** Redirect hops followed per request. @default 10 */
+  maxRedirects?: number;
+  /** Body size cap in bytes (after decompression); longer bodies are cut and recorded as `truncated`. @default 10485760 */
+  maxBytes?: number;
+  /** User-Agent header; robots.txt rules for its product token apply as well as those for `sitecrawl`. @default 'sitecrawl/<version> (+<homepage>)' */
+  userAgent?: string;
+  /** Fetch and obey robots.txt (Crawl-delay included). @default true */
+  obeyRobots?: boolean;
+  /** Follow links marked rel=nofollow. @default false */
+  followNofollow?: boolean;
+  /** Longest URL crawled, in characters (crawl-trap guard). @default 2048 */
+  maxUrlLength?: number;
+  /** Most times one path segment may repeat in a URL's path before it is taken for a trap. @default 3 */
+  maxRepeatedSegments?: number;
+  /** Sort query parameters during normalization, so `?b=1&a=2` and `?a=2&b=1` are one URL. @default false */
+  sortQuery?: boolean;
+  /** Drop the whole query string during normalization. @default false */
+  stripQuery?: boolean;
+  /** Query parameter names to drop during normalization; a trailing `*` matches a prefix (`utm_*`). @default [] */
+  stripParams?: readonly string[];
+  /** Content types (besides HTML) whose bodies are read and handed to `parse()`, e.g. `application/json`. @default [] */
+  contentTypes?: readonly string[];
+  /** Extractors run by the default `parse()` on every HTML page. @default [] */
+  extractors?: readonly Extractor<object>[];
+  /** Directory for `pages.<format>` and `records.<format>`; created if missing. @default undefined (no files) */
+  outDir?: string;
+  /** File format used with `outDir`. @default 'jsonl' */
+  format?: OutputFormat;
+  /** Receives one record per fetched URL (in addition to `outDir`). @default undefined */
+  pages?: DatasetWriter<PageRecord>;
+  /** Receives every record returned by `parse()` (in addition to `outDir`). @default undefined */
+  records?: DatasetWriter<Record<string, unknown>>;
+  /** Stops the crawl when aborted: nothing new is scheduled, in-flight requests get `stopGraceMs` to finish. */
+  signal?: AbortSignal;
+  /** How long in-flight requests may run on after an abort before they are cut, in ms. @default 5000 */
+  stopGraceMs?: number;
+  /** How often `progress` events fire, in ms. @default 1000 */
+  progressIntervalMs?: number;
+  /** A pino logger to log through (its level wins). @default a JSON logger on stderr */
+  logger?: Logger;
+  /** Level of the default logger. @default 'info' */
+  logLevel?: LogLevel;
+  /** Where the frontier (URLs per depth) is kept. @default in memory */
+  frontierStore?: FrontierStore;
+  /** Where the seen-set (normalized URLs already discovered) is kept. @default in memory */
+  seenSet?: SeenSet;
+}
+
+/** Options after validation: complete, frozen, trusted by the engine without re-checking. */
+export interface ResolvedOptions
+  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude'>> {
+  readonly startUrls: readonly string[];
+  readonly include: readonly RegExp[];
+  readonly exclude: readonly RegExp[];
+  readonly outDir: string | undefined;
+  readonly pages: DatasetWriter<PageRecord> | undefined;
+  readonly records: DatasetWriter<Record<string, unknown>> | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly logger: Logger | undefined;
+  readonly frontierStore: FrontierStore | undefined;
+  readonly seenSet: SeenSet | undefined;
+}
+
+/** The package version, kept in one place for the User-Agent. */
+export const VERSION = '0.1.0';
+/** Where the default User-Agent points people who see sitecrawl in their logs. */
+export const HOMEPAGE = 'https://github.com/sitecrawl/sitecrawl';
+
+/** Defaults of every option that has one. */
+export const DEFAULTS = Object.freeze({
+  maxDepth: 3,
+  concurrency: 16,
+  perHost: 4,
+  delayMs: 0,
+  scope: 'host' as Scope,
+  maxPages: Number.POSITIVE_INFINITY,
+  timeoutMs: 30_000,
+  retries: 2,
+  retryDelayMs: 500,
+  maxRetryAfterMs: 60_000,
+  maxRedirects: 10,
+  maxBytes: 10 * 1024 * 1024,
+  userAgent: `sitecrawl/${VERSION} (+${HOMEPAGE})`,
+  obeyRobots: true,
+  followNofollow: false,
+  maxUrlLength: 2048,
+  maxRepeatedSegments: 3,
+  sortQuery: false,
+  stripQuery: false,
+  format: 'jsonl' as OutputFormat,
+  stopGraceMs: 5000,
+  progressIntervalMs: 1000,
+  logLevel: 'info' as LogLevel,
+});
+
+const SCOPES: readonly Scope[] = ['host', 'origin', 'domain', 'prefix', 'any'];
+const FORMATS: readonly OutputFormat[] = ['jsonl', 'csv'];
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const KNOWN_KEYS = new Set<string>([
+  'startUrls', ...Object.keys(DEFAULTS), 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'outDir',
+  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet',
+]);
+
+/** Shows a received value in an error message. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || value === undefined || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+function fail(name: string, rule: string, value: unknown): never {
+  throw new OptionsError(name, `Expected \`${name}\` to be ${rule}, got ${describe(value)}`);
+}
+
+function integer(input: Record<string, unknown>, name: keyof typeof DEFAULTS, min: number, allowInfinity = false): number {
+  const value = input[name] ?? DEFAULTS[name];
+  if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(name, `an integer >= ${min}`, value);
+  return value;
+}
+
+function boolean(input: Record<string, unknown>, name: keyof typeof DEFAULTS): boolean {
+  const value = input[name] ?? DEFAULTS[name];
+  if (typeof value !== 'boolean') fail(name, 'true or false', value);
+  return value;
+}
+
+function oneOf<T extends string>(input: Record<string, unknown>, name: keyof typeof DEFAULTS, allowed: readonly T[]): T {
+  const value = input[name] ?? DEFAULTS[name];
+  if (!allowed.includes(value as T)) fail(name, `one of ${allowed.join(', ')}`, value);
+  return value as T;
+}
+
+function stringList(input: Record<string, unknown>, name: string): string[] {
+  const value = input[name] ?? [];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item.length > 0))
+    fail(name, 'an array of non-empty strings', value);
+  return [...value];
+}
+
+function patterns(input: Record<string, unknown>, name: 'include' | 'exclude'): RegExp[] {
+  const value = input[name] ?? [];
+  if (!Array.isArray(value)) fail(name, 'an array of regular expressions', value);
+  return value.map((item: unknown) => {
+    if (item instanceof RegExp) return item;
+    if (typeof item !== 'string') fail(name, 'an array of regular expressions', item);
+    try {
+      return new RegExp(item);
+    } catch {
+      return fail(name, 'an array of valid regular expressions', item);
+    }
+  });
+}
+
+function startUrls(input: Record<string, unknown>): string[] {
+  const value = input['startUrls'];
+  if (!Array.isArray(value) || value.length === 0) fail('startUrls', 'a non-empty array of http(s) URLs', value);
+  return value.map((item: unknown) => {
+    let url: URL | undefined;
+    try {
+      url = typeof item === 'string' ? new URL(item) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+      throw new OptionsError('startUrls', `Expected \`startUrls\` to hold absolute http(s) URLs, got ${describe(item)}`);
+    return url.href;
+  });
+}
+
+function optionalObject<T>(input: Record<string, unknown>, name: string, check: (value: object) => boolean, rule: string): T | undefined {
+  const value = input[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || !check(value)) fail(name, rule, value);
+  return value as T;
+}
+
+const hasMethods = (...names: string[]) => (value: object) =>
+  names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/**
+ * Validates options once, at the boundary: rejects unknown keys (a typo fails loudly) and bad values, fills defaults,
+ * and returns a frozen object the engine trusts. The CLI builds the same input and calls this too.
+ * @throws OptionsError naming the option, the rule and the value received.
+ */
+export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new OptionsError('options', 'Expected options to be an object');
+  const input = options as unknown as Record<string, unknown>;
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_KEYS.has(key)) throw new OptionsError(key, `Unknown option \`${key}\``);
+  }
+  const outDir = input['outDir'];
+  if (outDir !== undefined && (typeof outDir !== 'string' || outDir.length === 0)) fail('outDir', 'a directory path', outDir);
+  const userAgent = input['userAgent'] ?? DEFAULTS.userAgent;
+  if (typeof userAgent !== 'string' || userAgent.trim() === '' || /[\r\n]/.test(userAgent))
+    fail('userAgent', 'a one-line non-empty string', userAgent);
+  const extractors = input['extractors'] ?? [];
+  if (!Array.isArray(extractors) || !extractors.every((item) => hasMethods('extract')(item as object)))
+    fail('extractors', 'an array of Extractor instances', extractors);
+  const signal = input['signal'];
+  if (signal !== undefined && !(signal instanceof AbortSignal)) fail('signal', 'an AbortSignal', signal);
+
+  return Object.freeze({
+    startUrls: startUrls(input),
+    maxDepth: integer(input, 'maxDepth', 0),
+    concurrency: integer(input, 'concurrency', 1),
+    perHost: integer(input, 'perHost', 1),
+    delayMs: integer(input, 'delayMs', 0),
+    scope: oneOf(input, 'scope', SCOPES),
+    include: patterns(input, 'include'),
+    exclude: patterns(input, 'exclude'),
+    maxPages: integer(input, 'maxPages', 1, true),
+    timeoutMs: integer(input, 'timeoutMs', 1),
+    retries: integer(input, 'retries', 0),
+    retryDelayMs: integer(input, 'retryDelayMs', 0),
+    maxRetryAfterMs: integer(input, 'maxRetryAfterMs', 0),
+    maxRedirects: integer(input, 'maxRedirects', 0),
+    maxBytes: integer(input, 'maxBytes', 1),
+    userAgent,
+    obeyRobots: boolean(input, 'obeyRobots'),
+    followNofollow: boolean(input, 'followNofollow'),
+    maxUrlLength: integer(input, 'maxUrlLength', 16),
+    maxRepeatedSegments: integer(input, 'maxRepeatedSegments', 1),
+    sortQuery: boolean(input, 'sortQuery'),
+    stripQuery: boolean(input, 'stripQuery'),
+    stripParams: stringList(input, 'stripParams'),
+    contentTypes: stringList(input, 'contentTypes').map((type) => type.toLowerCase()),
+    extractors: [...(extractors as Extractor<object>[])],
+    outDir: outDir as string | undefined,
+    format: oneOf(input, 'format', FORMATS),
+    pages: optionalObject<DatasetWriter<PageRecord>>(input, 'pages', hasMethods('write', 'close'), 'a DatasetWriter'),
+    records: optionalObject<DatasetWriter<Record<string, unknown>>>(input, 'records', hasMethods('write', 'close'), 'a DatasetWriter'),
+    signal: signal as AbortSignal | undefined,
+    stopGraceMs: integer(input, 'stopGraceMs', 0),
+    progressIntervalMs: integer(input, 'progressIntervalMs', 10),
+    logger: optionalObject<Logger>(input, 'logger', hasMethods('child', 'info'), 'a pino Logger'),
+    logLevel: oneOf(input, 'logLevel', LOG_LEVELS),
+    frontierStore: optionalObject<FrontierStore>(input, 'frontierStore', hasMethods('push', 'take', 'size'), 'a FrontierStore'),
+    seenSet: optionalObject<SeenSet>(input, 'seenSet', hasMethods('has', 'add'), 'a SeenSet'),
+  });
+}

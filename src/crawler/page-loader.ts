@@ -1,0 +1,139 @@
+import type { Logger } from 'pino';
+import { FetchError } from './errors.js';
+import type { Fetcher, HttpResponse } from './fetcher.js';
+import { abortableDelay } from './limiter.js';
+import type { Limiter } from './limiter.js';
+import type { SkipReason } from './page-record.js';
+import { isRetryableError, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry.js';
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** One redirect answered on the way to the final URL. */
+export interface RedirectHop {
+  url: string;
+  status: number;
+  location: string;
+}
+
+/** The outcome of loading one URL, redirects and retries included. */
+export interface Loaded {
+  /** The last URL requested, or the redirect target that was not followed. */
+  finalUrl: string;
+  /** The last response, when one came. */
+  response: HttpResponse | undefined;
+  /** Redirects answered, in order. */
+  redirects: RedirectHop[];
+  /** Why the last redirect was not followed (already seen, out of scope, robots). */
+  redirectSkipped: SkipReason | undefined;
+  /** Set when the page failed: network error after retries, redirect loop, too many redirects. */
+  error: FetchError | undefined;
+  /** Time spent in requests (sum over hops of the last attempt), in ms. */
+  ms: number;
+}
+
+/** What the loader needs from the run. */
+export interface PageLoaderOptions {
+  fetcher: Fetcher;
+  limiter: Limiter;
+  logger: Logger;
+  retries: number;
+  retryDelayMs: number;
+  maxRetryAfterMs: number;
+  maxRedirects: number;
+  /** Normalizes a redirect target; `null` when it is not an http(s) URL. */
+  normalize: (url: string) => string | null;
+  /** Decides whether to follow a redirect to a normalized URL (scope, robots, seen-set); `undefined` to follow. */
+  acceptRedirect: (url: string) => Promise<SkipReason | undefined>;
+  /** Which bodies to read. */
+  shouldReadBody: (status: number, contentType: string) => boolean;
+  /** Stops waiting in queues and between retries. */
+  stopSignal: AbortSignal;
+  /** Cuts requests in flight (fired a grace period after the stop signal). */
+  abortSignal: AbortSignal;
+  random?: () => number;
+}
+
+/**
+ * Loads a URL the way a polite crawler must: every hop and every retry is a separate request through the limiter (so
+ * per-host limits and delays hold across redirects), redirect targets go through scope, robots.txt and the seen-set
+ * before they are followed, and retries back off with jitter or wait what Retry-After asks.
+ */
+export class PageLoader {
+  readonly #options: PageLoaderOptions;
+
+  constructor(options: PageLoaderOptions) {
+    this.#options = options;
+  }
+
+  /** Loads `url` (already normalized, in scope and allowed). Never rejects: failures come back in `error`. */
+  async load(url: string): Promise<Loaded> {
+    const options = this.#options;
+    const redirects: RedirectHop[] = [];
+    const chain = new Set<string>([url]);
+    let current = url;
+    let ms = 0;
+    for (;;) {
+      const attempt = await this.#fetchWithRetries(current);
+      ms += attempt.response?.ms ?? 0;
+      if (!attempt.response) return { finalUrl: current, response: undefined, redirects, redirectSkipped: undefined, error: attempt.error, ms };
+      const response = attempt.response;
+      const location = response.headers['location'];
+      if (!REDIRECT_STATUSES.has(response.status) || location === undefined) {
+        return { finalUrl: current, response, redirects, redirectSkipped: undefined, error: undefined, ms };
+      }
+      redirects.push({ url: current, status: response.status, location });
+      const failed = (error: FetchError) => ({ finalUrl: current, response, redirects, redirectSkipped: undefined, error, ms });
+      const target = options.normalize(resolveLocation(location, current) ?? '');
+      if (target === null) return failed(new FetchError('bad-redirect', `Redirect to an unusable location: ${location}`));
+      if (chain.has(target)) return failed(new FetchError('redirect-loop', `Redirect loop back to ${target}`));
+      if (redirects.length > options.maxRedirects)
+        return failed(new FetchError('too-many-redirects', `More than ${options.maxRedirects} redirects`));
+      const skipped = await options.acceptRedirect(target);
+      if (skipped) return { finalUrl: target, response, redirects, redirectSkipped: skipped, error: undefined, ms };
+      chain.add(target);
+      current = target;
+    }
+  }
+
+  async #fetchWithRetries(url: string): Promise<{ response?: HttpResponse; error?: FetchError }> {
+    const options = this.#options;
+    const host = new URL(url).host;
+    for (let attempt = 0; ; attempt++) {
+      let response: HttpResponse | undefined;
+      let error: FetchError | undefined;
+      try {
+        response = await options.limiter.run(host, () =>
+          options.fetcher.request(url, { signal: options.abortSignal, shouldReadBody: options.shouldReadBody }),
+        );
+      } catch (caught) {
+        error = caught instanceof FetchError ? caught : new FetchError('aborted', 'Stopped before the request was sent', { cause: caught });
+      }
+      if (attempt >= options.retries || options.stopSignal.aborted) return response ? { response } : { error: error as FetchError };
+      let waitMs: number;
+      if (response) {
+        if (!isRetryableStatus(response.status)) return { response };
+        const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
+        // A server asking for a longer pause than we allow gets its answer recorded rather than a hammering.
+        if (retryAfterMs !== undefined && retryAfterMs > options.maxRetryAfterMs) return { response };
+        waitMs = retryDelayMs(attempt + 1, options.retryDelayMs, (options.random ?? Math.random)(), retryAfterMs);
+      } else {
+        if (!isRetryableError(error)) return { error: error as FetchError };
+        waitMs = retryDelayMs(attempt + 1, options.retryDelayMs, (options.random ?? Math.random)());
+      }
+      options.logger.debug({ url, attempt: attempt + 1, waitMs, status: response?.status, code: error?.code }, 'retrying');
+      try {
+        await abortableDelay(waitMs, options.stopSignal);
+      } catch {
+        return response ? { response } : { error: error as FetchError };
+      }
+    }
+  }
+}
+
+function resolveLocation(location: string, base: string): string | undefined {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import type { RecordedError } from './errors.js';
+
+/** The record `crawl` writes for every fetched URL (pages.jsonl). */
+export interface PageRecord {
+  /** The URL requested (normalized). */
+  url: string;
+  /** Where the content came from after redirects (the redirect target when it was not followed). */
+  finalUrl: string;
+  /** HTTP status of the last response, or `null` when no response came (network error). */
+  status: number | null;
+  /** Link distance from the nearest start URL. */
+  depth: number;
+  /** The page that first linked to it; `null` for a start URL. */
+  parent: string | null;
+  /** Media type of the last response, or `null`. */
+  contentType: string | null;
+  /** Body bytes read (or declared, for bodies not read). */
+  bytes: number;
+  /** `<title>` of HTML pages, or `null`. */
+  title: string | null;
+  /** Distinct in-scope links found on the page. */
+  links: number;
+  /** Time spent in requests for this page (redirect hops included, queue waits and retry pauses not), in ms. */
+  ms: number;
+  /** The body was longer than `maxBytes` and was cut. */
+  truncated: boolean;
+  /** Redirect hops followed or seen for this request. */
+  redirects: number;
+  /** `null`, or why the page failed: a short code (`timeout`, `http-404`, ...) and a message. */
+  error: RecordedError | null;
+}
+
+/** Column order of pages.csv. */
+export const PAGE_COLUMNS: readonly (keyof PageRecord)[] = [
+  'url', 'finalUrl', 'status', 'depth', 'parent', 'contentType', 'bytes', 'title', 'links', 'ms', 'truncated', 'redirects', 'error',
+];
+
+/** Why a discovered link or a queued URL was not fetched. Not errors: counted in the summary and logged at debug. */
+export type SkipReason =
+  | 'scheme'
+  | 'invalid'
+  | 'scope'
+  | 'seen'
+  | 'depth'
+  | 'robots'
+  | 'nofollow'
+  | 'too-long'
+  | 'trap'
+  | 'filtered';

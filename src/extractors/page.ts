@@ -1,0 +1,151 @@
+import { parse } from 'parse5';
+import type { Document, Element } from './dom.js';
+import { getAttribute, textContent, walkElements } from './dom.js';
+
+/** What the crawler knows about a fetched page when it builds a {@link Page}. */
+export interface PageInit {
+  url: string;
+  finalUrl: string;
+  depth: number;
+  parent: string | null;
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  contentType: string;
+  body: Buffer;
+  /** The body decoded to text (charset sniffed for HTML, UTF-8 otherwise). */
+  text: string;
+  /** The body was cut at the size cap. */
+  truncated: boolean;
+}
+
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
+/**
+ * One fetched page, as extractors and `Crawler.parse()` see it: where it came from, its headers and body, and helpers
+ * to walk its HTML. The parse5 tree is built on first use and then shared; element lookups share one index.
+ */
+export class Page {
+  /** The URL requested (normalized). */
+  readonly url: string;
+  /** The URL the content came from, after redirects. */
+  readonly finalUrl: string;
+  /** Link distance from the nearest start URL. */
+  readonly depth: number;
+  /** The page that first linked here; `null` for a start URL. */
+  readonly parent: string | null;
+  readonly status: number;
+  /** Response headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Media type, lower-case, without parameters (`text/html`). */
+  readonly contentType: string;
+  /** The raw (decompressed) body. */
+  readonly body: Buffer;
+  /** The body was cut at the size cap. */
+  readonly truncated: boolean;
+  readonly #text: string;
+  #document: Document | undefined;
+  #index: Map<string, Element[]> | undefined;
+  #baseUrl: string | undefined;
+
+  constructor(init: PageInit) {
+    this.url = init.url;
+    this.finalUrl = init.finalUrl;
+    this.depth = init.depth;
+    this.parent = init.parent;
+    this.status = init.status;
+    this.headers = init.headers;
+    this.contentType = init.contentType;
+    this.body = init.body;
+    this.truncated = init.truncated;
+    this.#text = init.text;
+  }
+
+  /** Whether this is an HTML page (text/html or application/xhtml+xml). */
+  get isHtml(): boolean {
+    return HTML_TYPES.has(this.contentType);
+  }
+
+  /** The decoded body: the HTML source for HTML pages. */
+  get html(): string {
+    return this.#text;
+  }
+
+  /** The decoded body as text (same as `html`, named for non-HTML pages). */
+  get bodyText(): string {
+    return this.#text;
+  }
+
+  /** The parse5 document, parsed on first access. Malformed HTML still gives a document (parse5 never throws on it). */
+  get document(): Document {
+    this.#document ??= parse(this.#text);
+    return this.#document;
+  }
+
+  /** The body parsed as JSON. Throws SyntaxError when it is not JSON. */
+  json<T = unknown>(): T {
+    return JSON.parse(this.#text) as T;
+  }
+
+  /** The base URL relative links resolve against: the first `<base href>` (resolved against the final URL), or the final URL. */
+  get baseUrl(): string {
+    if (this.#baseUrl === undefined) {
+      const href = this.elements('base').map((base) => getAttribute(base, 'href')).find((value) => value !== undefined);
+      this.#baseUrl = (href !== undefined && this.#tryResolve(href, this.finalUrl)) || this.finalUrl;
+    }
+    return this.#baseUrl;
+  }
+
+  /** Resolves a reference found on the page to an absolute URL (fragment kept), or `null` when it is not a valid URL. */
+  resolve(href: string): string | null {
+    return this.#tryResolve(href, this.baseUrl);
+  }
+
+  /** Elements with any of the given tag names (lower-case), in document order. One tree walk serves every call. */
+  elements(...tagNames: string[]): Element[] {
+    const index = this.#elementIndex();
+    if (tagNames.length === 1) return index.get(tagNames[0] as string)?.slice() ?? [];
+    const wanted = new Set(tagNames);
+    const found: Element[] = [];
+    walkElements(this.document, (element) => {
+      if (wanted.has(element.tagName)) found.push(element);
+    });
+    return found;
+  }
+
+  /** An attribute of an element, or `undefined`. */
+  attr(element: Element, name: string): string | undefined {
+    return getAttribute(element, name);
+  }
+
+  /** An element's text content, white space collapsed. */
+  text(element: Element): string {
+    return textContent(element);
+  }
+
+  /** The document title (white space collapsed), or `null` when the page has no `<title>`. */
+  title(): string | null {
+    const [title] = this.elements('title');
+    return title ? textContent(title) : null;
+  }
+
+  #elementIndex(): Map<string, Element[]> {
+    if (!this.#index) {
+      const index = new Map<string, Element[]>();
+      walkElements(this.document, (element) => {
+        const list = index.get(element.tagName);
+        if (list) list.push(element);
+        else index.set(element.tagName, [element]);
+      });
+      this.#index = index;
+    }
+    return this.#index;
+  }
+
+  #tryResolve(href: string, base: string): string | null {
+    try {
+      return new URL(href.trim(), base).href;
+    } catch {
+      return null;
+    }
+  }
+}
