@@ -54,7 +54,7 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
     concurrency: settings.concurrency,
     perHost: settings.concurrency,
     logLevel: 'silent',
-    ignoreRobots: false,
+    obeyRobots: true,
     extractors: [new LinkExtractor(), new TitleExtractor()],
     ...(settings.outDir !== undefined && { outDir: settings.outDir }),
   });

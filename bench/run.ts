@@ -24,7 +24,6 @@ export interface RunRecord extends CrawlResult {
   serverRequests: number;
   /** TCP connections the server accepted during the run. */
   serverConnections: number;
-  serverPeakConcurrentRequests: number;
   /** Whether `pages` equals the number of distinct URLs the site has. */
   isComplete: boolean;
 }
@@ -97,7 +96,6 @@ try {
         peakRssMB: round(result.peakRssBytes / 2 ** 20, 1),
         serverRequests: stats.requests,
         serverConnections: stats.connections,
-        serverPeakConcurrentRequests: stats.peakConcurrentRequests,
         isComplete: result.pages === expectedUrls,
       };
       records.push(record);

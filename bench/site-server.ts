@@ -22,7 +22,6 @@ export interface ServerStats {
   requests: number;
   bytes: number;
   connections: number;
-  peakConcurrentRequests: number;
   byStatus: Record<string, number>;
 }
 
@@ -52,21 +51,18 @@ const { values: args } = parseArgs({
   },
 });
 
-const stats: ServerStats = { requests: 0, bytes: 0, connections: 0, peakConcurrentRequests: 0, byStatus: {} };
-let inFlight = 0;
+const stats: ServerStats = { requests: 0, bytes: 0, connections: 0, byStatus: {} };
 let handle: (request: IncomingMessage, response: ServerResponse, pathname: string) => Promise<void> | void = () => undefined;
 
 const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 70_000 }, (request, response) => {
   const { pathname, search } = new URL(request.url ?? '/', 'http://localhost');
   if (pathname === '/__bench/stats') {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
-    if (search === '?reset') Object.assign(stats, { requests: 0, bytes: 0, connections: 0, peakConcurrentRequests: 0, byStatus: {} });
+    if (search === '?reset') Object.assign(stats, { requests: 0, bytes: 0, connections: 0, byStatus: {} });
     return;
   }
   stats.requests++;
-  stats.peakConcurrentRequests = Math.max(stats.peakConcurrentRequests, ++inFlight);
   response.once('close', () => {
-    inFlight--;
     const key = String(response.statusCode);
     stats.byStatus[key] = (stats.byStatus[key] ?? 0) + 1;
   });

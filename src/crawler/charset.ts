@@ -11,7 +11,7 @@ export interface SniffedCharset {
 
 // WHATWG HTML 13.2.3.2: the meta prescan reads the first 1024 bytes.
 const PRESCAN_BYTES = 1024;
-const META_CHARSET = /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)/i;
+const META_CHARSET = /<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)/gi;
 const HEADER_CHARSET = /;\s*charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)/i;
 const decoders = new Map<string, TextDecoder | null>();
 
@@ -48,8 +48,8 @@ export function sniffCharset(bytes: Uint8Array, contentType: string | undefined)
   const headerDecoder = fromHeader ? decoderFor(fromHeader) : null;
   if (headerDecoder) return { charset: headerDecoder.encoding, source: 'header' };
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString('latin1');
-  const fromMeta = META_CHARSET.exec(head)?.[1];
-  const metaDecoder = fromMeta ? decoderFor(fromMeta) : null;
+  // WHATWG prescan: a meta with an unknown label is passed over and the scan goes on to the next one.
+  const metaDecoder = [...head.matchAll(META_CHARSET)].map((match) => decoderFor(match[1] as string)).find((decoder) => decoder !== null);
   if (metaDecoder) {
     // WHATWG: a meta tag cannot switch to UTF-16 (the prescan itself read ASCII), so it means UTF-8.
     const charset = metaDecoder.encoding.startsWith('utf-16') ? 'utf-8' : metaDecoder.encoding;

@@ -33,17 +33,23 @@ export class Limiter {
     this.#global = new PQueue({ concurrency: options.concurrency });
   }
 
-  /** Runs `task` once its host and the global queue admit it. Rejects with the abort reason if stopped while waiting. */
+  /**
+   * Runs `task` once its host and the global queue admit it. After the signal aborts, tasks still waiting reject with
+   * its reason without running; tasks already running are left to finish (the caller decides when to cut them).
+   */
   run<T>(host: string, task: () => Promise<T>): Promise<T> {
     const slot = this.#slot(host);
     const signal = this.#options.signal;
-    return slot.queue.add(
-      async () => {
-        await this.#waitForTurn(slot);
-        return this.#global.add(task, { signal }) as Promise<T>;
-      },
-      { signal },
-    ) as Promise<T>;
+    // Not passed to p-queue as `signal`: p-queue would also reject tasks already running, and in-flight requests get
+    // a grace period to finish.
+    return slot.queue.add(async () => {
+      signal?.throwIfAborted();
+      await this.#waitForTurn(slot);
+      return this.#global.add(() => {
+        signal?.throwIfAborted();
+        return task();
+      });
+    }) as Promise<T>;
   }
 
   /** Raises the minimum delay between requests to `host` (robots.txt Crawl-delay); never lowers the configured one. */

@@ -30,22 +30,37 @@ const HTTP_SCHEME = /^https?:/i;
 
 /**
  * Applies the link rules in order: scheme and validity, trap guards, scope (with include/exclude), nofollow, and depth
- * (`expand` false at maxDepth). Duplicates within the page are dropped silently. Pure.
+ * (`expand` false at maxDepth). Duplicates within the page are dropped silently, except that a plain link to a URL
+ * linked earlier with rel=nofollow is followed. Pure.
  */
 export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expand: boolean): FilteredLinks {
   const skipped = new Map<SkipReason, number>();
   const skip = (reason: SkipReason) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
-  const onPage = new Set<string>();
+  // Normalized URL -> whether its first occurrence on the page was skipped for nofollow.
+  const onPage = new Map<string, boolean>();
   const candidates: Candidate[] = [];
   let inScope = 0;
+  const follow = (link: FoundLink, url: string) => {
+    if (!expand) skip('depth');
+    else candidates.push({ link: { ...link, url }, url });
+  };
   for (const link of links) {
     const url = rules.normalize(link.url);
     if (url === null) {
       skip(HTTP_SCHEME.test(link.url) ? 'invalid' : 'scheme');
       continue;
     }
-    if (onPage.has(url)) continue;
-    onPage.add(url);
+    const wasNofollow = onPage.get(url);
+    if (wasNofollow !== undefined) {
+      // rel=nofollow marks one link, not the URL: a plain link to the same URL elsewhere on the page is followed.
+      if (wasNofollow && !link.nofollow) {
+        onPage.set(url, false);
+        skipped.set('nofollow', (skipped.get('nofollow') ?? 1) - 1);
+        follow(link, url);
+      }
+      continue;
+    }
+    onPage.set(url, false);
     const parsed = new URL(url);
     const trap = detectTrap(url, parsed.pathname, rules.maxUrlLength, rules.maxRepeatedSegments);
     if (trap) {
@@ -57,9 +72,11 @@ export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expan
       continue;
     }
     inScope++;
-    if (link.nofollow && !rules.followNofollow) skip('nofollow');
-    else if (!expand) skip('depth');
-    else candidates.push({ link: { ...link, url }, url });
+    if (link.nofollow && !rules.followNofollow) {
+      skip('nofollow');
+      onPage.set(url, true);
+    } else follow(link, url);
   }
+  if (skipped.get('nofollow') === 0) skipped.delete('nofollow');
   return { candidates, inScope, skipped };
 }

@@ -1,4 +1,4 @@
-import { parse } from 'parse5';
+import { html, parse } from 'parse5';
 import type { Document, Element } from './dom.js';
 import { getAttribute, textContent, walkElements } from './dom.js';
 
@@ -124,7 +124,8 @@ export class Page {
 
   /** The document title (white space collapsed), or `null` when the page has no `<title>`. */
   title(): string | null {
-    const [title] = this.elements('title');
+    // HTML 3.1.3: the document's title is the first title element in the HTML namespace, not an inline SVG's <title>.
+    const title = this.elements('title').find((element) => element.namespaceURI === html.NS.HTML);
     return title ? textContent(title) : null;
   }
 

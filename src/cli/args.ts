@@ -1,0 +1,167 @@
+import { parseArgs } from 'node:util';
+import type { CrawlerOptions, LogLevel, OutputFormat, Scope } from '../crawler/options.js';
+
+/** A command-line mistake: reported in one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** What `sitecrawl crawl` was asked to do. */
+export interface CrawlCommand {
+  options: CrawlerOptions;
+  outDir: string;
+  quiet: boolean;
+  logLevel: LogLevel;
+  logFile: string | undefined;
+}
+
+/** The option table shared by crawl commands: flag -> parseArgs config. */
+const FLAGS = {
+  depth: { type: 'string', short: 'd' },
+  concurrency: { type: 'string', short: 'c' },
+  'per-host': { type: 'string' },
+  delay: { type: 'string' },
+  scope: { type: 'string' },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  'max-pages': { type: 'string' },
+  timeout: { type: 'string' },
+  retries: { type: 'string' },
+  'max-redirects': { type: 'string' },
+  'max-bytes': { type: 'string' },
+  'user-agent': { type: 'string' },
+  'ignore-robots': { type: 'boolean' },
+  'follow-nofollow': { type: 'boolean' },
+  'sort-query': { type: 'boolean' },
+  'strip-query': { type: 'boolean' },
+  'strip-param': { type: 'string', multiple: true },
+  out: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'log-level': { type: 'string' },
+  'log-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The CLI flag that sets each crawler option, so validation errors can name what the user typed. */
+export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  startUrls: '<url>',
+  maxDepth: '--depth',
+  concurrency: '--concurrency',
+  perHost: '--per-host',
+  delayMs: '--delay',
+  scope: '--scope',
+  include: '--include',
+  exclude: '--exclude',
+  maxPages: '--max-pages',
+  timeoutMs: '--timeout',
+  retries: '--retries',
+  maxRedirects: '--max-redirects',
+  maxBytes: '--max-bytes',
+  userAgent: '--user-agent',
+  stripParams: '--strip-param',
+  outDir: '--out',
+  format: '--format',
+  logLevel: '--log-level',
+};
+
+/** Parses a whole number >= min given to `flag`, or throws a UsageError naming the flag. */
+function integerFlag(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min)
+    throw new UsageError(`--${flag} expects a whole number >= ${min}, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function choiceFlag<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  if (!allowed.includes(text as T)) throw new UsageError(`--${flag} expects one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}
+
+/** Drops undefined values so option defaults apply. */
+function defined<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+}
+
+/**
+ * Parses the arguments after `crawl` into crawler options. Pure: no I/O.
+ * @throws UsageError for unknown flags, missing URLs or values of the wrong kind.
+ */
+export function parseCrawlArgs(argv: readonly string[]): CrawlCommand | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true, allowNegative: false });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError('crawl needs at least one start URL');
+  for (const url of positionals) {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      throw new UsageError(`not an absolute http(s) URL: ${JSON.stringify(url)}`);
+  }
+  const logLevel = choiceFlag<LogLevel>('log-level', values['log-level'], ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'warn';
+  const outDir = values.out ?? 'sitecrawl-out';
+  const options: CrawlerOptions = defined({
+    startUrls: positionals,
+    maxDepth: integerFlag('depth', values.depth, 0),
+    concurrency: integerFlag('concurrency', values.concurrency, 1),
+    perHost: integerFlag('per-host', values['per-host'], 1),
+    delayMs: integerFlag('delay', values.delay, 0),
+    scope: choiceFlag<Scope>('scope', values.scope, ['host', 'origin', 'domain', 'prefix', 'any']),
+    include: values.include,
+    exclude: values.exclude,
+    maxPages: integerFlag('max-pages', values['max-pages'], 1),
+    timeoutMs: integerFlag('timeout', values.timeout, 1),
+    retries: integerFlag('retries', values.retries, 0),
+    maxRedirects: integerFlag('max-redirects', values['max-redirects'], 0),
+    maxBytes: integerFlag('max-bytes', values['max-bytes'], 1),
+    userAgent: values['user-agent'],
+    obeyRobots: values['ignore-robots'] ? false : undefined,
+    followNofollow: values['follow-nofollow'] ? true : undefined,
+    sortQuery: values['sort-query'] ? true : undefined,
+    stripQuery: values['strip-query'] ? true : undefined,
+    stripParams: values['strip-param'],
+    format: choiceFlag<OutputFormat>('format', values.format, ['jsonl', 'csv']),
+    outDir,
+    logLevel,
+  });
+  return { options, outDir, quiet: values.quiet ?? false, logLevel, logFile: values['log-file'] };
+}
+
+/** Help text of `sitecrawl crawl`. */
+export const CRAWL_HELP = `Usage: sitecrawl crawl <url...> [options]
+
+Crawls breadth-first from the start URLs and writes one record per fetched URL to OUT/pages.jsonl
+(and what extractors found, such as titles, to OUT/records.jsonl).
+
+Options:
+  -d, --depth N            follow links up to N levels from the start URLs (default 3)
+  -c, --concurrency N      requests in flight, all hosts together (default 16)
+      --per-host N         requests in flight per host (default 4)
+      --delay MS           minimum time between requests to one host (default 0)
+      --scope S            host | origin | domain | prefix | any (default host)
+      --include REGEX      only crawl URLs matching REGEX (repeatable)
+      --exclude REGEX      never crawl URLs matching REGEX (repeatable)
+      --max-pages N        stop after N pages
+      --timeout MS         total time per request (default 30000)
+      --retries N          retries on network errors, 429 and 5xx (default 2)
+      --max-redirects N    redirect hops per request (default 10)
+      --max-bytes B        body size cap, longer bodies are cut (default 10485760)
+      --user-agent UA      User-Agent header (robots.txt rules for it apply too)
+      --ignore-robots      do not fetch or obey robots.txt
+      --follow-nofollow    follow rel=nofollow links
+      --sort-query         treat URLs differing only in parameter order as one
+      --strip-query        drop query strings
+      --strip-param NAME   drop a query parameter, NAME may end in * (repeatable)
+  -o, --out DIR            output directory (default ./sitecrawl-out)
+      --format F           jsonl | csv (default jsonl)
+  -q, --quiet              no progress and no summary
+      --log-level L        fatal | error | warn | info | debug | trace | silent (default warn)
+      --log-file FILE      write logs (JSON lines) to FILE instead of stderr
+  -h, --help               show this help
+
+Exit codes: 0 the crawl ran (even if some pages failed), 1 output failed, 2 usage error, 130 interrupted.
+`;

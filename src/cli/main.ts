@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { VERSION } from '../crawler/options.js';
+import { EXIT, crawlCommand } from './crawl-command.js';
+import type { CliStreams } from './crawl-command.js';
+
+const HELP = `Usage: sitecrawl <command> [options]
+
+Commands:
+  crawl <url...>   crawl a site breadth-first and write a record per page (see 'sitecrawl crawl --help')
+
+Options:
+  -h, --help       show this help
+  -V, --version    show the version
+`;
+
+/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], streams: CliStreams): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'crawl':
+      return crawlCommand(rest, streams);
+    case '-V':
+    case '--version':
+      streams.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      streams.stdout.write(HELP);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      streams.stderr.write(`sitecrawl: unknown command ${JSON.stringify(command)}\nTry 'sitecrawl --help'.\n`);
+      return EXIT.usage;
+  }
+}
+
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).catch((error: unknown) => {
+  process.stderr.write(`sitecrawl: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  return EXIT.failed;
+});

@@ -1,0 +1,107 @@
+import type { CrawlProgress } from '../crawler/progress.js';
+import type { CrawlSummary } from '../crawler/crawl-run.js';
+
+const number = new Intl.NumberFormat('en-US');
+const count = (value: number) => number.format(Math.round(value));
+const pages = (value: number) => `${count(value)} ${value === 1 ? 'page' : 'pages'}`;
+
+/** Bytes as a short human figure (`12.4 MB`). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Elapsed time as `m:ss` (or `h:mm:ss`). */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
+/** The one-line progress: a bar on a terminal, plain text otherwise. Pure. */
+export function formatProgress(progress: CrawlProgress, width: number | undefined): string {
+  const text =
+    `depth ${progress.depth} | ${pages(progress.pages)} | ${count(progress.failed)} errors | ` +
+    `queue ${count(progress.queued + progress.inFlight)} | ${progress.pagesPerSecond.toFixed(1)} pages/s | ` +
+    `${formatBytes(progress.bytes)} | ${formatElapsed(progress.elapsedMs)}`;
+  if (width === undefined) return text;
+  const total = progress.pages + progress.queued + progress.inFlight;
+  const barWidth = Math.max(10, Math.min(30, width - text.length - 4));
+  const filled = total === 0 ? 0 : Math.round((progress.pages / total) * barWidth);
+  const line = `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${text}`;
+  return line.length > width - 1 ? line.slice(0, width - 1) : line;
+}
+
+function sortedEntries(record: Record<string, number>): string {
+  return Object.entries(record)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, value]) => `${key} ${count(value)}`)
+    .join(', ');
+}
+
+/** The end-of-run summary, several lines. Pure. */
+export function formatSummary(summary: CrawlSummary, outputs: readonly string[]): string {
+  const seconds = summary.elapsedMs / 1000;
+  const lines = [
+    `${summary.stopReason === 'completed' ? 'Crawled' : `Stopped (${summary.stopReason}) after`} ${pages(summary.pages)} ` +
+      `in ${seconds.toFixed(1)} s (${summary.pagesPerSecond.toFixed(1)} pages/s), ${formatBytes(summary.bytes)}, ` +
+      `${count(summary.failed)} failed`,
+  ];
+  for (const depth of summary.byDepth) lines.push(`  depth ${depth.depth}: ${pages(depth.pages)}${depth.failed ? ` (${count(depth.failed)} failed)` : ''}`);
+  if (Object.keys(summary.errors).length > 0) lines.push(`Errors: ${sortedEntries(summary.errors)}`);
+  if (Object.keys(summary.skipped).length > 0) lines.push(`Not followed: ${sortedEntries(summary.skipped)}`);
+  for (const output of outputs) lines.push(`Wrote ${output}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Shows progress on stderr: a bar redrawn in place on a terminal, a plain line per tick otherwise. `clear` and
+ * `redraw` let log lines pass without tearing the bar.
+ */
+export class ProgressDisplay {
+  readonly #stream: NodeJS.WriteStream;
+  readonly #isTty: boolean;
+  #line = '';
+
+  constructor(stream: NodeJS.WriteStream) {
+    this.#stream = stream;
+    this.#isTty = Boolean(stream.isTTY);
+  }
+
+  /** How often the display wants snapshots, in ms. */
+  get intervalMs(): number {
+    return this.#isTty ? 200 : 5000;
+  }
+
+  update(progress: CrawlProgress): void {
+    if (this.#isTty) {
+      this.#line = formatProgress(progress, this.#stream.columns ?? 100);
+      this.#stream.write(`\r\x1b[2K${this.#line}`);
+    } else {
+      this.#stream.write(`${formatProgress(progress, undefined)}\n`);
+    }
+  }
+
+  /** Removes the bar so other text can be written. */
+  clear(): void {
+    if (this.#isTty && this.#line) this.#stream.write('\r\x1b[2K');
+  }
+
+  /** Draws the bar again after other text. */
+  redraw(): void {
+    if (this.#isTty && this.#line) this.#stream.write(this.#line);
+  }
+
+  /** Leaves the bar for good. */
+  finish(): void {
+    this.clear();
+    this.#line = '';
+  }
+}

@@ -1,0 +1,98 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from '../helpers/fixtures.js';
+import { runCli, startNode } from '../helpers/run-process.js';
+
+function jsonLines(text: string): Array<Record<string, unknown>> {
+  return text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('usage errors exit 2 with a one-line message and make no request', () => {
+  test.for([
+    ['an unknown option', ['crawl', 'URL', '--bogus']],
+    ['no start URL', ['crawl']],
+    ['a relative start URL', ['crawl', '/just/a/path']],
+    ['an ftp start URL', ['crawl', 'ftp://127.0.0.1/']],
+    ['a negative depth', ['crawl', 'URL', '--depth=-1']],
+    ['a negative depth as a separate value', ['crawl', 'URL', '-d', '-1']],
+    ['a depth that is not a number', ['crawl', 'URL', '--depth', 'deep']],
+    ['zero concurrency', ['crawl', 'URL', '-c', '0']],
+    ['an unknown scope', ['crawl', 'URL', '--scope', 'planet']],
+    ['an unknown format', ['crawl', 'URL', '--format', 'xml']],
+    ['an invalid include pattern', ['crawl', 'URL', '--include', '(']],
+    ['an unknown command', ['frobnicate']],
+  ] as const)('%s', async ([, args], { site, tmp }) => {
+    const argv = args.map((arg) => (arg === 'URL' ? site.url('/') : arg));
+    const result = await runCli([...argv, '-o', join(tmp, 'out')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/^sitecrawl/);
+    expect(site.requests).toHaveLength(0);
+  });
+
+  test('an output directory that cannot be created', async ({ site, tmp }) => {
+    const file = join(tmp, 'a-file');
+    await writeFile(file, 'not a directory');
+    const result = await runCli(['crawl', site.url('/'), '-o', join(file, 'out')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(site.requests).toHaveLength(0);
+  });
+});
+
+test('crawl writes pages.jsonl and records.jsonl, prints a summary and exits 0 although a page failed', async ({ site, tmp }) => {
+  site.page('/', ['/a', '/missing']).page('/a', ['/']);
+  const out = join(tmp, 'out');
+  const result = await runCli(['crawl', site.url('/'), '-o', out, '--depth', '2']);
+  expect(result.code).toBe(0);
+  const pages = jsonLines(await readFile(join(out, 'pages.jsonl'), 'utf8'));
+  expect(pages.map((page) => new URL(page['url'] as string).pathname).sort()).toEqual(['/', '/a', '/missing']);
+  expect(pages.find((page) => (page['url'] as string).endsWith('/missing'))?.['error']).toMatchObject({ code: 'http-404' });
+  const records = jsonLines(await readFile(join(out, 'records.jsonl'), 'utf8'));
+  expect(records.every((record) => record['type'] === 'title')).toBe(true);
+  expect(result.stderr).toMatch(/Crawled 3 pages/);
+  expect(result.stderr).toMatch(/http-404 1/);
+});
+
+test('--format csv writes pages.csv with a header row', async ({ site, tmp }) => {
+  site.page('/', ['/a']).page('/a', []);
+  const out = join(tmp, 'out');
+  const result = await runCli(['crawl', site.url('/'), '-o', out, '--format', 'csv', '--quiet']);
+  expect(result.code).toBe(0);
+  const lines = (await readFile(join(out, 'pages.csv'), 'utf8')).trim().split('\r\n');
+  expect(lines[0]).toBe('url,finalUrl,status,depth,parent,contentType,bytes,title,links,ms,truncated,redirects,error');
+  expect(lines).toHaveLength(3);
+  expect(result.stderr).toBe('');
+});
+
+test('--depth 0 fetches the start URL only, --max-pages caps the count', async ({ site, tmp }) => {
+  site.page('/', ['/a', '/b', '/c']).page('/a', []).page('/b', []).page('/c', []);
+  const shallow = await runCli(['crawl', site.url('/'), '-o', join(tmp, 'd0'), '-d', '0', '-q']);
+  expect(shallow.code).toBe(0);
+  expect(jsonLines(await readFile(join(tmp, 'd0', 'pages.jsonl'), 'utf8'))).toHaveLength(1);
+  const capped = await runCli(['crawl', site.url('/'), '-o', join(tmp, 'max'), '--max-pages', '2', '-q']);
+  expect(capped.code).toBe(0);
+  expect(jsonLines(await readFile(join(tmp, 'max', 'pages.jsonl'), 'utf8'))).toHaveLength(2);
+});
+
+test('SIGINT stops the crawl, keeps what was fetched, prints the summary and exits 130', async ({ site, tmp }) => {
+  site.page('/', ['/fast', '/slow']).page('/fast', []).stall('/slow');
+  const out = join(tmp, 'out');
+  const running = startNode(['dist/cli/main.js', 'crawl', site.url('/'), '-o', out]);
+  await site.waitForHit('/slow');
+  await site.waitForHit('/fast');
+  running.child.kill('SIGINT');
+  const result = await running.result;
+  expect(result.code).toBe(130);
+  const pages = jsonLines(await readFile(join(out, 'pages.jsonl'), 'utf8'));
+  expect(pages.map((page) => new URL(page['url'] as string).pathname)).toContain('/');
+  expect(result.stderr).toMatch(/Stopped \(aborted\)/);
+});
+
+test('--help and --version answer on stdout with exit 0', async () => {
+  const help = await runCli(['crawl', '--help']);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/--per-host/);
+  const version = await runCli(['--version']);
+  expect(version.code).toBe(0);
+  expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+});
