@@ -24,6 +24,8 @@ export interface RunRecord extends CrawlResult {
   serverRequests: number;
   /** TCP connections the server accepted during the run. */
   serverConnections: number;
+  /** CPU the server process used during the run. */
+  serverCpuMs: number;
   /** Whether `pages` equals the number of distinct URLs the site has. */
   isComplete: boolean;
 }
@@ -96,11 +98,13 @@ try {
         peakRssMB: round(result.peakRssBytes / 2 ** 20, 1),
         serverRequests: stats.requests,
         serverConnections: stats.connections,
+        serverCpuMs: stats.cpuMs,
         isComplete: result.pages === expectedUrls,
       };
       records.push(record);
       log(`run ${run}/${runs}: ${record.pages} pages in ${record.elapsedMs} ms = ${record.pagesPerSecond} pages/s, ` +
-        `cpu ${record.cpuMs} ms, peak RSS ${record.peakRssMB} MB, server saw ${record.serverRequests} requests on ${record.serverConnections} connections` +
+        `cpu ${record.cpuMs} ms, peak RSS ${record.peakRssMB} MB, server: ${record.serverRequests} requests, ` +
+        `${record.serverConnections} connections, cpu ${record.serverCpuMs} ms` +
         (record.isComplete ? '' : `  ** expected ${expectedUrls} pages **`));
     } finally {
       if (outDir !== undefined) await rm(outDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  *
  * Pages are generated lazily from `(seed, index)`: nothing is held in memory, and the same options always give the same
  * bytes. Page 0 is `/`; page i > 0 lives at `/section-<i % 12>/page-<i>.html`. Page i links to its children
- * `8i+1 .. 8i+8`, so every page is reachable from `/` within `ceil(log8(7 * pages + 1))` levels (5 for 20,000 pages),
+ * `8i+1 .. 8i+8`, so every page is reachable from `/` within `ceil(log8(7 * pages + 1)) - 1` levels (5 for 20,000 pages),
  * plus a site-wide nav, a breadcrumb and random "related" links.
  */
 

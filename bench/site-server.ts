@@ -22,6 +22,8 @@ export interface ServerStats {
   requests: number;
   bytes: number;
   connections: number;
+  /** CPU (user + system) this server process used, in ms. */
+  cpuMs: number;
   byStatus: Record<string, number>;
 }
 
@@ -51,14 +53,20 @@ const { values: args } = parseArgs({
   },
 });
 
-const stats: ServerStats = { requests: 0, bytes: 0, connections: 0, byStatus: {} };
+const stats: ServerStats = { requests: 0, bytes: 0, connections: 0, cpuMs: 0, byStatus: {} };
+let cpuSince = process.cpuUsage();
 let handle: (request: IncomingMessage, response: ServerResponse, pathname: string) => Promise<void> | void = () => undefined;
 
 const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 70_000 }, (request, response) => {
   const { pathname, search } = new URL(request.url ?? '/', 'http://localhost');
   if (pathname === '/__bench/stats') {
+    const cpu = process.cpuUsage(cpuSince);
+    stats.cpuMs = Math.round((cpu.user + cpu.system) / 1_000);
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
-    if (search === '?reset') Object.assign(stats, { requests: 0, bytes: 0, connections: 0, byStatus: {} });
+    if (search === '?reset') {
+      Object.assign(stats, { requests: 0, bytes: 0, connections: 0, cpuMs: 0, byStatus: {} });
+      cpuSince = process.cpuUsage();
+    }
     return;
   }
   stats.requests++;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
@@ -82,6 +83,8 @@ export class CrawlRun {
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>) {
     this.#options = options;
     this.#hooks = hooks;
+    // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
+    setMaxListeners(0, this.#stop.signal, this.#abort.signal);
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
     this.#frontier = options.frontierStore ?? new MemoryFrontierStore();

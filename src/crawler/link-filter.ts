@@ -5,7 +5,7 @@ import { detectTrap } from './traps.js';
 
 /** The rules a discovered link is checked against before the seen-set (all pure). */
 export interface LinkRules {
-  normalize: (url: string) => string | null;
+  normalize: (url: string, base?: string) => string | null;
   inScope: ScopeCheck;
   maxUrlLength: number;
   maxRepeatedSegments: number;
@@ -27,13 +27,14 @@ export interface FilteredLinks {
 }
 
 const HTTP_SCHEME = /^https?:/i;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
  * Applies the link rules in order: scheme and validity, trap guards, scope (with include/exclude), nofollow, and depth
  * (`expand` false at maxDepth). Duplicates within the page are dropped silently, except that a plain link to a URL
- * linked earlier with rel=nofollow is followed. Pure.
+ * linked earlier with rel=nofollow is followed. Relative URLs (as a custom `parse()` may return) resolve against `base`. Pure.
  */
-export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expand: boolean): FilteredLinks {
+export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expand: boolean, base?: string): FilteredLinks {
   const skipped = new Map<SkipReason, number>();
   const skip = (reason: SkipReason) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
   // Normalized URL -> whether its first occurrence on the page was skipped for nofollow.
@@ -45,9 +46,9 @@ export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expan
     else candidates.push({ link: { ...link, url }, url });
   };
   for (const link of links) {
-    const url = rules.normalize(link.url);
+    const url = rules.normalize(link.url, base);
     if (url === null) {
-      skip(HTTP_SCHEME.test(link.url) ? 'invalid' : 'scheme');
+      skip(HTTP_SCHEME.test(link.url) || !SCHEME.test(link.url) ? 'invalid' : 'scheme');
       continue;
     }
     const wasNofollow = onPage.get(url);

@@ -2,7 +2,8 @@ import { FetchError } from './errors.js';
 
 /** Statuses worth another try: rate limiting and server errors (transient by definition, RFC 9110 15.6). */
 export function isRetryableStatus(status: number): boolean {
-  return status === 429 || (status >= 500 && status <= 599);
+  // 501 Not Implemented and 505 HTTP Version Not Supported will answer the same next time.
+  return status === 429 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
 }
 
 /** Network failures worth another try; redirect trouble, robots and aborts are final. */
@@ -26,12 +27,16 @@ export function parseRetryAfter(header: string | undefined, now: number): number
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The longest backoff between two retries, in ms. */
+export const MAX_BACKOFF_MS = 30_000;
+
 /**
- * Delay before retry number `attempt` (1-based): exponential backoff with full jitter (`random` in [0, 1)), never less
- * than half the nominal delay so retries do not bunch up; when the server sent Retry-After, exactly what it asked for.
+ * Delay before retry number `attempt` (1-based): exponential backoff with equal jitter (`random` in [0, 1)): between
+ * half and all of the nominal delay, so retries neither bunch up nor wait for nothing; the nominal delay stops growing
+ * at {@link MAX_BACKOFF_MS}. When the server sent Retry-After, exactly what it asked for.
  */
 export function retryDelayMs(attempt: number, baseMs: number, random: number, retryAfterMs?: number): number {
-  const nominal = baseMs * 2 ** (attempt - 1);
+  const nominal = Math.min(baseMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
   const backoff = Math.round(nominal / 2 + (random * nominal) / 2);
   return retryAfterMs ?? backoff;
 }

@@ -29,21 +29,35 @@ export function productToken(userAgent: string): string {
   return (userAgent.trim().split(/[\s/]/, 1)[0] ?? '').toLowerCase();
 }
 
+/** Product tokens that have a group of their own in a robots.txt (`*` excluded). */
+function namedAgents(body: string): Set<string> {
+  const agents = new Set<string>();
+  for (const match of body.matchAll(/^\s*user-agent\s*:\s*([^#\r\n]*)/gim)) {
+    const token = productToken(match[1] ?? '');
+    if (token && token !== '*') agents.add(token);
+  }
+  return agents;
+}
+
 /**
  * Turns a robots.txt answer into rules (RFC 9309 2.3.1): 2xx is parsed; 4xx ("unavailable") allows everything; 5xx,
- * 429 and network failure ("unreachable") disallow the whole origin for this run. A URL is allowed only when every
- * agent token allows it; the longest Crawl-delay among them applies. Pure.
+ * 429 and network failure ("unreachable") disallow the whole origin for this run. The groups that apply are those
+ * naming one of our agent tokens (every such group must allow a URL, and the longest Crawl-delay among them counts);
+ * when none is named, the `*` group applies (RFC 9309 2.2.1). Pure.
  */
 export function rulesFrom(robotsUrl: string, response: RobotsResponse, agentTokens: readonly string[]): RobotsRules {
   if ('error' in response || response.status === 429 || response.status >= 500)
     return { kind: 'disallow-all', isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [] };
   if (response.status >= 300) return { kind: 'allow-all', isAllowed: () => true, crawlDelayMs: undefined, sitemaps: [] };
   const robot = robotsParser(robotsUrl, response.body);
-  const delays = agentTokens.map((token) => robot.getCrawlDelay(token)).filter((delay): delay is number => typeof delay === 'number' && delay > 0);
+  const named = namedAgents(response.body);
+  const specific = agentTokens.filter((token) => named.has(token));
+  const applied = specific.length > 0 ? specific : agentTokens.slice(0, 1);
+  const delays = applied.map((token) => robot.getCrawlDelay(token)).filter((delay): delay is number => typeof delay === 'number' && delay > 0);
   return {
     kind: 'parsed',
     // robots-parser answers undefined for URLs of another origin; those are not this file's business.
-    isAllowed: (url) => agentTokens.every((token) => robot.isAllowed(url, token) !== false),
+    isAllowed: (url) => applied.every((token) => robot.isAllowed(url, token) !== false),
     crawlDelayMs: delays.length > 0 ? Math.max(...delays) * 1000 : undefined,
     sitemaps: robot.getSitemaps(),
   };

@@ -1,4 +1,5 @@
 import { getDomain } from 'tldts';
+import { normalizeUrl } from './normalize.js';
 import type { Scope } from './options.js';
 
 /** Decides whether a normalized URL belongs to the crawl. */
@@ -43,7 +44,8 @@ export function createScope(
   include: readonly RegExp[] = [],
   exclude: readonly RegExp[] = [],
 ): ScopeCheck {
-  const matchers = startUrls.map((start) => startMatcher(new URL(start), scope));
+  // Links are checked in normalized form, so the starts are too (`/%7Euser/` and `/~user/` are one prefix).
+  const matchers = startUrls.map((start) => startMatcher(new URL(normalizeUrl(start) ?? start), scope));
   return (url) => {
     if (!matchers.some((matches) => matches(url))) return false;
     const href = url.href;

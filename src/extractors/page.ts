@@ -18,6 +18,12 @@ export interface PageInit {
   truncated: boolean;
 }
 
+/** Every element of the document in order, and the same grouped by tag name: one walk serves every lookup. */
+interface ElementIndex {
+  all: Element[];
+  byTag: Map<string, Element[]>;
+}
+
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
 /**
@@ -44,7 +50,7 @@ export class Page {
   readonly truncated: boolean;
   readonly #text: string;
   #document: Document | undefined;
-  #index: Map<string, Element[]> | undefined;
+  #index: ElementIndex | undefined;
   #baseUrl: string | undefined;
 
   constructor(init: PageInit) {
@@ -103,13 +109,9 @@ export class Page {
   /** Elements with any of the given tag names (lower-case), in document order. One tree walk serves every call. */
   elements(...tagNames: string[]): Element[] {
     const index = this.#elementIndex();
-    if (tagNames.length === 1) return index.get(tagNames[0] as string)?.slice() ?? [];
+    if (tagNames.length === 1) return index.byTag.get(tagNames[0] as string)?.slice() ?? [];
     const wanted = new Set(tagNames);
-    const found: Element[] = [];
-    walkElements(this.document, (element) => {
-      if (wanted.has(element.tagName)) found.push(element);
-    });
-    return found;
+    return index.all.filter((element) => wanted.has(element.tagName));
   }
 
   /** An attribute of an element, or `undefined`. */
@@ -129,13 +131,14 @@ export class Page {
     return title ? textContent(title) : null;
   }
 
-  #elementIndex(): Map<string, Element[]> {
+  #elementIndex(): ElementIndex {
     if (!this.#index) {
-      const index = new Map<string, Element[]>();
+      const index: ElementIndex = { all: [], byTag: new Map() };
       walkElements(this.document, (element) => {
-        const list = index.get(element.tagName);
+        index.all.push(element);
+        const list = index.byTag.get(element.tagName);
         if (list) list.push(element);
-        else index.set(element.tagName, [element]);
+        else index.byTag.set(element.tagName, [element]);
       });
       this.#index = index;
     }

@@ -74,6 +74,16 @@ describe('depth', () => {
     ]);
   });
 
+  test('a level larger than the scheduling window is crawled completely, each page once', async ({ site }) => {
+    const links = Array.from({ length: 150 }, (_, i) => `/p${i}`);
+    site.page('/', links);
+    for (const path of links) site.page(path, [`${path}/leaf`, '/']).page(`${path}/leaf`, []);
+    const { pages, summary } = await crawlToArray(site.url('/'), { concurrency: 4, perHost: 4, maxDepth: 2 });
+    expect(pages).toHaveLength(1 + 150 + 150);
+    expect(summary.byDepth.map((level) => level.pages)).toEqual([1, 150, 150]);
+    expect(site.requests.every((request) => site.hits(request.path) === 1)).toBe(true);
+  });
+
   test('duplicate start URLs (after normalization) are fetched once', async ({ site }) => {
     site.page('/', []);
     const { pages } = await crawlToArray([site.url('/'), `${site.url('/')}#top`, site.origin]);

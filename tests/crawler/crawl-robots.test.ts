@@ -1,0 +1,159 @@
+import { onTestFinished } from 'vitest';
+import { VERSION } from '../../src/index.js';
+import { startSite } from '../helpers/site.js';
+import type { Site } from '../helpers/site.js';
+import { crawlToArray, paths } from '../helpers/crawl.js';
+import { describe, expect, test } from '../helpers/fixtures.js';
+
+/** Paths the server saw, robots.txt excluded, in arrival order. */
+const pageRequests = (site: Site) => site.requests.filter((r) => r.path !== '/robots.txt');
+
+/** Gaps between the arrival times of consecutive page requests, in ms. */
+function startGaps(site: Site): number[] {
+  const times = pageRequests(site).map((r) => r.at);
+  return times.slice(1).map((at, i) => at - (times[i] as number));
+}
+
+// The limiter spaces request starts on the client; the request before a gap can reach the server a little late (a new
+// connection, a busy machine), so a server-side gap may come out short of the client's by that latency.
+const SLACK_MS = 50;
+
+describe('robots.txt rules', () => {
+  test('Disallow is obeyed: a disallowed URL is never requested and counted as a robots skip', async ({ site }) => {
+    site.robots('User-agent: *\nDisallow: /private\n').page('/', ['/private/a', '/privateer', '/public']).page('/public', []);
+    const { pages, summary } = await crawlToArray(site.url('/'));
+    expect(paths(pages)).toEqual(['/', '/public']);
+    expect(site.hits('/private/a') + site.hits('/privateer')).toBe(0);
+    expect(summary.skipped['robots']).toBe(2);
+  });
+
+  test('Allow overrides a shorter Disallow', async ({ site }) => {
+    site.robots('User-agent: *\nDisallow: /dir/\nAllow: /dir/ok\n').page('/', ['/dir/ok', '/dir/no']).page('/dir/ok', []).page('/dir/no', []);
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(paths(pages)).toEqual(['/', '/dir/ok']);
+    expect(site.hits('/dir/no')).toBe(0);
+  });
+
+  test('a disallowed start URL is not fetched', async ({ site }) => {
+    site.robots('User-agent: *\nDisallow: /\n').page('/', []);
+    const { pages, summary } = await crawlToArray(site.url('/'));
+    expect(pages).toEqual([]);
+    expect(summary.skipped['robots']).toBe(1);
+    expect(site.requests.map((r) => r.path)).toEqual(['/robots.txt']);
+  });
+
+  test.for([404, 410])('robots.txt answering %i allows everything', async (code, { site }) => {
+    site.robots(code).page('/', ['/a']).page('/a', []);
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(paths(pages)).toEqual(['/', '/a']);
+  });
+
+  test('a missing robots.txt (the site 404s it) allows everything', async ({ site }) => {
+    site.page('/', ['/a']).page('/a', []);
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(paths(pages)).toEqual(['/', '/a']);
+    expect(site.hits('/robots.txt')).toBe(1);
+  });
+
+  test.for([500, 503, 429])('robots.txt answering %i disallows the origin: nothing but robots.txt is requested', async (code, { site }) => {
+    site.robots(code).page('/', ['/a']);
+    const { pages, summary } = await crawlToArray(site.url('/'));
+    expect(pages).toEqual([]);
+    expect(summary.skipped['robots']).toBe(1);
+    expect(site.requests.map((r) => r.path)).toEqual(['/robots.txt']);
+  });
+
+  test('an unreachable robots.txt (connection reset) disallows the origin', async ({ site }) => {
+    site.drop('/robots.txt').page('/', []);
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(pages).toEqual([]);
+    expect(site.requests.map((r) => r.path)).toEqual(['/robots.txt']);
+  });
+
+  test('robots.txt redirects are followed', async ({ site }) => {
+    site.redirect('/robots.txt', '/real-robots.txt').page('/', ['/a', '/b']).page('/a', []).page('/b', []);
+    site.route('/real-robots.txt', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /b\n'));
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(paths(pages)).toEqual(['/', '/a']);
+    expect(site.hits('/real-robots.txt')).toBe(1);
+  });
+
+  test('robots.txt is fetched once per origin, however many pages ask at once', async ({ site }) => {
+    const other = await startSite({ host: '127.0.0.2' });
+    onTestFinished(() => other.close());
+    const many = Array.from({ length: 12 }, (_, i) => `/p${i}`);
+    site.page('/', [...many, ...many.map((path) => other.url(path))]);
+    for (const path of many) site.page(path, []);
+    for (const path of many) other.page(path, []);
+    other.robots('User-agent: *\nDisallow: /p3\n');
+    const { pages } = await crawlToArray(site.url('/'), { scope: 'any', concurrency: 16, perHost: 8 });
+    expect(pages).toHaveLength(1 + 12 + 11);
+    expect(other.hits('/p3')).toBe(0);
+    expect(site.hits('/robots.txt')).toBe(1);
+    expect(other.hits('/robots.txt')).toBe(1);
+  });
+});
+
+describe('Crawl-delay', () => {
+  test('Crawl-delay raises the per-host delay: page requests start at least that far apart', async ({ site }) => {
+    site.robots('User-agent: *\nCrawl-delay: 0.3\n').page('/', ['/a', '/b']).page('/a', []).page('/b', []);
+    const { pages } = await crawlToArray(site.url('/'), { perHost: 4 });
+    expect(pages).toHaveLength(3);
+    const gaps = startGaps(site);
+    expect(gaps).toHaveLength(2);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(300 - SLACK_MS);
+  });
+
+  test('a configured delayMs longer than Crawl-delay is kept', async ({ site }) => {
+    site.robots('User-agent: *\nCrawl-delay: 0.05\n').page('/', ['/a']).page('/a', []);
+    await crawlToArray(site.url('/'), { delayMs: 300 });
+    const gaps = startGaps(site);
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toBeGreaterThanOrEqual(300 - SLACK_MS);
+  });
+
+  test('with Crawl-delay obeyed, requests to the host never overlap', async ({ site }) => {
+    site.robots('User-agent: *\nCrawl-delay: 0.2\n').page('/', ['/a', '/b']).delay('/a', 100, 'a').delay('/b', 100, 'b');
+    await crawlToArray(site.url('/'), { perHost: 4 });
+    expect(site.peakConcurrent).toBe(1);
+  });
+
+  test('obeyRobots: false never requests robots.txt and ignores its rules and Crawl-delay', async ({ site }) => {
+    site.robots('User-agent: *\nCrawl-delay: 5\nDisallow: /private\n');
+    site.page('/', ['/private', '/a', '/b']).delay('/private', 100, 'p').delay('/a', 100, 'a').delay('/b', 100, 'b');
+    const { pages } = await crawlToArray(site.url('/'), { obeyRobots: false, perHost: 4 });
+    expect(paths(pages)).toEqual(['/', '/a', '/b', '/private']);
+    expect(site.hits('/robots.txt')).toBe(0);
+    expect(site.peakConcurrent).toBe(3);
+  });
+});
+
+describe('user agent', () => {
+  test('every request, robots.txt included, carries the default User-Agent', async ({ site }) => {
+    site.page('/', ['/a']).page('/a', []);
+    await crawlToArray(site.url('/'));
+    expect(site.requests).toHaveLength(3);
+    const agents = new Set(site.requests.map((r) => r.headers['user-agent']));
+    expect([...agents]).toEqual([`sitecrawl/${VERSION} (+https://github.com/sitecrawl/sitecrawl)`]);
+  });
+
+  test('a custom userAgent is sent instead', async ({ site }) => {
+    site.page('/', ['/a']).page('/a', []);
+    await crawlToArray(site.url('/'), { userAgent: 'MyBot/2.0 (+https://example.com/bot)' });
+    expect(new Set(site.requests.map((r) => r.headers['user-agent']))).toEqual(new Set(['MyBot/2.0 (+https://example.com/bot)']));
+  });
+
+  const robots = 'User-agent: mybot\nDisallow: /secret\n\nUser-agent: sitecrawl\nDisallow: /mine\n\nUser-agent: *\nDisallow:\n';
+
+  test('robots.txt rules for the custom agent product token apply', async ({ site }) => {
+    site.robots(robots).page('/', ['/secret', '/mine', '/open']).page('/secret', []).page('/mine', []).page('/open', []);
+    const { pages } = await crawlToArray(site.url('/'), { userAgent: 'MyBot/2.0 (+https://example.com/bot)' });
+    expect(paths(pages)).toEqual(['/', '/open']);
+  });
+
+  test('without a custom agent, only the sitecrawl group applies', async ({ site }) => {
+    site.robots(robots).page('/', ['/secret', '/mine', '/open']).page('/secret', []).page('/mine', []).page('/open', []);
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(paths(pages)).toEqual(['/', '/open', '/secret']);
+  });
+});

@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from '../helpers/fixtures.js';
+import { CsvWriter, csvField } from '../../src/storage/csv.js';
+import { JsonlWriter } from '../../src/storage/jsonl.js';
+
+describe('csvField', () => {
+  test.each<[string, unknown, string]>([
+    ['a plain string as is', 'hello', 'hello'],
+    ['an empty string as empty', '', ''],
+    ['null as empty', null, ''],
+    ['undefined as empty', undefined, ''],
+    ['a number as digits', 42, '42'],
+    ['zero as 0', 0, '0'],
+    ['a fraction as written', 1.5, '1.5'],
+    ['true as true', true, 'true'],
+    ['false as false', false, 'false'],
+    ['a comma quoted', 'a,b', '"a,b"'],
+    ['a quote doubled and quoted', 'say "hi"', '"say ""hi"""'],
+    ['a lone quote doubled and quoted', '"', '""""'],
+    ['a newline quoted', 'a\nb', '"a\nb"'],
+    ['a carriage return quoted', 'a\rb', '"a\rb"'],
+    ['surrounding spaces kept unquoted', '  a  ', '  a  '],
+    ['a semicolon and a tab unquoted', 'a;b\tc', 'a;b\tc'],
+    ['non-ASCII as is', 'Привет', 'Привет'],
+    ['an object as quoted JSON', { code: 'timeout', message: 'slow' }, '"{""code"":""timeout"",""message"":""slow""}"'],
+    ['an array as quoted JSON', ['a', 'b'], '"[""a"",""b""]"'],
+    ['an empty array as JSON', [], '[]'],
+  ])('writes %s', (_name, value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
+});
+
+describe('CsvWriter', () => {
+  test('takes columns from the first record and writes CRLF rows', async ({ tmp }) => {
+    const path = join(tmp, 'out.csv');
+    const writer = new CsvWriter(path);
+    writer.write({ url: 'http://e.com/', status: 200, title: 'Home, sweet "home"' });
+    writer.write({ url: 'http://e.com/a', status: null, title: 'A' });
+    writer.close();
+    expect(await readFile(path, 'utf8')).toBe(
+      'url,status,title\r\nhttp://e.com/,200,"Home, sweet ""home"""\r\nhttp://e.com/a,,A\r\n',
+    );
+  });
+
+  test('leaves out keys that first appear after the first record and blanks missing ones', async ({ tmp }) => {
+    const path = join(tmp, 'out.csv');
+    const writer = new CsvWriter<Record<string, unknown>>(path);
+    writer.write({ a: 1, b: 2 });
+    writer.write({ b: 3, c: 4 });
+    writer.close();
+    expect(await readFile(path, 'utf8')).toBe('a,b\r\n1,2\r\n,3\r\n');
+  });
+
+  test('uses given columns in their order and writes the header at once', async ({ tmp }) => {
+    const path = join(tmp, 'out.csv');
+    const writer = new CsvWriter<Record<string, unknown>>(path, ['title', 'url', 'error']);
+    expect(await readFile(path, 'utf8')).toBe('title,url,error\r\n');
+    writer.write({ url: 'http://e.com/', title: 'T', extra: 'dropped', error: { code: 'http-404' } });
+    writer.close();
+    expect(await readFile(path, 'utf8')).toBe('title,url,error\r\nT,http://e.com/,"{""code"":""http-404""}"\r\n');
+  });
+
+  test('writes an empty file when no record and no columns came', async ({ tmp }) => {
+    const path = join(tmp, 'out.csv');
+    new CsvWriter(path).close();
+    expect(await readFile(path, 'utf8')).toBe('');
+  });
+
+  test('empties an existing file', async ({ tmp }) => {
+    const path = join(tmp, 'out.csv');
+    const first = new CsvWriter(path);
+    first.write({ a: 'old' });
+    first.close();
+    const second = new CsvWriter(path);
+    second.write({ b: 'new' });
+    second.close();
+    expect(await readFile(path, 'utf8')).toBe('b\r\nnew\r\n');
+  });
+
+  test('each row reaches the file before close', async ({ tmp }) => {
+    const path = join(tmp, 'out.csv');
+    const writer = new CsvWriter(path);
+    writer.write({ a: 1 });
+    expect(await readFile(path, 'utf8')).toBe('a\r\n1\r\n');
+    writer.close();
+  });
+
+  test('throws the fs error when the directory does not exist', ({ tmp }) => {
+    expect(() => new CsvWriter(join(tmp, 'missing', 'out.csv'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
+  test('close twice is safe', ({ tmp }) => {
+    const writer = new CsvWriter(join(tmp, 'out.csv'));
+    writer.close();
+    expect(() => writer.close()).not.toThrow();
+  });
+});
+
+describe('JsonlWriter', () => {
+  test('writes one JSON object per line that reads back equal', async ({ tmp }) => {
+    const path = join(tmp, 'out.jsonl');
+    const records = [
+      { url: 'http://e.com/', status: 200, title: 'Line\nbreak, "quoted"', error: null },
+      { url: 'http://e.com/a', status: null, nested: { code: 'timeout' }, list: [1, 2] },
+      { text: 'Привет こんにちは' },
+    ];
+    const writer = new JsonlWriter(path);
+    for (const record of records) writer.write(record);
+    writer.close();
+    const text = await readFile(path, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(records);
+  });
+
+  test('writes an empty file when no record came', async ({ tmp }) => {
+    const path = join(tmp, 'out.jsonl');
+    new JsonlWriter(path).close();
+    expect(await readFile(path, 'utf8')).toBe('');
+  });
+
+  test('each line reaches the file before close', async ({ tmp }) => {
+    const path = join(tmp, 'out.jsonl');
+    const writer = new JsonlWriter(path);
+    writer.write({ a: 1 });
+    expect(await readFile(path, 'utf8')).toBe('{"a":1}\n');
+    writer.close();
+  });
+
+  test('writing after close throws', ({ tmp }) => {
+    const writer = new JsonlWriter(join(tmp, 'out.jsonl'));
+    writer.close();
+    expect(() => writer.write({ a: 1 })).toThrow();
+  });
+});
