@@ -13,7 +13,7 @@ import { Fetcher } from './fetcher.js';
 import { Limiter } from './limiter.js';
 import { filterLinks } from './link-filter.js';
 import type { LinkRules } from './link-filter.js';
-import { createNormalizer } from './normalize.js';
+import { createUrlNormalizer } from './normalize.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
 import { PageLoader } from './page-loader.js';
@@ -89,10 +89,10 @@ export class CrawlRun {
     this.#outputs = new Outputs(options);
     this.#frontier = options.frontierStore ?? new MemoryFrontierStore();
     this.#seen = options.seenSet ?? new MemorySeenSet();
-    const normalize = createNormalizer(options);
-    this.#normalize = (url) => normalize(url);
+    const normalize = createUrlNormalizer(options);
+    this.#normalize = (url) => normalize(url)?.href ?? null;
     this.#rules = {
-      normalize: this.#normalize,
+      normalize,
       inScope: createScope(options.startUrls, options.scope, options.include, options.exclude),
       maxUrlLength: options.maxUrlLength,
       maxRepeatedSegments: options.maxRepeatedSegments,
@@ -272,7 +272,9 @@ export class CrawlRun {
   // Admissions run one after another so the seen-set check, the hook and the add see a consistent set.
   async #admit(links: readonly FoundLink[], page: Page): Promise<number> {
     if (links.length === 0) return 0;
-    const filtered = filterLinks(links, this.#rules, page.depth < this.#options.maxDepth);
+    // Extractors return absolute URLs; a custom parse() may return relative ones, which resolve like the page's own links.
+    const base = page.isHtml ? page.baseUrl : page.finalUrl;
+    const filtered = filterLinks(links, this.#rules, page.depth < this.#options.maxDepth, base);
     for (const [reason, count] of filtered.skipped) this.#counters.increment(`skip.${reason}`, count);
     if (filtered.candidates.length > 0) {
       const admission = this.#admission.then(async () => {
@@ -281,7 +283,7 @@ export class CrawlRun {
         const accepted: string[] = [];
         for (const [index, candidate] of candidates.entries()) {
           if (known[index]) this.#counters.increment('skip.seen');
-          else if (await this.#askShouldEnqueue(candidate.link, page)) accepted.push(candidate.url);
+          else if (await this.#askShouldEnqueue({ ...candidate.link, url: candidate.url }, page)) accepted.push(candidate.url);
           else this.#skip('filtered', candidate.url);
         }
         const added = await this.#seen.add(accepted);

@@ -1,11 +1,12 @@
 import type { FoundLink } from '../extractors/extractor.js';
+import type { NormalizedUrl } from './normalize.js';
 import type { SkipReason } from './page-record.js';
 import type { ScopeCheck } from './scope.js';
 import { detectTrap } from './traps.js';
 
 /** The rules a discovered link is checked against before the seen-set (all pure). */
 export interface LinkRules {
-  normalize: (url: string, base?: string) => string | null;
+  normalize: (url: string, base?: string) => NormalizedUrl | null;
   inScope: ScopeCheck;
   maxUrlLength: number;
   maxRepeatedSegments: number;
@@ -14,7 +15,9 @@ export interface LinkRules {
 
 /** A link that passed every rule but the seen-set and the hook. */
 export interface Candidate {
+  /** The link as found (its `url` not normalized). */
   link: FoundLink;
+  /** The normalized URL. */
   url: string;
 }
 
@@ -26,13 +29,49 @@ export interface FilteredLinks {
   skipped: Map<SkipReason, number>;
 }
 
+/** What the URL-level rules say of one URL: its normalized form, and why it is skipped (`null`: in scope). */
+interface Verdict {
+  url: string | null;
+  skip: SkipReason | null;
+}
+
 const HTTP_SCHEME = /^https?:/i;
+const ABSOLUTE_HTTP = /^https?:\/\//i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+// Site-wide links (navigation, footers) repeat on every page: remembering verdicts saves most normalization work.
+const MAX_CACHED_VERDICTS = 50_000;
+const verdictCaches = new WeakMap<LinkRules, Map<string, Verdict>>();
+
+function judge(rawUrl: string, rules: LinkRules, base: string | undefined): Verdict {
+  const normalized = rules.normalize(rawUrl, base);
+  if (normalized === null) return { url: null, skip: HTTP_SCHEME.test(rawUrl) || !SCHEME.test(rawUrl) ? 'invalid' : 'scheme' };
+  const trap = detectTrap(normalized.href, normalized.pathname, rules.maxUrlLength, rules.maxRepeatedSegments);
+  if (trap) return { url: normalized.href, skip: trap };
+  return { url: normalized.href, skip: rules.inScope(normalized) ? null : 'scope' };
+}
+
+/** The verdict for one URL, remembered per rule set for absolute URLs (whose verdict does not depend on the base). */
+function verdictOf(rawUrl: string, rules: LinkRules, base: string | undefined): Verdict {
+  if (!ABSOLUTE_HTTP.test(rawUrl)) return judge(rawUrl, rules, base);
+  let cache = verdictCaches.get(rules);
+  if (!cache) {
+    cache = new Map();
+    verdictCaches.set(rules, cache);
+  }
+  let verdict = cache.get(rawUrl);
+  if (!verdict) {
+    if (cache.size >= MAX_CACHED_VERDICTS) cache.clear();
+    verdict = judge(rawUrl, rules, base);
+    cache.set(rawUrl, verdict);
+  }
+  return verdict;
+}
 
 /**
  * Applies the link rules in order: scheme and validity, trap guards, scope (with include/exclude), nofollow, and depth
  * (`expand` false at maxDepth). Duplicates within the page are dropped silently, except that a plain link to a URL
- * linked earlier with rel=nofollow is followed. Relative URLs (as a custom `parse()` may return) resolve against `base`. Pure.
+ * linked earlier with rel=nofollow is followed. Relative URLs (as a custom `parse()` may return) resolve against
+ * `base`. Pure (verdicts for absolute URLs are memoized per `rules` object).
  */
 export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expand: boolean, base?: string): FilteredLinks {
   const skipped = new Map<SkipReason, number>();
@@ -43,12 +82,13 @@ export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expan
   let inScope = 0;
   const follow = (link: FoundLink, url: string) => {
     if (!expand) skip('depth');
-    else candidates.push({ link: { ...link, url }, url });
+    else candidates.push({ link, url });
   };
   for (const link of links) {
-    const url = rules.normalize(link.url, base);
+    const verdict = verdictOf(link.url, rules, base);
+    const url = verdict.url;
     if (url === null) {
-      skip(HTTP_SCHEME.test(link.url) || !SCHEME.test(link.url) ? 'invalid' : 'scheme');
+      skip(verdict.skip as SkipReason);
       continue;
     }
     const wasNofollow = onPage.get(url);
@@ -62,14 +102,8 @@ export function filterLinks(links: readonly FoundLink[], rules: LinkRules, expan
       continue;
     }
     onPage.set(url, false);
-    const parsed = new URL(url);
-    const trap = detectTrap(url, parsed.pathname, rules.maxUrlLength, rules.maxRepeatedSegments);
-    if (trap) {
-      skip(trap);
-      continue;
-    }
-    if (!rules.inScope(parsed)) {
-      skip('scope');
+    if (verdict.skip) {
+      skip(verdict.skip);
       continue;
     }
     inScope++;

@@ -52,13 +52,21 @@ function decodeName(part: string): string {
   }
 }
 
+/** A normalized URL and the parts the scope rules read, so nothing parses it a second time. */
+export interface NormalizedUrl {
+  /** The canonical string, what the seen-set stores. */
+  href: string;
+  hostname: string;
+  /** `scheme://host[:port]`. */
+  origin: string;
+  /** The normalized path. */
+  pathname: string;
+}
+
 /**
- * Builds the normalizer the seen-set uses. The returned function turns an absolute URL (or a reference plus a base)
- * into its canonical string: lower-case scheme and host, default port dropped, dot segments resolved, empty path as
- * `/`, fragment dropped, percent-encoding normalized, the query per `options`. Returns `null` for anything that is not
- * a valid http(s) URL. Pure: no I/O.
+ * Builds the normalizer the seen-set uses, returning the canonical form with its parts. See {@link createNormalizer}.
  */
-export function createNormalizer(options: NormalizeOptions = {}): (input: string, base?: string | URL) => string | null {
+export function createUrlNormalizer(options: NormalizeOptions = {}): (input: string, base?: string | URL) => NormalizedUrl | null {
   const shouldStrip = paramMatcher(options.stripParams ?? []);
   return (input, base) => {
     let url: URL;
@@ -70,11 +78,23 @@ export function createNormalizer(options: NormalizeOptions = {}): (input: string
       return null;
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    const path = normalizePercentEncoding(url.pathname);
+    const pathname = normalizePercentEncoding(url.pathname);
     const query = normalizeQuery(url.search, options, shouldStrip);
-    const auth = url.username ? `${url.username}${url.password ? `:${url.password}` : ''}@` : '';
-    return `${url.protocol}//${auth}${url.host}${path}${query}`;
+    // Credentials are dropped: they are never sent, so `user@host/a` and `host/a` fetch the same thing.
+    const origin = `${url.protocol}//${url.host}`;
+    return { href: `${origin}${pathname}${query}`, hostname: url.hostname, origin, pathname };
   };
+}
+
+/**
+ * Builds the normalizer the seen-set uses. The returned function turns an absolute URL (or a reference plus a base)
+ * into its canonical string: lower-case scheme and host, default port dropped, dot segments resolved, empty path as
+ * `/`, fragment and credentials dropped, percent-encoding normalized, the query per `options`. Returns `null` for
+ * anything that is not a valid http(s) URL. Pure: no I/O.
+ */
+export function createNormalizer(options: NormalizeOptions = {}): (input: string, base?: string | URL) => string | null {
+  const normalize = createUrlNormalizer(options);
+  return (input, base) => normalize(input, base)?.href ?? null;
 }
 
 /** Normalizes one URL with default options (query kept as is). See {@link createNormalizer}. */

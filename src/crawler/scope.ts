@@ -2,8 +2,16 @@ import { getDomain } from 'tldts';
 import { normalizeUrl } from './normalize.js';
 import type { Scope } from './options.js';
 
+/** The parts of a normalized URL the scope rules read (a `URL` has them all). */
+export interface ScopedUrl {
+  href: string;
+  hostname: string;
+  origin: string;
+  pathname: string;
+}
+
 /** Decides whether a normalized URL belongs to the crawl. */
-export type ScopeCheck = (url: URL) => boolean;
+export type ScopeCheck = (url: ScopedUrl) => boolean;
 
 /** The registrable domain (`example.co.uk` for `a.b.example.co.uk`); the hostname itself for IPs and `localhost`. */
 export function registrableDomain(hostname: string): string {

@@ -7,6 +7,10 @@ export type TrapReason = 'too-long' | 'trap' | null;
  */
 export function detectTrap(url: string, pathname: string, maxUrlLength: number, maxRepeatedSegments: number): TrapReason {
   if (url.length > maxUrlLength) return 'too-long';
+  // Fast path: a path with no more segments than the cap cannot repeat one too often.
+  let slashes = 0;
+  for (let index = pathname.indexOf('/'); index !== -1; index = pathname.indexOf('/', index + 1)) slashes++;
+  if (slashes <= maxRepeatedSegments) return null;
   const counts = new Map<string, number>();
   for (const segment of pathname.split('/')) {
     if (segment === '') continue;

@@ -250,3 +250,15 @@ describe('contentTypes', () => {
     expect(pages[0]?.error?.code).toBe('extractor-failed');
   });
 });
+
+test('relative links returned by a parse() override resolve against the page URL', async ({ site }) => {
+  site.page('/dir/', []).page('/dir/next', []);
+  class RelativeCrawler extends Crawler {
+    protected override parse(page: Page): Extracted {
+      return { links: page.depth === 0 ? [{ url: 'next' }] : [] };
+    }
+  }
+  const pages = new MemoryDataset<PageRecord>();
+  await new RelativeCrawler({ startUrls: [site.url('/dir/')], logLevel: 'silent', pages }).run();
+  expect(pages.items.map((page) => new URL(page.url).pathname).sort()).toEqual(['/dir/', '/dir/next']);
+});

@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { filterLinks } from '../../src/crawler/link-filter.js';
 import type { LinkRules } from '../../src/crawler/link-filter.js';
-import { createNormalizer } from '../../src/crawler/normalize.js';
+import { createUrlNormalizer } from '../../src/crawler/normalize.js';
 import { createScope } from '../../src/crawler/scope.js';
 import type { FoundLink } from '../../src/extractors/extractor.js';
 
 function rules(overrides: Partial<LinkRules> = {}): LinkRules {
   return {
-    normalize: createNormalizer(),
+    normalize: createUrlNormalizer(),
     inScope: createScope(['http://site.test/'], 'host', [], [/\/excluded\//]),
     maxUrlLength: 60,
     maxRepeatedSegments: 2,
@@ -137,7 +137,7 @@ describe('filterLinks on a whole page', () => {
   test('uses the normalizer it is given for duplicates', () => {
     const links = [link('http://site.test/p?b=1&a=2'), link('http://site.test/p?a=2&b=1')];
     expect(filterLinks(links, rules(), true).candidates).toHaveLength(2);
-    expect(filterLinks(links, rules({ normalize: createNormalizer({ sortQuery: true }) }), true).candidates).toHaveLength(1);
+    expect(filterLinks(links, rules({ normalize: createUrlNormalizer({ sortQuery: true }) }), true).candidates).toHaveLength(1);
   });
 
   test('an empty page gives nothing', () => {
