@@ -14,6 +14,7 @@ export { sniffCharset, decodeHtml } from './crawler/charset.js';
 export { Extractor } from './extractors/extractor.js';
 export type { Awaitable, Extracted, FoundLink, DownloadRequest } from './extractors/extractor.js';
 export { Page } from './extractors/page.js';
+export type { Saver, SaverContext, SaverFetchOptions, FetchOutcome, FetchHop, DownloadSource } from './extractors/saver.js';
 export type { PageInit } from './extractors/page.js';
 export { walkElements, findElements, getAttribute, textContent } from './extractors/dom.js';
 export type { Document, Element, Node } from './extractors/dom.js';

@@ -15,8 +15,11 @@ export interface CrawlCommand {
   logFile: string | undefined;
 }
 
-/** The option table shared by crawl commands: flag -> parseArgs config. */
-const FLAGS = {
+/** A parseArgs option table. */
+export type FlagTable = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/** The option table shared by every crawling command: flag -> parseArgs config. */
+export const CRAWL_FLAGS = {
   depth: { type: 'string', short: 'd' },
   concurrency: { type: 'string', short: 'c' },
   'per-host': { type: 'string' },
@@ -41,7 +44,7 @@ const FLAGS = {
   'log-level': { type: 'string' },
   'log-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies FlagTable;
 
 /** The CLI flag that sets each crawler option, so validation errors can name what the user typed. */
 export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
@@ -66,14 +69,15 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
 };
 
 /** Parses a whole number >= min given to `flag`, or throws a UsageError naming the flag. */
-function integerFlag(flag: string, text: string | undefined, min: number): number | undefined {
+export function integerFlag(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
   if (!/^-?\d+$/.test(text.trim()) || Number(text) < min)
     throw new UsageError(`--${flag} expects a whole number >= ${min}, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
-function choiceFlag<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+/** Checks a flag's value against its allowed choices, or throws a UsageError naming the flag. */
+export function choiceFlag<T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined {
   if (text === undefined) return undefined;
   if (!allowed.includes(text as T)) throw new UsageError(`--${flag} expects one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
   return text as T;
@@ -84,61 +88,79 @@ function defined<T extends object>(object: T): T {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
 
+/** Parsed flags and positionals of a command line. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Parses a command's arguments against the shared crawl flags plus the command's own. Pure.
+ * @throws UsageError for unknown flags or missing values.
+ */
+export function parseCommandArgs(argv: readonly string[], extraFlags: FlagTable = {}): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: { ...CRAWL_FLAGS, ...extraFlags }, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+  }
+}
+
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+const list = (value: unknown) => (Array.isArray(value) ? (value as string[]) : undefined);
+
+/**
+ * Turns the shared crawl flags into crawler options (start URLs from the positionals). Pure.
+ * @throws UsageError for missing or invalid URLs and values of the wrong kind.
+ */
+export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: string, defaultOutDir: string): CrawlCommand {
+  if (positionals.length === 0) throw new UsageError(`${command} needs at least one start URL`);
+  for (const url of positionals) {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      throw new UsageError(`not an absolute http(s) URL: ${JSON.stringify(url)}`);
+  }
+  const logLevel = choiceFlag<LogLevel>('log-level', str(values['log-level']), ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'warn';
+  const outDir = str(values['out']) ?? defaultOutDir;
+  const options: CrawlerOptions = defined({
+    startUrls: positionals,
+    maxDepth: integerFlag('depth', str(values['depth']), 0),
+    concurrency: integerFlag('concurrency', str(values['concurrency']), 1),
+    perHost: integerFlag('per-host', str(values['per-host']), 1),
+    delayMs: integerFlag('delay', str(values['delay']), 0),
+    scope: choiceFlag<Scope>('scope', str(values['scope']), ['host', 'origin', 'domain', 'prefix', 'any']),
+    include: list(values['include']),
+    exclude: list(values['exclude']),
+    maxPages: integerFlag('max-pages', str(values['max-pages']), 1),
+    timeoutMs: integerFlag('timeout', str(values['timeout']), 1),
+    retries: integerFlag('retries', str(values['retries']), 0),
+    maxRedirects: integerFlag('max-redirects', str(values['max-redirects']), 0),
+    maxBytes: integerFlag('max-bytes', str(values['max-bytes']), 1),
+    userAgent: str(values['user-agent']),
+    obeyRobots: values['ignore-robots'] ? false : undefined,
+    followNofollow: values['follow-nofollow'] ? true : undefined,
+    sortQuery: values['sort-query'] ? true : undefined,
+    stripQuery: values['strip-query'] ? true : undefined,
+    stripParams: list(values['strip-param']),
+    format: choiceFlag<OutputFormat>('format', str(values['format']), ['jsonl', 'csv']),
+    outDir,
+    logLevel,
+  });
+  return { options, outDir, quiet: values['quiet'] === true, logLevel, logFile: str(values['log-file']) };
+}
+
 /**
  * Parses the arguments after `crawl` into crawler options. Pure: no I/O.
  * @throws UsageError for unknown flags, missing URLs or values of the wrong kind.
  */
 export function parseCrawlArgs(argv: readonly string[]): CrawlCommand | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true, allowNegative: false });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  if (positionals.length === 0) throw new UsageError('crawl needs at least one start URL');
-  for (const url of positionals) {
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
-      throw new UsageError(`not an absolute http(s) URL: ${JSON.stringify(url)}`);
-  }
-  const logLevel = choiceFlag<LogLevel>('log-level', values['log-level'], ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'warn';
-  const outDir = values.out ?? 'sitecrawl-out';
-  const options: CrawlerOptions = defined({
-    startUrls: positionals,
-    maxDepth: integerFlag('depth', values.depth, 0),
-    concurrency: integerFlag('concurrency', values.concurrency, 1),
-    perHost: integerFlag('per-host', values['per-host'], 1),
-    delayMs: integerFlag('delay', values.delay, 0),
-    scope: choiceFlag<Scope>('scope', values.scope, ['host', 'origin', 'domain', 'prefix', 'any']),
-    include: values.include,
-    exclude: values.exclude,
-    maxPages: integerFlag('max-pages', values['max-pages'], 1),
-    timeoutMs: integerFlag('timeout', values.timeout, 1),
-    retries: integerFlag('retries', values.retries, 0),
-    maxRedirects: integerFlag('max-redirects', values['max-redirects'], 0),
-    maxBytes: integerFlag('max-bytes', values['max-bytes'], 1),
-    userAgent: values['user-agent'],
-    obeyRobots: values['ignore-robots'] ? false : undefined,
-    followNofollow: values['follow-nofollow'] ? true : undefined,
-    sortQuery: values['sort-query'] ? true : undefined,
-    stripQuery: values['strip-query'] ? true : undefined,
-    stripParams: values['strip-param'],
-    format: choiceFlag<OutputFormat>('format', values.format, ['jsonl', 'csv']),
-    outDir,
-    logLevel,
-  });
-  return { options, outDir, quiet: values.quiet ?? false, logLevel, logFile: values['log-file'] };
+  const parsed = parseCommandArgs(argv);
+  if (parsed.values['help']) return 'help';
+  return crawlCommandFrom(parsed, 'crawl', 'sitecrawl-out');
 }
 
-/** Help text of `sitecrawl crawl`. */
-export const CRAWL_HELP = `Usage: sitecrawl crawl <url...> [options]
-
-Crawls breadth-first from the start URLs and writes one record per fetched URL to OUT/pages.jsonl
-(and what extractors found, such as titles, to OUT/records.jsonl).
-
-Options:
-  -d, --depth N            follow links up to N levels from the start URLs (default 3)
+/** Help lines of the crawl flags every crawling command takes. */
+export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to N levels from the start URLs (default 3)
   -c, --concurrency N      requests in flight, all hosts together (default 16)
       --per-host N         requests in flight per host (default 4)
       --delay MS           minimum time between requests to one host (default 0)
@@ -161,7 +183,16 @@ Options:
   -q, --quiet              no progress and no summary
       --log-level L        fatal | error | warn | info | debug | trace | silent (default warn)
       --log-file FILE      write logs (JSON lines) to FILE instead of stderr
-  -h, --help               show this help
+`;
+
+/** Help text of `sitecrawl crawl`. */
+export const CRAWL_HELP = `Usage: sitecrawl crawl <url...> [options]
+
+Crawls breadth-first from the start URLs and writes one record per fetched URL to OUT/pages.jsonl
+(and what extractors found, such as titles, to OUT/records.jsonl).
+
+Options:
+${CRAWL_OPTIONS_HELP}  -h, --help               show this help
 
 Exit codes: 0 the crawl ran (even if some pages failed), 1 output failed, 2 usage error, 130 interrupted.
 `;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { VERSION } from '../crawler/options.js';
-import { EXIT, crawlCommand } from './crawl-command.js';
-import type { CliStreams } from './crawl-command.js';
+import { crawlCommand } from './crawl-command.js';
+import { EXIT } from './run-crawler.js';
+import type { CliStreams } from './run-crawler.js';
 
 const HELP = `Usage: sitecrawl <command> [options]
 

@@ -26,11 +26,11 @@ export function formatElapsed(ms: number): string {
 }
 
 /** The one-line progress: a bar on a terminal, plain text otherwise. Pure. */
-export function formatProgress(progress: CrawlProgress, width: number | undefined): string {
+export function formatProgress(progress: CrawlProgress, width: number | undefined, suffix?: string): string {
   const text =
     `depth ${progress.depth} | ${pages(progress.pages)} | ${count(progress.failed)} errors | ` +
     `queue ${count(progress.queued + progress.inFlight)} | ${progress.pagesPerSecond.toFixed(1)} pages/s | ` +
-    `${formatBytes(progress.bytes)} | ${formatElapsed(progress.elapsedMs)}`;
+    `${formatBytes(progress.bytes)} | ${formatElapsed(progress.elapsedMs)}${suffix ? ` | ${suffix}` : ''}`;
   if (width === undefined) return text;
   const total = progress.pages + progress.queued + progress.inFlight;
   const barWidth = Math.max(10, Math.min(30, width - text.length - 4));
@@ -68,11 +68,14 @@ export function formatSummary(summary: CrawlSummary, outputs: readonly string[])
 export class ProgressDisplay {
   readonly #stream: NodeJS.WriteStream;
   readonly #isTty: boolean;
+  readonly #suffix: ((progress: CrawlProgress) => string) | undefined;
   #line = '';
 
-  constructor(stream: NodeJS.WriteStream) {
+  /** `suffix` adds a command's own figures (images saved, links checked) to the line. */
+  constructor(stream: NodeJS.WriteStream, suffix?: (progress: CrawlProgress) => string) {
     this.#stream = stream;
     this.#isTty = Boolean(stream.isTTY);
+    this.#suffix = suffix;
   }
 
   /** How often the display wants snapshots, in ms. */
@@ -82,10 +85,10 @@ export class ProgressDisplay {
 
   update(progress: CrawlProgress): void {
     if (this.#isTty) {
-      this.#line = formatProgress(progress, this.#stream.columns ?? 100);
+      this.#line = formatProgress(progress, this.#stream.columns ?? 100, this.#suffix?.(progress));
       this.#stream.write(`\r\x1b[2K${this.#line}`);
     } else {
-      this.#stream.write(`${formatProgress(progress, undefined)}\n`);
+      this.#stream.write(`${formatProgress(progress, undefined, this.#suffix?.(progress))}\n`);
     }
   }
 

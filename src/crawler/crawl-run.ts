@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js';
+import { LinkAdmission } from './admission.js';
+import { SaverHost } from './savers.js';
 import { Page } from '../extractors/page.js';
 import { MemoryCounters } from '../storage/counters.js';
 import { MemoryFrontierStore } from '../storage/frontier-store.js';
@@ -11,8 +13,6 @@ import { decodeHtml } from './charset.js';
 import { CrawlError, ExtractorError, FetchError, toRecordedError } from './errors.js';
 import { Fetcher } from './fetcher.js';
 import { Limiter } from './limiter.js';
-import { filterLinks } from './link-filter.js';
-import type { LinkRules } from './link-filter.js';
 import { createUrlNormalizer } from './normalize.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
@@ -24,7 +24,6 @@ import { ProgressTicker } from './progress.js';
 import { RobotsCache } from './robots.js';
 import type { RobotsResponse } from './robots.js';
 import { createScope } from './scope.js';
-import { detectTrap } from './traps.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -61,7 +60,8 @@ export class CrawlRun {
   readonly #stop = new AbortController();
   readonly #abort = new AbortController();
   readonly #normalize: (url: string) => string | null;
-  readonly #rules: LinkRules;
+  readonly #admission: LinkAdmission;
+  readonly #savers: SaverHost;
   readonly #fetcher: Fetcher;
   readonly #limiter: Limiter;
   readonly #robots: RobotsCache | undefined;
@@ -69,7 +69,6 @@ export class CrawlRun {
   readonly #outputs: Outputs;
   readonly #ticker: ProgressTicker;
   readonly #started = performance.now();
-  #admission: Promise<void> = Promise.resolve();
   #depth = 0;
   #queued = 0;
   #inFlight = 0;
@@ -91,13 +90,6 @@ export class CrawlRun {
     this.#seen = options.seenSet ?? new MemorySeenSet();
     const normalize = createUrlNormalizer(options);
     this.#normalize = (url) => normalize(url)?.href ?? null;
-    this.#rules = {
-      normalize,
-      inScope: createScope(options.startUrls, options.scope, options.include, options.exclude),
-      maxUrlLength: options.maxUrlLength,
-      maxRepeatedSegments: options.maxRepeatedSegments,
-      followNofollow: options.followNofollow,
-    };
     this.#fetcher = new Fetcher({ userAgent: options.userAgent, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, connectionsPerOrigin: options.perHost });
     this.#limiter = new Limiter({ concurrency: options.concurrency, perHost: options.perHost, delayMs: options.delayMs, signal: this.#stop.signal });
     this.#robots = options.obeyRobots
@@ -117,10 +109,36 @@ export class CrawlRun {
       maxRetryAfterMs: options.maxRetryAfterMs,
       maxRedirects: options.maxRedirects,
       normalize: this.#normalize,
-      acceptRedirect: (url) => this.#acceptRedirect(url),
+      acceptRedirect: (url) => this.#admission.acceptRedirect(url),
       shouldReadBody: (status, type) => status >= 200 && status < 300 && this.#isParsed(type),
       stopSignal: this.#stop.signal,
       abortSignal: this.#abort.signal,
+    });
+    this.#admission = new LinkAdmission({
+      rules: {
+        normalize,
+        inScope: createScope(options.startUrls, options.scope, options.include, options.exclude),
+        maxUrlLength: options.maxUrlLength,
+        maxRepeatedSegments: options.maxRepeatedSegments,
+        followNofollow: options.followNofollow,
+      },
+      maxDepth: options.maxDepth,
+      seen: this.#seen,
+      frontier: this.#frontier,
+      robots: this.#robots,
+      counters: this.#counters,
+      logger: this.#log,
+      shouldEnqueue: (link, page) => hooks.shouldEnqueue(link, page),
+      onQueued: (count) => (this.#queued += count),
+    });
+    this.#savers = new SaverHost({
+      savers: options.savers,
+      loader: this.#loader,
+      robots: this.#robots,
+      counters: this.#counters,
+      logger,
+      stopSignal: this.#stop.signal,
+      outDir: options.outDir,
     });
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
   }
@@ -134,6 +152,7 @@ export class CrawlRun {
     this.#log.info({ startUrls: this.#options.startUrls, maxDepth: this.#options.maxDepth }, 'crawl started');
     this.#ticker.start(this.#options.progressIntervalMs);
     try {
+      await this.#savers.open();
       await this.#seedStartUrls();
       for (let depth = 0; !this.#halted; depth++) {
         if ((await this.#frontier.size(depth)) === 0) break;
@@ -142,6 +161,11 @@ export class CrawlRun {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      try {
+        await this.#savers.close();
+      } catch (error) {
+        this.#fatal ??= error;
+      }
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
@@ -223,7 +247,8 @@ export class CrawlRun {
       try {
         const extracted = await this.#hooks.parse(page);
         if (page.isHtml) title = page.title();
-        links = await this.#admit(extracted.links ?? [], page);
+        links = await this.#admission.admit(extracted.links ?? [], page);
+        if (extracted.downloads?.length) this.#savers.add(extracted.downloads, { page: page.finalUrl, depth: page.depth });
         for (const record of extracted.records ?? []) await this.#outputs.writeRecord(record as Record<string, unknown>);
         this.#counters.increment('records', extracted.records?.length ?? 0);
       } catch (caught) {
@@ -243,7 +268,7 @@ export class CrawlRun {
       links,
       ms: Math.round(loaded.ms),
       truncated: response?.truncated ?? false,
-      redirects: loaded.redirects.length,
+      redirects: loaded.redirects.map((hop) => ({ url: hop.url, status: hop.status })),
       error: error ? toRecordedError(error) : null,
     };
     await this.#outputs.writePage(record);
@@ -267,54 +292,6 @@ export class CrawlRun {
       text,
       truncated: response.truncated,
     });
-  }
-
-  // Admissions run one after another so the seen-set check, the hook and the add see a consistent set.
-  async #admit(links: readonly FoundLink[], page: Page): Promise<number> {
-    if (links.length === 0) return 0;
-    // Extractors return absolute URLs; a custom parse() may return relative ones, which resolve like the page's own links.
-    const base = page.isHtml ? page.baseUrl : page.finalUrl;
-    const filtered = filterLinks(links, this.#rules, page.depth < this.#options.maxDepth, base);
-    for (const [reason, count] of filtered.skipped) this.#counters.increment(`skip.${reason}`, count);
-    if (filtered.candidates.length > 0) {
-      const admission = this.#admission.then(async () => {
-        const candidates = filtered.candidates;
-        const known = await this.#seen.has(candidates.map((candidate) => candidate.url));
-        const accepted: string[] = [];
-        for (const [index, candidate] of candidates.entries()) {
-          if (known[index]) this.#counters.increment('skip.seen');
-          else if (await this.#askShouldEnqueue({ ...candidate.link, url: candidate.url }, page)) accepted.push(candidate.url);
-          else this.#skip('filtered', candidate.url);
-        }
-        const added = await this.#seen.add(accepted);
-        const requests = accepted.filter((_, index) => added[index]).map((url) => ({ url, depth: page.depth + 1, parent: page.url }));
-        this.#counters.increment('skip.seen', accepted.length - requests.length);
-        await this.#frontier.push(requests);
-        this.#queued += requests.length;
-      });
-      this.#admission = admission.catch(() => undefined);
-      await admission;
-    }
-    return filtered.inScope;
-  }
-
-  async #askShouldEnqueue(link: FoundLink, page: Page): Promise<boolean> {
-    try {
-      return Boolean(await this.#hooks.shouldEnqueue(link, page));
-    } catch (error) {
-      this.#log.warn({ url: link.url, err: error }, 'shouldEnqueue threw; link not enqueued');
-      return false;
-    }
-  }
-
-  async #acceptRedirect(url: string): Promise<SkipReason | undefined> {
-    const parsed = new URL(url);
-    const trap = detectTrap(url, parsed.pathname, this.#options.maxUrlLength, this.#options.maxRepeatedSegments);
-    if (trap) return trap;
-    if (!this.#rules.inScope(parsed)) return 'scope';
-    if (this.#robots && !(await this.#robots.isAllowed(parsed))) return 'robots';
-    const [added] = await this.#seen.add([url]);
-    return added ? undefined : 'seen';
   }
 
   async #loadRobots(robotsUrl: string): Promise<RobotsResponse> {
@@ -407,6 +384,7 @@ export class CrawlRun {
       byDepth,
       errors: pick('error.'),
       skipped: pick('skip.'),
+      savers: pick('saver.'),
       elapsedMs,
       pagesPerSecond: elapsedMs > 0 ? (pages * 1000) / elapsedMs : 0,
     };

@@ -30,7 +30,9 @@ export interface RequestOptions {
   /** Aborts the request (the crawl's stop signal). */
   signal?: AbortSignal | undefined;
   /** Decides from status and media type whether the body is read; unread bodies are discarded unbuffered. */
-  shouldReadBody?: (status: number, contentType: string) => boolean;
+  shouldReadBody?: ((status: number, contentType: string) => boolean) | undefined;
+  /** Body size cap for this request. @default the fetcher's `maxBytes` */
+  maxBytes?: number | undefined;
 }
 
 /** What a Fetcher is built with. */
@@ -166,7 +168,7 @@ export class Fetcher {
         const declared = Number(headers['content-length']);
         return { url, status: response.statusCode, headers, contentType, body: undefined, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started };
       }
-      const { body, truncated } = await this.#readBody(response.body, headers['content-encoding']);
+      const { body, truncated } = await this.#readBody(response.body, headers['content-encoding'], options.maxBytes ?? this.#options.maxBytes);
       return { url, status: response.statusCode, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started };
     } catch (error) {
       throw toFetchError(error, timedOut);
@@ -177,11 +179,10 @@ export class Fetcher {
   }
 
   /** Reads a body up to `maxBytes` (decoded), decompressing as it goes; stops reading and closes the stream at the cap. */
-  async #readBody(raw: Readable, encoding: string | undefined): Promise<{ body: Buffer; truncated: boolean }> {
+  async #readBody(raw: Readable, encoding: string | undefined, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
     const decoder = decompressor(encoding);
     const stream: Readable = decoder ? raw.pipe(decoder) : raw;
     if (decoder) raw.on('error', (error) => decoder.destroy(error));
-    const limit = this.#options.maxBytes;
     const chunks: Buffer[] = [];
     let total = 0;
     let truncated = false;

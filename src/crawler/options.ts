@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Extractor } from '../extractors/extractor.js';
+import type { Saver } from '../extractors/saver.js';
 import type { DatasetWriter } from '../storage/dataset.js';
 import type { FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
@@ -65,6 +66,8 @@ export interface CrawlerOptions {
   contentTypes?: readonly string[];
   /** Extractors run by the default `parse()` on every HTML page. @default [] */
   extractors?: readonly Extractor<object>[];
+  /** Savers that act on the downloads extractors ask for (saving images, checking links), by download kind. @default [] */
+  savers?: readonly Saver[];
   /** Directory for `pages.<format>` and `records.<format>`; created if missing. @default undefined (no files) */
   outDir?: string;
   /** File format used with `outDir`. @default 'jsonl' */
@@ -140,7 +143,7 @@ const SCOPES: readonly Scope[] = ['host', 'origin', 'domain', 'prefix', 'any'];
 const FORMATS: readonly OutputFormat[] = ['jsonl', 'csv'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KNOWN_KEYS = new Set<string>([
-  'startUrls', ...Object.keys(DEFAULTS), 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'outDir',
+  'startUrls', ...Object.keys(DEFAULTS), 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
   'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet',
 ]);
 
@@ -240,6 +243,9 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
   const extractors = input['extractors'] ?? [];
   if (!Array.isArray(extractors) || !extractors.every((item) => hasMethods('extract')(item as object)))
     fail('extractors', 'an array of Extractor instances', extractors);
+  const savers = input['savers'] ?? [];
+  if (!Array.isArray(savers) || !savers.every((item) => hasMethods('open', 'add', 'close')(item as object)))
+    fail('savers', 'an array of Savers', savers);
   const signal = input['signal'];
   if (signal !== undefined && !(signal instanceof AbortSignal)) fail('signal', 'an AbortSignal', signal);
 
@@ -269,6 +275,7 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     stripParams: stringList(input, 'stripParams'),
     contentTypes: stringList(input, 'contentTypes').map((type) => type.toLowerCase()),
     extractors: [...(extractors as Extractor<object>[])],
+    savers: [...(savers as Saver[])],
     outDir: outDir as string | undefined,
     format: oneOf(input, 'format', FORMATS),
     pages: optionalObject<DatasetWriter<PageRecord>>(input, 'pages', hasMethods('write', 'close'), 'a DatasetWriter'),

@@ -31,6 +31,14 @@ export interface Loaded {
   ms: number;
 }
 
+/** Per-load choices; the loader's own settings apply where one is not given. */
+export interface LoadOptions {
+  method?: 'GET' | 'HEAD';
+  maxBytes?: number;
+  shouldReadBody?: (status: number, contentType: string) => boolean;
+  acceptRedirect?: (url: string) => Promise<SkipReason | undefined>;
+}
+
 /** What the loader needs from the run. */
 export interface PageLoaderOptions {
   fetcher: Fetcher;
@@ -66,14 +74,15 @@ export class PageLoader {
   }
 
   /** Loads `url` (already normalized, in scope and allowed). Never rejects: failures come back in `error`. */
-  async load(url: string): Promise<Loaded> {
+  async load(url: string, overrides: LoadOptions = {}): Promise<Loaded> {
     const options = this.#options;
+    const acceptRedirect = overrides.acceptRedirect ?? options.acceptRedirect;
     const redirects: RedirectHop[] = [];
     const chain = new Set<string>([url]);
     let current = url;
     let ms = 0;
     for (;;) {
-      const attempt = await this.#fetchWithRetries(current);
+      const attempt = await this.#fetchWithRetries(current, overrides);
       ms += attempt.response?.ms ?? 0;
       if (!attempt.response) return { finalUrl: current, response: undefined, redirects, redirectSkipped: undefined, error: attempt.error, ms };
       const response = attempt.response;
@@ -88,14 +97,14 @@ export class PageLoader {
       if (chain.has(target)) return failed(new FetchError('redirect-loop', `Redirect loop back to ${target}`));
       if (redirects.length > options.maxRedirects)
         return failed(new FetchError('too-many-redirects', `More than ${options.maxRedirects} redirects`));
-      const skipped = await options.acceptRedirect(target);
+      const skipped = await acceptRedirect(target);
       if (skipped) return { finalUrl: target, response, redirects, redirectSkipped: skipped, error: undefined, ms };
       chain.add(target);
       current = target;
     }
   }
 
-  async #fetchWithRetries(url: string): Promise<{ response?: HttpResponse; error?: FetchError }> {
+  async #fetchWithRetries(url: string, overrides: LoadOptions): Promise<{ response?: HttpResponse; error?: FetchError }> {
     const options = this.#options;
     const host = new URL(url).host;
     for (let attempt = 0; ; attempt++) {
@@ -103,7 +112,12 @@ export class PageLoader {
       let error: FetchError | undefined;
       try {
         response = await options.limiter.run(host, () =>
-          options.fetcher.request(url, { signal: options.abortSignal, shouldReadBody: options.shouldReadBody }),
+          options.fetcher.request(url, {
+            method: overrides.method,
+            signal: options.abortSignal,
+            shouldReadBody: overrides.shouldReadBody ?? options.shouldReadBody,
+            maxBytes: overrides.maxBytes,
+          }),
         );
       } catch (caught) {
         error = caught instanceof FetchError ? caught : new FetchError('aborted', 'Stopped before the request was sent', { cause: caught });

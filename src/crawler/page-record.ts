@@ -24,8 +24,8 @@ export interface PageRecord {
   ms: number;
   /** The body was longer than `maxBytes` and was cut. */
   truncated: boolean;
-  /** Redirect hops followed or seen for this request. */
-  redirects: number;
+  /** Redirects answered for this request, in order: each hop's URL and status (the last target is `finalUrl`). */
+  redirects: Array<{ url: string; status: number }>;
   /** `null`, or why the page failed: a short code (`timeout`, `http-404`, ...) and a message. */
   error: RecordedError | null;
 }

@@ -29,6 +29,8 @@ export interface CrawlProgress {
   errors: Record<string, number>;
   /** Links and URLs not fetched, by reason. */
   skipped: Record<string, number>;
+  /** Savers' own counters, as `<saver name>.<counter>` (`images.saved`, ...). */
+  savers: Record<string, number>;
   elapsedMs: number;
   pagesPerSecond: number;
 }

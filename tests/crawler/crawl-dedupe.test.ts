@@ -42,7 +42,8 @@ describe('redirects', () => {
     const { pages } = await crawlToArray(site.url('/'));
     expect(paths(pages)).toEqual(['/', '/a', '/d']);
     const a = byPath(pages, '/a');
-    expect(a).toMatchObject({ url: site.url('/a'), finalUrl: site.url('/c'), status: 200, depth: 1, redirects: 2, title: 'C', error: null });
+    expect(a).toMatchObject({ url: site.url('/a'), finalUrl: site.url('/c'), status: 200, depth: 1, title: 'C', error: null });
+    expect(a.redirects).toEqual([{ url: site.url('/a'), status: 301 }, { url: site.url('/b'), status: 302 }]);
     expect(byPath(pages, '/d').parent).toBe(site.url('/a'));
     for (const path of ['/', '/a', '/b', '/c', '/d']) expect(site.hits(path)).toBe(1);
   });
@@ -99,7 +100,8 @@ describe('redirects', () => {
   test('exactly maxRedirects hops are followed', async ({ site }) => {
     site.page('/', ['/h0']).redirect('/h0', '/h1').redirect('/h1', '/h2').page('/h2', [], { title: 'end' });
     const { pages } = await crawlToArray(site.url('/'), { maxRedirects: 2 });
-    expect(byPath(pages, '/h0')).toMatchObject({ finalUrl: site.url('/h2'), status: 200, title: 'end', redirects: 2, error: null });
+    expect(byPath(pages, '/h0')).toMatchObject({ finalUrl: site.url('/h2'), status: 200, title: 'end', error: null });
+    expect(byPath(pages, '/h0').redirects.map((hop) => hop.status)).toEqual([301, 301]);
   });
 
   test('a redirect to an out-of-scope host is not followed', async ({ site }) => {

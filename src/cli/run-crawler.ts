@@ -1,0 +1,99 @@
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import type { Crawler } from '../crawler/crawler.js';
+import type { CrawlSummary } from '../crawler/crawl-run.js';
+import { OptionsError } from '../crawler/errors.js';
+import type { CrawlerOptions } from '../crawler/options.js';
+import type { CrawlProgress } from '../crawler/progress.js';
+import { FLAG_OF_OPTION } from './args.js';
+import type { CrawlCommand } from './args.js';
+import { ProgressDisplay } from './progress.js';
+
+/** Where the CLI writes: injectable so tests can run it in-process. */
+export interface CliStreams {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Exit codes of every command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** How a command builds its crawler and reports the end of the run. */
+export interface CrawlerRunSpec<C extends Crawler> {
+  /** The command's name, for messages. */
+  name: string;
+  /** Builds the crawler from the shared options (signal, logger and progress rate filled in). May throw OptionsError. */
+  create(options: CrawlerOptions): C;
+  /** Called after the run with its summary; writes the command's report and returns the exit code. */
+  finish(crawler: C, summary: CrawlSummary, interrupted: boolean): number | Promise<number>;
+  /** The progress line's extra text, if the command has more to show than pages. */
+  progressSuffix?(progress: CrawlProgress): string;
+}
+
+function makeLogger(level: string, logFile: string | undefined, stderr: NodeJS.WriteStream, display: ProgressDisplay | undefined): Logger {
+  if (logFile) return pino({ level, base: { name: 'sitecrawl' } }, pino.destination({ dest: logFile, mkdir: true, sync: true }));
+  // Log lines pass through the progress bar: clear it, write, draw it again.
+  return pino({ level, base: { name: 'sitecrawl' } }, {
+    write(line: string) {
+      display?.clear();
+      stderr.write(line);
+      display?.redraw();
+    },
+  });
+}
+
+/** Builds a usage message for an OptionsError, naming the CLI flag rather than the API option. */
+export function usageMessage(error: OptionsError): string {
+  const flag = FLAG_OF_OPTION[error.option];
+  return flag ? `${flag}: ${error.message}` : error.message;
+}
+
+/**
+ * Runs a crawling command: builds the crawler, shows progress on stderr, stops gracefully on SIGINT/SIGTERM (a second
+ * SIGINT exits at once; what was written stays) and maps failures to exit codes (2 for usage, 1 for output).
+ */
+export async function runCrawler<C extends Crawler>(command: CrawlCommand, streams: CliStreams, spec: CrawlerRunSpec<C>): Promise<number> {
+  const display = command.quiet ? undefined : new ProgressDisplay(streams.stderr, spec.progressSuffix);
+  const logger = makeLogger(command.logLevel, command.logFile, streams.stderr, display);
+  const controller = new AbortController();
+  let crawler: C;
+  try {
+    crawler = spec.create({ ...command.options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    streams.stderr.write(`sitecrawl ${spec.name}: ${usageMessage(error)}\n`);
+    return EXIT.usage;
+  }
+  if (display) crawler.on('progress', (progress) => display.update(progress));
+
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      streams.stderr.write(`\nsitecrawl: ${signal} again, exiting now\n`);
+      process.exit(EXIT.interrupted);
+    }
+    interrupted = true;
+    display?.clear();
+    streams.stderr.write(`\nsitecrawl: ${signal} received, finishing requests in flight (press Ctrl-C again to quit now)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const summary = await crawler.run();
+    display?.finish();
+    const code = await spec.finish(crawler, summary, interrupted);
+    return interrupted ? EXIT.interrupted : code;
+  } catch (error) {
+    display?.finish();
+    if (error instanceof OptionsError) {
+      streams.stderr.write(`sitecrawl ${spec.name}: ${usageMessage(error)}\n`);
+      return EXIT.usage;
+    }
+    streams.stderr.write(`sitecrawl ${spec.name}: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

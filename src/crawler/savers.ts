@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+import type { DownloadRequest } from '../extractors/extractor.js';
+import type { DownloadSource, FetchOutcome, Saver, SaverContext, SaverFetchOptions } from '../extractors/saver.js';
+import type { RunCounters } from '../storage/counters.js';
+import { FetchError, toRecordedError } from './errors.js';
+import type { PageLoader } from './page-loader.js';
+import type { RobotsCache } from './robots.js';
+
+/** What the savers' host needs from the run. */
+export interface SaverHostOptions {
+  savers: readonly Saver[];
+  loader: PageLoader;
+  robots: RobotsCache | undefined;
+  counters: RunCounters;
+  logger: Logger;
+  stopSignal: AbortSignal;
+  outDir: string | undefined;
+}
+
+const follow = async () => undefined;
+
+/** Opens the run's savers, routes each download to the saver of its kind, and closes them at the end. */
+export class SaverHost {
+  readonly #options: SaverHostOptions;
+  readonly #byKind = new Map<string, Saver>();
+
+  constructor(options: SaverHostOptions) {
+    this.#options = options;
+    for (const saver of options.savers) for (const kind of saver.kinds) if (!this.#byKind.has(kind)) this.#byKind.set(kind, saver);
+  }
+
+  /** Opens every saver with its context. */
+  async open(): Promise<void> {
+    for (const saver of this.#options.savers) await saver.open(this.#contextFor(saver));
+  }
+
+  /** Hands downloads to their savers; downloads of a kind no saver takes are counted and dropped. */
+  add(downloads: readonly DownloadRequest[], source: DownloadSource): void {
+    for (const download of downloads) {
+      const saver = this.#byKind.get(download.kind);
+      if (saver) saver.add(download, source);
+      else this.#options.counters.increment(`skip.no-saver`);
+    }
+  }
+
+  /** Closes every saver, waiting for their queued work; rejects with the first failure after closing all. */
+  async close(): Promise<void> {
+    const results = await Promise.allSettled(this.#options.savers.map((saver) => saver.close()));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  #contextFor(saver: Saver): SaverContext {
+    const options = this.#options;
+    return {
+      fetch: (url, fetchOptions) => this.#fetch(url, fetchOptions ?? {}),
+      count: (name, by = 1) => options.counters.increment(`saver.${saver.name}.${name}`, by),
+      logger: options.logger.child({ module: 'saver', saver: saver.name }),
+      signal: options.stopSignal,
+      outDir: options.outDir,
+    };
+  }
+
+  async #fetch(url: string, fetchOptions: SaverFetchOptions): Promise<FetchOutcome> {
+    const empty = { url, finalUrl: url, status: null, headers: {}, contentType: '', body: undefined, bytes: 0, truncated: false, redirects: [], ms: 0 };
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { ...empty, error: { code: 'invalid', message: `Not a URL: ${url}` } };
+    }
+    const robots = this.#options.robots;
+    if (robots && fetchOptions.obeyRobots !== false && !(await robots.isAllowed(parsed)))
+      return { ...empty, error: toRecordedError(new FetchError('robots-disallowed', 'Disallowed by robots.txt')) };
+    const loaded = await this.#options.loader.load(parsed.href, {
+      method: fetchOptions.method,
+      maxBytes: fetchOptions.maxBytes,
+      shouldReadBody: fetchOptions.shouldReadBody ?? ((status) => status >= 200 && status < 300),
+      acceptRedirect: follow,
+    });
+    const response = loaded.response;
+    let error = loaded.error ? toRecordedError(loaded.error) : null;
+    if (!error && response && response.status >= 400) error = { code: `http-${response.status}`, message: `HTTP ${response.status}` };
+    return {
+      url,
+      finalUrl: loaded.finalUrl,
+      status: response?.status ?? null,
+      headers: response?.headers ?? {},
+      contentType: response?.contentType ?? '',
+      body: response?.body,
+      bytes: response?.bytes ?? 0,
+      truncated: response?.truncated ?? false,
+      redirects: loaded.redirects,
+      error,
+      ms: Math.round(loaded.ms),
+    };
+  }
+}

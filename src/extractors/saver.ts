@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { DownloadRequest } from './extractor.js';
+
+/** Where a download was asked for. */
+export interface DownloadSource {
+  /** Final URL of the page that asked for it. */
+  page: string;
+  /** Depth of that page. */
+  depth: number;
+}
+
+/** A redirect answered on the way to a fetched URL. */
+export interface FetchHop {
+  url: string;
+  status: number;
+  location: string;
+}
+
+/** The outcome of {@link SaverContext.fetch}: never a throw, failures are in `error`. */
+export interface FetchOutcome {
+  /** The URL asked for. */
+  url: string;
+  /** The URL the answer came from, after redirects. */
+  finalUrl: string;
+  /** Status of the last response; `null` when none came. */
+  status: number | null;
+  /** Response headers of the last response, lower-case names. */
+  headers: Readonly<Record<string, string>>;
+  /** Media type of the last response, lower-case, no parameters. */
+  contentType: string;
+  /** The body, when it was read. */
+  body: Buffer | undefined;
+  /** Body bytes read, or the declared length when not read. */
+  bytes: number;
+  /** The body was longer than the size cap and was cut there. */
+  truncated: boolean;
+  /** Redirects followed, in order. */
+  redirects: readonly FetchHop[];
+  /** `null`, or `{ code, message }`: `http-404`, `timeout`, `robots-disallowed`, `redirect-loop`, ... */
+  error: { code: string; message: string } | null;
+  /** Time spent in requests, in ms. */
+  ms: number;
+}
+
+/** Per-request choices of {@link SaverContext.fetch}. */
+export interface SaverFetchOptions {
+  /** @default 'GET' */
+  method?: 'GET' | 'HEAD';
+  /** Body size cap for this request; longer bodies are cut (`truncated`) without reading the rest. @default the crawl's maxBytes */
+  maxBytes?: number;
+  /** Obey robots.txt for this URL (when the crawl does). @default true */
+  obeyRobots?: boolean;
+  /** Which bodies to read. @default 2xx answers only */
+  shouldReadBody?: (status: number, contentType: string) => boolean;
+}
+
+/** What a saver gets from the crawl when it opens: fetching and counting through the crawl's machinery. */
+export interface SaverContext {
+  /**
+   * Fetches a URL through the crawl's limiter (global and per-host limits and delays), robots.txt rules, retries,
+   * timeouts and size cap, following redirects (not through the page seen-set: a file is not a page).
+   */
+  fetch(url: string, options?: SaverFetchOptions): Promise<FetchOutcome>;
+  /** Adds to a counter shown in progress and the summary as `<saver name>.<name>`. */
+  count(name: string, by?: number): void;
+  /** A child logger bound to the saver's name. */
+  logger: Logger;
+  /** Aborts when the crawl is stopped; stop queueing work then. */
+  signal: AbortSignal;
+  /** The crawl's output directory, if it has one. */
+  outDir: string | undefined;
+}
+
+/**
+ * Side effects of a crawl (saving files, checking links) live in savers, which run in the crawl's main loop, while
+ * extractors stay pure (Scrapy's spider and item pipeline split). Extractors return `downloads`; the crawl hands each
+ * one whose `kind` a saver lists to that saver's `add`.
+ *
+ * Life cycle: `open(context)` once before the first request; `add(download, source)` for every download, as pages are
+ * parsed (it must return quickly: queue the work, the crawl does not wait for it); `close()` once at the end, also
+ * after an abort, resolving when all queued work has settled. A throw from `open` or `close` fails the run.
+ */
+export interface Saver {
+  /** Stable id: the logger binding and the prefix of its counters. */
+  readonly name: string;
+  /** Download kinds it takes (`image`, ...). */
+  readonly kinds: readonly string[];
+  open(context: SaverContext): void | Promise<void>;
+  add(download: DownloadRequest, source: DownloadSource): void;
+  close(): Promise<void>;
+}
