@@ -40,6 +40,16 @@ export interface Extracted<R extends object = Record<string, unknown>> {
 }
 
 /**
+ * How a worker thread builds its own copy of an extractor: the module that exports the class (a file URL, usually
+ * `import.meta.url`), the export's name, and constructor arguments that survive structured cloning (plain data).
+ */
+export interface WorkerSpec {
+  module: string;
+  exportName: string;
+  args: unknown[];
+}
+
+/**
  * Base class of extractors: per-page data. Subclass it, give it a `name`, and implement `extract(page)`.
  *
  * `extract` is called once for every HTML page the crawl fetches (never for other content types), after the page is
@@ -54,4 +64,13 @@ export abstract class Extractor<R extends object = Record<string, unknown>> {
   abstract readonly name: string;
   /** Called once per parsed HTML page. */
   abstract extract(page: Page): Awaitable<Extracted<R>>;
+
+  /**
+   * Where a worker thread can load this extractor, so pages can be parsed on every core. The default, `undefined`,
+   * keeps it on the main thread. Override it (returning `{ module: import.meta.url, exportName: 'MyExtractor', args:
+   * [this.options] }`) only when the class can be rebuilt from plain-data arguments and `extract` uses nothing else.
+   */
+  workerSpec(): WorkerSpec | undefined {
+    return undefined;
+  }
 }
