@@ -47,7 +47,7 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
   if (engine === 'minimal') {
     return () => minimalCrawl({ startUrl: settings.url, concurrency: settings.concurrency, outDir: settings.outDir });
   }
-  const { Crawler, LinkExtractor, TitleExtractor } = await import('../src/index.js');
+  const { Crawler, LinkExtractor, TitleExtractor } = await import('../dist/index.js');
   const crawler = new Crawler({
     startUrls: [settings.url],
     maxDepth: 100,

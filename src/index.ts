@@ -12,7 +12,7 @@ export { normalizeUrl, createNormalizer } from './crawler/normalize.js';
 export type { NormalizeOptions } from './crawler/normalize.js';
 export { sniffCharset, decodeHtml } from './crawler/charset.js';
 export { Extractor } from './extractors/extractor.js';
-export type { Awaitable, Extracted, FoundLink, DownloadRequest } from './extractors/extractor.js';
+export type { Awaitable, Extracted, FoundLink, DownloadRequest, WorkerSpec } from './extractors/extractor.js';
 export { Page } from './extractors/page.js';
 export type { Saver, SaverContext, SaverFetchOptions, FetchOutcome, FetchHop, DownloadSource } from './extractors/saver.js';
 export type { PageInit } from './extractors/page.js';

@@ -38,6 +38,7 @@ export const CRAWL_FLAGS = {
   'sort-query': { type: 'boolean' },
   'strip-query': { type: 'boolean' },
   'strip-param': { type: 'string', multiple: true },
+  workers: { type: 'string' },
   out: { type: 'string', short: 'o' },
   format: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -63,6 +64,7 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   maxBytes: '--max-bytes',
   userAgent: '--user-agent',
   stripParams: '--strip-param',
+  workers: '--workers',
   outDir: '--out',
   format: '--format',
   logLevel: '--log-level',
@@ -142,6 +144,7 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     sortQuery: values['sort-query'] ? true : undefined,
     stripQuery: values['strip-query'] ? true : undefined,
     stripParams: list(values['strip-param']),
+    workers: integerFlag('workers', str(values['workers']), 0),
     format: choiceFlag<OutputFormat>('format', str(values['format']), ['jsonl', 'csv']),
     outDir,
     logLevel,
@@ -178,6 +181,7 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
       --sort-query         treat URLs differing only in parameter order as one
       --strip-query        drop query strings
       --strip-param NAME   drop a query parameter, NAME may end in * (repeatable)
+      --workers N          threads parsing HTML, 0 parses on the main thread (default: CPU count)
   -o, --out DIR            output directory (default ./sitecrawl-out)
       --format F           jsonl | csv (default jsonl)
   -q, --quiet              no progress and no summary

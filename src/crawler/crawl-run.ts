@@ -17,6 +17,8 @@ import { createUrlNormalizer } from './normalize.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
 import { PageLoader } from './page-loader.js';
+import { ParsePool } from './parse-pool.js';
+import type { WorkerSpec } from '../extractors/extractor.js';
 import type { Loaded } from './page-loader.js';
 import type { PageRecord, SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
@@ -30,6 +32,18 @@ export interface CrawlHooks {
   parse(page: Page): Awaitable<Extracted>;
   shouldEnqueue(link: FoundLink, page: Page): Awaitable<boolean>;
   onError(error: CrawlError, request: CrawlRequest): void;
+  /** Whether `parse` is the default (extractors only), so pages may be parsed on worker threads. */
+  usesDefaultParse: boolean;
+}
+
+/**
+ * The extractors' worker specs when every page can be parsed on a worker thread: workers enabled, the default
+ * `parse()`, and every extractor able to run in a worker. `undefined` otherwise (everything runs on this thread).
+ */
+function workerSpecsOf(options: ResolvedOptions, usesDefaultParse: boolean): WorkerSpec[] | undefined {
+  if (options.workers === 0 || !usesDefaultParse || options.extractors.length === 0) return undefined;
+  const specs = options.extractors.map((extractor) => extractor.workerSpec());
+  return specs.every((spec): spec is WorkerSpec => spec !== undefined) ? specs : undefined;
 }
 
 /** How a run ended. */
@@ -78,6 +92,9 @@ export class CrawlRun {
   #halted = false;
   #fatal: unknown;
   #graceTimer: NodeJS.Timeout | undefined;
+  /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
+  readonly #workerSpecs: WorkerSpec[] | undefined;
+  #pool: ParsePool | undefined;
 
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>) {
     this.#options = options;
@@ -140,6 +157,7 @@ export class CrawlRun {
       stopSignal: this.#stop.signal,
       outDir: options.outDir,
     });
+    this.#workerSpecs = workerSpecsOf(options, hooks.usesDefaultParse);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
   }
 
@@ -169,6 +187,7 @@ export class CrawlRun {
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
+      await this.#pool?.close();
       try {
         await this.#outputs.close();
       } catch (error) {
@@ -245,8 +264,9 @@ export class CrawlRun {
     if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
       const page = this.#buildPage(request, loaded);
       try {
-        const extracted = await this.#hooks.parse(page);
-        if (page.isHtml) title = page.title();
+        const parsed = await this.#parse(page);
+        title = parsed.title;
+        const extracted = parsed.extracted;
         links = await this.#admission.admit(extracted.links ?? [], page);
         if (extracted.downloads?.length) this.#savers.add(extracted.downloads, { page: page.finalUrl, depth: page.depth });
         for (const record of extracted.records ?? []) await this.#outputs.writeRecord(record as Record<string, unknown>);
@@ -276,10 +296,11 @@ export class CrawlRun {
     if (error) this.#reportError(error, request);
   }
 
+  // Text is decoded on first use: when a worker parses the page, the main thread never needs it.
   #buildPage(request: CrawlRequest, loaded: Loaded): Page {
     const response = loaded.response as NonNullable<Loaded['response']>;
     const body = response.body as Buffer;
-    const text = HTML_TYPES.has(response.contentType) ? decodeHtml(body, response.headers['content-type']).text : body.toString('utf8');
+    const isHtml = HTML_TYPES.has(response.contentType);
     return new Page({
       url: request.url,
       finalUrl: loaded.finalUrl,
@@ -289,9 +310,29 @@ export class CrawlRun {
       headers: response.headers,
       contentType: response.contentType,
       body,
-      text,
+      text: () => (isHtml ? decodeHtml(body, response.headers['content-type']).text : body.toString('utf8')),
       truncated: response.truncated,
     });
+  }
+
+  /** Runs parse(): on a worker thread when the crawl allows it and the page is HTML, else on this thread. */
+  async #parse(page: Page): Promise<{ extracted: Extracted; title: string | null }> {
+    const pool = page.isHtml ? this.#parsePool() : undefined;
+    if (!pool) {
+      const extracted = await this.#hooks.parse(page);
+      return { extracted, title: page.isHtml ? page.title() : null };
+    }
+    const { url, finalUrl, depth, parent, status, headers, contentType, body, truncated } = page;
+    const reply = await pool.parse({ url, finalUrl, depth, parent, status, headers: { ...headers }, contentType, body, truncated });
+    if (!reply.ok) throw new ExtractorError(reply.extractor, reply.message);
+    page.useBaseUrl(reply.baseUrl);
+    return { extracted: reply.extracted, title: reply.title };
+  }
+
+  #parsePool(): ParsePool | undefined {
+    if (this.#workerSpecs === undefined) return undefined;
+    this.#pool ??= new ParsePool(this.#options.workers, this.#workerSpecs);
+    return this.#pool;
   }
 
   async #loadRobots(robotsUrl: string): Promise<RobotsResponse> {

@@ -5,7 +5,8 @@ import type { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
 import { CrawlRun } from './crawl-run.js';
 import type { CrawlSummary } from './crawl-run.js';
-import { CrawlError, ExtractorError } from './errors.js';
+import { CrawlError } from './errors.js';
+import { runExtractors } from './extraction.js';
 import { resolveOptions } from './options.js';
 import type { CrawlerOptions, ResolvedOptions } from './options.js';
 import type { ProgressListener } from './progress.js';
@@ -65,6 +66,7 @@ export class Crawler {
           parse: (page) => this.parse(page),
           shouldEnqueue: (link, page) => this.shouldEnqueue(link, page),
           onError: (error, request) => this.onError(error, request),
+          usesDefaultParse: this.parse === Crawler.prototype.parse,
         },
         this.#logger,
         this.#listeners,
@@ -85,24 +87,7 @@ export class Crawler {
    * get the extractor's name. Override it for custom parsing; call `super.parse(page)` to keep the extractors.
    */
   protected parse(page: Page): Awaitable<Extracted> {
-    return page.isHtml ? this.#runExtractors(page) : {};
-  }
-
-  async #runExtractors(page: Page): Promise<Extracted> {
-    const merged: Required<Extracted> = { records: [], links: [], downloads: [] };
-    for (const extractor of this.options.extractors) {
-      let extracted: Extracted<object>;
-      try {
-        extracted = await extractor.extract(page);
-      } catch (error) {
-        throw new ExtractorError(extractor.name, `Extractor ${extractor.name} threw: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-      }
-      for (const record of (extracted.records ?? []) as Record<string, unknown>[])
-        merged.records.push('type' in record ? record : { type: extractor.name, ...record });
-      if (extracted.links) merged.links.push(...extracted.links);
-      if (extracted.downloads) merged.downloads.push(...extracted.downloads);
-    }
-    return merged;
+    return page.isHtml ? runExtractors(this.options.extractors, page) : {};
   }
 
   /**

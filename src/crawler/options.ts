@@ -5,6 +5,7 @@ import type { DatasetWriter } from '../storage/dataset.js';
 import type { FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
 import type { PageRecord } from './page-record.js';
+import { availableParallelism } from 'node:os';
 import { OptionsError } from './errors.js';
 
 /** How far from its start URL a link may lead and still be crawled. */
@@ -64,6 +65,12 @@ export interface CrawlerOptions {
   stripParams?: readonly string[];
   /** Content types (besides HTML) whose bodies are read and handed to `parse()`, e.g. `application/json`. @default [] */
   contentTypes?: readonly string[];
+  /**
+   * Worker threads that parse HTML, so parsing uses every core. Used when `parse()` is not overridden and every
+   * extractor has a `workerSpec()` (the built-in ones do); otherwise pages are parsed on the main thread. 0 turns
+   * workers off. @default os.availableParallelism()
+   */
+  workers?: number;
   /** Extractors run by the default `parse()` on every HTML page. @default [] */
   extractors?: readonly Extractor<object>[];
   /** Savers that act on the downloads extractors ask for (saving images, checking links), by download kind. @default [] */
@@ -136,6 +143,7 @@ export const DEFAULTS = Object.freeze({
   format: 'jsonl' as OutputFormat,
   stopGraceMs: 5000,
   progressIntervalMs: 1000,
+  workers: availableParallelism(),
   logLevel: 'info' as LogLevel,
 });
 
@@ -283,6 +291,7 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     signal: signal as AbortSignal | undefined,
     stopGraceMs: integer(input, 'stopGraceMs', 0),
     progressIntervalMs: integer(input, 'progressIntervalMs', 10),
+    workers: integer(input, 'workers', 0),
     logger: optionalObject<Logger>(input, 'logger', hasMethods('child', 'info'), 'a pino Logger'),
     logLevel: oneOf(input, 'logLevel', LOG_LEVELS),
     frontierStore: optionalObject<FrontierStore>(input, 'frontierStore', hasMethods('push', 'take', 'size'), 'a FrontierStore'),

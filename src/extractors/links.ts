@@ -1,6 +1,6 @@
 import type { Element } from './dom.js';
 import { Extractor } from './extractor.js';
-import type { Extracted, FoundLink } from './extractor.js';
+import type { WorkerSpec, Extracted, FoundLink } from './extractor.js';
 import type { Page } from './page.js';
 
 // <link> elements whose targets are pages of the same document sequence (HTML 4.12.5.10-11).
@@ -26,6 +26,10 @@ export function pageIsNofollow(page: Page): boolean {
  */
 export class LinkExtractor extends Extractor {
   readonly name = 'links';
+
+  override workerSpec(): WorkerSpec {
+    return { module: import.meta.url, exportName: 'LinkExtractor', args: [] };
+  }
 
   extract(page: Page): Extracted {
     const pageNofollow = pageIsNofollow(page);

@@ -12,8 +12,10 @@ export interface PageInit {
   headers: Readonly<Record<string, string>>;
   contentType: string;
   body: Buffer;
-  /** The body decoded to text (charset sniffed for HTML, UTF-8 otherwise). */
-  text: string;
+  /** The body decoded to text (charset sniffed for HTML, UTF-8 otherwise), or a function that decodes it on first use. */
+  text: string | (() => string);
+  /** The base URL when already known (a parse worker found `<base href>`); otherwise read from the document. */
+  baseUrl?: string;
   /** The body was cut at the size cap. */
   truncated: boolean;
 }
@@ -48,7 +50,7 @@ export class Page {
   readonly body: Buffer;
   /** The body was cut at the size cap. */
   readonly truncated: boolean;
-  readonly #text: string;
+  #text: string | (() => string);
   #document: Document | undefined;
   #index: ElementIndex | undefined;
   #baseUrl: string | undefined;
@@ -64,6 +66,7 @@ export class Page {
     this.body = init.body;
     this.truncated = init.truncated;
     this.#text = init.text;
+    this.#baseUrl = init.baseUrl;
   }
 
   /** Whether this is an HTML page (text/html or application/xhtml+xml). */
@@ -73,23 +76,24 @@ export class Page {
 
   /** The decoded body: the HTML source for HTML pages. */
   get html(): string {
+    if (typeof this.#text === 'function') this.#text = this.#text();
     return this.#text;
   }
 
   /** The decoded body as text (same as `html`, named for non-HTML pages). */
   get bodyText(): string {
-    return this.#text;
+    return this.html;
   }
 
   /** The parse5 document, parsed on first access. Malformed HTML still gives a document (parse5 never throws on it). */
   get document(): Document {
-    this.#document ??= parse(this.#text);
+    this.#document ??= parse(this.html);
     return this.#document;
   }
 
   /** The body parsed as JSON. Throws SyntaxError when it is not JSON. */
   json<T = unknown>(): T {
-    return JSON.parse(this.#text) as T;
+    return JSON.parse(this.html) as T;
   }
 
   /** The base URL relative links resolve against: the first `<base href>` (resolved against the final URL), or the final URL. */
@@ -99,6 +103,11 @@ export class Page {
       this.#baseUrl = (href !== undefined && this.#tryResolve(href, this.finalUrl)) || this.finalUrl;
     }
     return this.#baseUrl;
+  }
+
+  /** Sets the base URL when it is already known (a parse worker read it), so it is not read again here. */
+  useBaseUrl(baseUrl: string): void {
+    this.#baseUrl = baseUrl;
   }
 
   /** Resolves a reference found on the page to an absolute URL (fragment kept), or `null` when it is not a valid URL. */

@@ -1,5 +1,5 @@
 import { Extractor } from './extractor.js';
-import type { Extracted } from './extractor.js';
+import type { WorkerSpec, Extracted } from './extractor.js';
 import type { Page } from './page.js';
 
 /** What {@link TitleExtractor} records for each page. */
@@ -21,6 +21,10 @@ export interface TitleRecord {
 /** Records each page's title, meta description, h1 headings, canonical URL and language. */
 export class TitleExtractor extends Extractor<TitleRecord> {
   readonly name = 'title';
+
+  override workerSpec(): WorkerSpec {
+    return { module: import.meta.url, exportName: 'TitleExtractor', args: [] };
+  }
 
   extract(page: Page): Extracted<TitleRecord> {
     const description = page

@@ -14,7 +14,7 @@ interface Run {
 async function runCrawler(CrawlerClass: new (options: CrawlerOptions) => Crawler, options: CrawlerOptions): Promise<Run> {
   const pages = new MemoryDataset<PageRecord>();
   const records = new MemoryDataset();
-  const crawler = new CrawlerClass({ logLevel: 'silent', retryDelayMs: 10, pages, records, ...options });
+  const crawler = new CrawlerClass({ logLevel: 'silent', retryDelayMs: 10, workers: 0, pages, records, ...options });
   const summary = await crawler.run();
   return { pages: pages.items, records: records.items, summary };
 }

@@ -90,7 +90,7 @@ describe('dataset failures', () => {
       },
     };
     const records = new MemoryDataset();
-    const crawler = new Crawler({ startUrls: [site.url('/')], extractors: [new LinkExtractor(), new TitleExtractor()], pages: failing, records, logLevel: 'silent', perHost: 1 });
+    const crawler = new Crawler({ startUrls: [site.url('/')], extractors: [new LinkExtractor(), new TitleExtractor()], pages: failing, records, logLevel: 'silent', perHost: 1, workers: 0 });
     const error = await crawler.run().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OutputError);
     expect((error as OutputError).code).toBe('output-failed');
@@ -108,7 +108,7 @@ describe('progress', () => {
     for (const path of links) site.delay(path, 60, '<title>x</title>');
     const snapshots: CrawlProgress[] = [];
     const pages = new MemoryDataset<PageRecord>();
-    const crawler = new Crawler({ startUrls: [site.url('/')], extractors: [new LinkExtractor()], pages, logLevel: 'silent', perHost: 2, progressIntervalMs: 10 });
+    const crawler = new Crawler({ startUrls: [site.url('/')], extractors: [new LinkExtractor()], pages, logLevel: 'silent', perHost: 2, progressIntervalMs: 10, workers: 0 });
     crawler.on('progress', (progress) => snapshots.push(progress));
     const summary = await crawler.run();
     expect(snapshots.length).toBeGreaterThanOrEqual(2);
@@ -128,7 +128,7 @@ describe('progress', () => {
   test('a listener that throws does not break the crawl, and other listeners still hear', async ({ site }) => {
     site.page('/', ['/a', '/b']).delay('/a', 50, 'a').page('/b', []);
     let heard = 0;
-    const crawler = new Crawler({ startUrls: [site.url('/')], extractors: [new LinkExtractor()], logLevel: 'silent', progressIntervalMs: 10 });
+    const crawler = new Crawler({ startUrls: [site.url('/')], extractors: [new LinkExtractor()], logLevel: 'silent', progressIntervalMs: 10, workers: 0 });
     crawler.on('progress', () => {
       throw new Error('listener bug');
     });

@@ -16,6 +16,7 @@ export async function crawlToArray(startUrls: string | string[], options: Partia
     startUrls: Array.isArray(startUrls) ? startUrls : [startUrls],
     extractors: [new LinkExtractor(), new TitleExtractor()],
     logLevel: 'silent',
+    workers: 0, // the worker path has its own tests (crawl-workers); here the main-thread path keeps the suite fast
     retryDelayMs: 10,
     pages,
     records,

@@ -1,0 +1,26 @@
+import type { Extracted, WorkerSpec } from '../extractors/extractor.js';
+
+/** What a parse worker is started with. */
+export interface ParseWorkerData {
+  /** The extractors to build, in order. */
+  specs: WorkerSpec[];
+}
+
+/** A fetched page sent to a parse worker. */
+export interface ParseJob {
+  id: number;
+  url: string;
+  finalUrl: string;
+  depth: number;
+  parent: string | null;
+  status: number;
+  headers: Record<string, string>;
+  contentType: string;
+  body: Uint8Array;
+  truncated: boolean;
+}
+
+/** What a parse worker sends back for a job: the merged extraction, or the extractor failure. */
+export type ParseReply =
+  | { id: number; ok: true; title: string | null; baseUrl: string; extracted: Required<Extracted> }
+  | { id: number; ok: false; extractor: string; message: string };

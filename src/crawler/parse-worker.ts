@@ -1,0 +1,45 @@
+// A parse worker: builds the extractors from their specs once, then decodes, parses and extracts each page it is sent.
+// Only small results (records, links, downloads, title) go back to the main thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Extractor } from '../extractors/extractor.js';
+import { Page } from '../extractors/page.js';
+import { decodeHtml } from './charset.js';
+import { ExtractorError } from './errors.js';
+import { runExtractors } from './extraction.js';
+import type { ParseJob, ParseReply, ParseWorkerData } from './parse-job.js';
+
+async function buildExtractors(data: ParseWorkerData): Promise<Extractor<object>[]> {
+  const extractors: Extractor<object>[] = [];
+  for (const spec of data.specs) {
+    const module = (await import(spec.module)) as Record<string, new (...args: unknown[]) => Extractor<object>>;
+    const ExtractorClass = module[spec.exportName];
+    if (typeof ExtractorClass !== 'function') throw new Error(`${spec.module} has no export ${spec.exportName}`);
+    extractors.push(new ExtractorClass(...spec.args));
+  }
+  return extractors;
+}
+
+async function handle(extractors: Extractor<object>[], job: ParseJob): Promise<ParseReply> {
+  const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
+  const page = new Page({ ...job, body, text: () => decodeHtml(body, job.headers['content-type']).text });
+  try {
+    const extracted = await runExtractors(extractors, page);
+    return { id: job.id, ok: true, title: page.title(), baseUrl: page.baseUrl, extracted };
+  } catch (error) {
+    const failure = error instanceof ExtractorError ? error : new ExtractorError('parse', String(error));
+    return { id: job.id, ok: false, extractor: failure.extractor, message: failure.message };
+  }
+}
+
+const port = parentPort;
+if (port) {
+  const ready = buildExtractors(workerData as ParseWorkerData);
+  port.on('message', (job: ParseJob) => {
+    ready
+      .then((extractors) => handle(extractors, job))
+      .then(
+        (reply) => port.postMessage(reply),
+        (error: unknown) => port.postMessage({ id: job.id, ok: false, extractor: 'worker', message: String(error) } satisfies ParseReply),
+      );
+  });
+}
