@@ -1,8 +1,9 @@
 // Composing extractors: the built-in link and title extractors plus a custom one for headings.
 // Run: npx tsx examples/extractors.ts https://example.com/ ./out   (writes out/pages.jsonl and out/records.jsonl)
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { Crawler, Extractor, LinkExtractor, TitleExtractor } from 'sitecrawl';
-import type { Extracted, Page } from 'sitecrawl';
+import type { Extracted, Page, WorkerSpec } from 'sitecrawl';
 
 interface Heading {
   url: string;
@@ -10,9 +11,14 @@ interface Heading {
   text: string;
 }
 
-/** Records every h2 and h3 of every page. Pure: a page in, records out. */
-class HeadingExtractor extends Extractor<Heading> {
+/** Records every h2 and h3 of every page. Pure: a page in, records out, so it can run on worker threads. */
+export class HeadingExtractor extends Extractor<Heading> {
   readonly name = 'headings';
+
+  // Lets the parse workers build their own copy from this module, so pages are parsed on every core.
+  override workerSpec(): WorkerSpec {
+    return { module: import.meta.url, exportName: 'HeadingExtractor', args: [] };
+  }
 
   extract(page: Page): Extracted<Heading> {
     const records = page.elements('h2', 'h3').map((element) => ({
@@ -38,7 +44,8 @@ export async function main(startUrl: string, outDir: string): Promise<void> {
   console.log(`${summary.pages} pages, ${summary.records} records -> ${outDir}`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Workers import this module to build HeadingExtractor: only the main thread runs the program.
+if (isMainThread && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [startUrl, outDir = 'out'] = process.argv.slice(2);
   if (!startUrl) {
     console.error('usage: extractors.ts <start-url> [out-dir]');
