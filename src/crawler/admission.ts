@@ -60,7 +60,7 @@ export class LinkAdmission {
       }
       const added = await options.seen.add(accepted);
       const requests = accepted.filter((_, index) => added[index]).map((url) => ({ url, depth: page.depth + 1, parent: page.url }));
-      options.counters.increment('skip.seen', accepted.length - requests.length);
+      if (accepted.length > requests.length) options.counters.increment('skip.seen', accepted.length - requests.length);
       await options.frontier.push(requests);
       options.onQueued(requests.length);
     });

@@ -8,9 +8,12 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 export class FileSink {
   #fd: number | undefined;
 
-  /** Opens `path` for writing. Throws the fs error (ENOENT, EACCES, ...) at once, before any crawling. */
-  constructor(readonly path: string) {
-    this.#fd = openSync(path, 'w');
+  /** Opens `path` for writing (emptied, or kept and appended to). Throws the fs error (ENOENT, EACCES, ...) at once. */
+  constructor(
+    readonly path: string,
+    options: { append?: boolean } = {},
+  ) {
+    this.#fd = openSync(path, options.append ? 'a' : 'w');
   }
 
   /** Appends text. */

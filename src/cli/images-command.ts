@@ -1,0 +1,191 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Crawler } from '../crawler/crawler.js';
+import { OptionsError } from '../crawler/errors.js';
+import type { Awaitable, FoundLink } from '../extractors/extractor.js';
+import { looksLikeImageUrl } from '../extractors/image-elements.js';
+import { ImageExtractor } from '../extractors/images.js';
+import type { ImageExtractorOptions, ImageScope } from '../extractors/images.js';
+import { LinkExtractor } from '../extractors/links.js';
+import { ImageSaver } from '../savers/image-saver.js';
+import type { ImageLayout, ImageSaverOptions } from '../savers/image-saver-options.js';
+import { IMAGE_TYPES } from '../savers/image-type.js';
+import type { ImageType } from '../savers/image-type.js';
+import { CRAWL_OPTIONS_HELP, UsageError, choiceFlag, crawlCommandFrom, integerFlag, parseCommandArgs } from './args.js';
+import type { CrawlCommand, FlagTable } from './args.js';
+import { formatSummary } from './progress.js';
+import { EXIT, runCrawler, usageMessage } from './run-crawler.js';
+import type { CliStreams } from './run-crawler.js';
+
+/** What `sitecrawl images` was asked to do. */
+export interface ImagesCommand {
+  crawl: CrawlCommand;
+  extractor: ImageExtractorOptions;
+  saver: ImageSaverOptions;
+}
+
+const IMAGE_FLAGS = {
+  'max-images': { type: 'string' },
+  'min-width': { type: 'string' },
+  'min-height': { type: 'string' },
+  'min-bytes': { type: 'string' },
+  types: { type: 'string' },
+  'image-concurrency': { type: 'string' },
+  'image-scope': { type: 'string' },
+  'include-icons': { type: 'boolean' },
+  'include-data-uris': { type: 'boolean' },
+  layout: { type: 'string' },
+} as const satisfies FlagTable;
+
+/** Help text of `sitecrawl images`. */
+export const IMAGES_HELP = `Usage: sitecrawl images <url...> [options]
+
+Crawls breadth-first from the start URLs and saves the images of every page under OUT/images/ (one file per
+content, named by SHA-256), with OUT/images.jsonl (one record per saved or rejected image), OUT/index.html (a
+gallery) and OUT/pages.jsonl. Re-running into the same OUT skips images already saved.
+
+Image options:
+      --max-images N       save at most N new files, then stop the crawl
+      --min-width PX       reject images narrower than PX pixels
+      --min-height PX      reject images shorter than PX pixels
+      --min-bytes B        reject images smaller than B bytes
+      --max-bytes B        reject images larger than B bytes, cutting the download (default 33554432)
+      --types LIST         keep only these types: ${IMAGE_TYPES.join(',')} (comma-separated; jpg = jpeg)
+      --image-concurrency N  image downloads in flight (default 8)
+      --image-scope S      any | host | domain: where images may live, relative to their page (default any)
+      --include-icons      also save favicons and touch icons
+      --include-data-uris  also save images inlined as data: URIs
+      --layout L           sharded (images/ab/abcd….png) | flat (images/abcd….png) (default sharded)
+
+Crawl options:
+${CRAWL_OPTIONS_HELP.split('\n').filter((line) => !line.includes('--max-bytes')).join('\n')}  -h, --help               show this help
+
+Exit codes: 0 the crawl ran (even if some pages or images failed), 1 output failed, 2 usage error, 130 interrupted.
+`;
+
+// The flag behind each image option, so a validation error names what the user typed.
+const FLAG_OF_IMAGE_OPTION: Readonly<Record<string, string>> = {
+  maxImages: '--max-images',
+  minWidth: '--min-width',
+  minHeight: '--min-height',
+  minBytes: '--min-bytes',
+  maxBytes: '--max-bytes',
+  types: '--types',
+  imageConcurrency: '--image-concurrency',
+  layout: '--layout',
+  imageScope: '--image-scope',
+};
+
+const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+function typesFlag(text: string | undefined): ImageType[] | undefined {
+  if (text === undefined) return undefined;
+  const types = text.split(',').map((type) => type.trim().toLowerCase()).filter(Boolean);
+  const unknown = types.find((type) => type !== 'jpg' && !IMAGE_TYPES.includes(type as ImageType));
+  if (types.length === 0 || unknown !== undefined)
+    throw new UsageError(`--types expects a comma-separated list of ${IMAGE_TYPES.join(', ')}, got ${JSON.stringify(text)}`);
+  return [...new Set(types.map((type) => (type === 'jpg' ? 'jpeg' : type) as ImageType))];
+}
+
+function defined<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+}
+
+/**
+ * Parses the arguments after `images`. `--max-bytes` is the image size cap here; pages keep the default cap. Pure.
+ * @throws UsageError for unknown flags, missing URLs or bad values.
+ */
+export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help' {
+  const { values, positionals } = parseCommandArgs(argv, IMAGE_FLAGS);
+  if (values['help']) return 'help';
+  const crawl = crawlCommandFrom({ values: { ...values, 'max-bytes': undefined }, positionals }, 'images', 'sitecrawl-out');
+  const saver: ImageSaverOptions = defined({
+    outDir: crawl.outDir,
+    maxImages: integerFlag('max-images', str(values['max-images']), 1),
+    minWidth: integerFlag('min-width', str(values['min-width']), 0),
+    minHeight: integerFlag('min-height', str(values['min-height']), 0),
+    minBytes: integerFlag('min-bytes', str(values['min-bytes']), 0),
+    maxBytes: integerFlag('max-bytes', str(values['max-bytes']), 1),
+    types: typesFlag(str(values['types'])),
+    imageConcurrency: integerFlag('image-concurrency', str(values['image-concurrency']), 1),
+    layout: choiceFlag<ImageLayout>('layout', str(values['layout']), ['sharded', 'flat']),
+  });
+  const extractor: ImageExtractorOptions = defined({
+    imageScope: choiceFlag<ImageScope>('image-scope', str(values['image-scope']), ['any', 'host', 'domain']),
+    includeIcons: values['include-icons'] === true ? true : undefined,
+    includeDataUris: values['include-data-uris'] === true ? true : undefined,
+  });
+  return { crawl, extractor, saver };
+}
+
+/** The images command's crawler: links to image files are downloads, never pages. */
+class ImageCrawler extends Crawler {
+  protected override shouldEnqueue(link: FoundLink): Awaitable<boolean> {
+    return !looksLikeImageUrl(link.url);
+  }
+}
+
+/** The figures of the image saver, as the summary shows them. Pure. */
+export function formatImageSummary(counters: Readonly<Record<string, number>>): string {
+  const value = (name: string) => counters[`images.${name}`] ?? 0;
+  const reasons = Object.entries(counters)
+    .filter(([key]) => key.startsWith('images.rejected.'))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([key, count]) => `${key.slice('images.rejected.'.length)} ${count}`);
+  const parts = [`${value('saved')} saved`];
+  if (value('duplicate')) parts.push(`${value('duplicate')} duplicates`);
+  if (value('existing')) parts.push(`${value('existing')} already saved`);
+  parts.push(`${value('rejected')} rejected${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+  parts.push(`${value('found')} found`);
+  return `Images: ${parts.join(', ')}`;
+}
+
+/**
+ * `sitecrawl images <url...>`: crawls with the link and image extractors and saves images into OUT/ (files, manifest,
+ * gallery, pages), with images saved / found / rejected next to the page progress and a summary at the end.
+ */
+export async function imagesCommand(argv: readonly string[], streams: CliStreams): Promise<number> {
+  let command: ImagesCommand | 'help';
+  let saver: ImageSaver;
+  let extractor: ImageExtractor;
+  try {
+    command = parseImagesArgs(argv);
+    if (command === 'help') {
+      streams.stdout.write(IMAGES_HELP);
+      return EXIT.ok;
+    }
+    saver = new ImageSaver(command.saver);
+    extractor = new ImageExtractor(command.extractor);
+  } catch (error) {
+    if (error instanceof UsageError) streams.stderr.write(`sitecrawl images: ${error.message}\nTry 'sitecrawl images --help'.\n`);
+    else if (error instanceof OptionsError) {
+      const flag = FLAG_OF_IMAGE_OPTION[error.option];
+      streams.stderr.write(`sitecrawl images: ${flag ? `${flag}: ${error.message}` : usageMessage(error)}\n`);
+    }
+    else throw error;
+    return EXIT.usage;
+  }
+  const { outDir, quiet } = command.crawl;
+  return runCrawler(command.crawl, streams, {
+    name: 'images',
+    create: (options) =>
+      new ImageCrawler({
+        ...options,
+        extractors: [new LinkExtractor(), extractor],
+        savers: [saver],
+        signal: AbortSignal.any([saver.limitReached, ...(options.signal ? [options.signal] : [])]),
+      }),
+    progressSuffix: (progress) => {
+      const count = (name: string) => progress.savers[`images.${name}`] ?? 0;
+      return `images ${count('saved')} saved / ${count('found')} found / ${count('rejected')} rejected`;
+    },
+    finish: (crawler, summary, interrupted) => {
+      if (quiet) return EXIT.ok;
+      const limited = saver.limitReached.aborted && !interrupted;
+      const outputs = [`pages.${crawler.options.format}`, 'images.jsonl', 'index.html'].map((name) => join(outDir, name)).filter((path) => existsSync(path));
+      const text = formatSummary(summary, [], limited ? 'max-images' : summary.stopReason);
+      streams.stderr.write(`${text}${formatImageSummary(summary.savers)}\n${outputs.map((path) => `Wrote ${path}\n`).join('')}`);
+      return EXIT.ok;
+    },
+  });
+}

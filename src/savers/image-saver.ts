@@ -1,0 +1,294 @@
+import { createHash } from 'node:crypto';
+import PQueue from 'p-queue';
+import { OptionsError } from '../crawler/errors.js';
+import type { DownloadRequest } from '../extractors/extractor.js';
+import type { DownloadSource, Saver, SaverContext } from '../extractors/saver.js';
+import { FileStore } from '../storage/files.js';
+import { decodeDataUri, describeDataUri } from './data-uri.js';
+import { renderGallery } from './gallery.js';
+import { ImageManifest } from './image-manifest.js';
+import type { SavedImageRecord } from './image-manifest.js';
+import { resolveImageSaverOptions } from './image-saver-options.js';
+import type { ImageSaverOptions, ResolvedImageSaverOptions } from './image-saver-options.js';
+import { IMAGE_EXTENSIONS, readDimensions, sniffImageType } from './image-type.js';
+import type { ImageType } from './image-type.js';
+
+/** A downloaded body that is an image, as `accept` and `fileName` see it. */
+export interface DownloadedImage {
+  /** The URL asked for (a `data:` URI is shown as its metadata and size). */
+  url: string;
+  /** Where the bytes came from after redirects. */
+  finalUrl: string;
+  /** The page it was found on, and that page's depth. */
+  page: string;
+  depth: number;
+  body: Buffer;
+  bytes: number;
+  /** Format sniffed from the bytes. */
+  type: ImageType;
+  /** Pixels from the file header; `null` for an SVG that declares no size. */
+  width: number | null;
+  height: number | null;
+  /** SHA-256 of the body, hex. */
+  sha256: string;
+  /** Alt text (or title, or link text) from the page; `''` when none. */
+  alt: string;
+  /** Everything the extractor said about it (`element`, `attribute`, `declaredWidth`, `alternates`, ...). */
+  data: Readonly<Record<string, unknown>>;
+}
+
+type Rejection = { code: string; message: string; status?: number | null };
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Saves the `image` downloads extractors ask for (see {@link ImageExtractor}) under `OUT/images/`, with a manifest
+ * (`OUT/images.jsonl`) and a gallery (`OUT/index.html`). Scrapy's ImagesPipeline, as a saver.
+ *
+ * Downloads start as soon as pages are parsed, `imageConcurrency` at a time, through the crawl's limiter, robots.txt,
+ * retries and timeouts. Each URL is fetched at most once per run. The type is sniffed from the bytes; bodies that are
+ * not images (`not-an-image`), over `maxBytes` (`too-large`, cut at the cap), under the minimum sizes (`too-small`) or
+ * of other types (`filtered-type`) are recorded as rejected. Content is stored once per SHA-256 under
+ * `images/ab/<sha256>.<ext>`, written atomically; `maxImages` is exact (a slot is reserved before a file is written).
+ *
+ * Steps you can override: `accept(image)` (the filters) and `fileName(image, type)` (where a file goes). Use one
+ * saver per run: `limitReached` stays aborted once the limit is hit.
+ */
+export class ImageSaver implements Saver {
+  readonly name = 'images';
+  readonly kinds = ['image'] as const;
+  /** The validated options. */
+  readonly options: ResolvedImageSaverOptions;
+  readonly #limit = new AbortController();
+  readonly #keys = new Set<string>();
+  readonly #pending = new Map<string, Promise<SavedImageRecord | undefined>>();
+  #context: SaverContext | undefined;
+  #store: FileStore | undefined;
+  #manifest: ImageManifest | undefined;
+  #queue: PQueue | undefined;
+  #saved = 0;
+  #reserved = 0;
+  #closed = false;
+
+  /** @throws OptionsError for an unknown option or a bad value. */
+  constructor(options: ImageSaverOptions = {}) {
+    this.options = resolveImageSaverOptions(options);
+  }
+
+  /**
+   * Aborts once `maxImages` files are saved. Pass it (with your own signal, via `AbortSignal.any`) as the crawl's
+   * `signal` to end the crawl there, as `sitecrawl images --max-images` does.
+   */
+  get limitReached(): AbortSignal {
+    return this.#limit.signal;
+  }
+
+  /** Files saved by this run so far. */
+  get saved(): number {
+    return this.#saved;
+  }
+
+  /**
+   * Opens the output directory: removes `.part` files a killed run left, reads back the previous manifest (when
+   * `resume`) and starts the journal. Called once by the crawl before the first request.
+   * @throws OptionsError when neither the saver nor the crawl has an output directory, or it cannot be written.
+   */
+  async open(context: SaverContext): Promise<void> {
+    const outDir = this.options.outDir ?? context.outDir;
+    if (outDir === undefined) throw new OptionsError('outDir', 'ImageSaver needs an output directory: set `outDir` on the saver or the crawl');
+    this.#context = context;
+    this.#keys.clear();
+    this.#saved = 0;
+    this.#closed = false;
+    this.#store = new FileStore(outDir);
+    this.#manifest = new ImageManifest(this.#store);
+    try {
+      const removed = await this.#store.removeStaleParts('images');
+      const kept = await this.#manifest.open(this.options.resume);
+      context.logger.debug({ removed, kept }, 'image store opened');
+    } catch (error) {
+      throw new OptionsError('outDir', `Cannot write images to ${outDir}: ${(error as Error).message}`);
+    }
+    this.#queue = new PQueue({ concurrency: this.options.imageConcurrency });
+    context.signal.addEventListener('abort', () => this.#queue?.clear(), { once: true });
+  }
+
+  /** Queues one image download; returns at once. URLs already seen this run only add their page to the manifest. */
+  add(download: DownloadRequest, source: DownloadSource): void {
+    const context = this.#context;
+    const manifest = this.#manifest;
+    if (!context || !manifest || this.#closed || context.signal.aborted) return;
+    const isData = download.url.startsWith('data:');
+    const url = isData ? describeDataUri(download.url) : download.url;
+    manifest.notePage(url, source.page);
+    const key = isData ? `data:${sha256(download.url)}` : download.url;
+    if (this.#keys.has(key)) return;
+    this.#keys.add(key);
+    context.count('found');
+    if (this.options.resume && manifest.savedFor(url)) {
+      context.count('existing');
+      return;
+    }
+    if (this.#saved >= this.options.maxImages) return;
+    this.#queue?.add(() => this.#process(download, url, source)).catch((error: unknown) => context.logger.error({ err: error, url }, 'image task failed'));
+  }
+
+  /** Waits for every queued download to settle, then writes the consolidated manifest and the gallery. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (!this.#queue || !this.#manifest || !this.#store) return;
+    await this.#queue.onIdle();
+    await this.#manifest.close();
+    if (this.options.gallery) await this.#store.write('index.html', renderGallery(this.#manifest.records()));
+  }
+
+  /**
+   * Decides whether a downloaded image is kept. Called once per image that downloaded and sniffed as an image, before
+   * the content is compared with what is saved. Return `true` to keep it, or a rejection code (`too-small`,
+   * `filtered-type`, or your own) to record it as rejected. A throw rejects it as `accept-failed`.
+   * Default: the `types`, `minBytes`, `minWidth` and `minHeight` filters.
+   */
+  protected accept(image: DownloadedImage): true | string {
+    const { types, minBytes, minWidth, minHeight } = this.options;
+    if (!types.includes(image.type)) return 'filtered-type';
+    if (image.bytes < minBytes) return 'too-small';
+    if ((image.width !== null && image.width < minWidth) || (image.height !== null && image.height < minHeight)) return 'too-small';
+    return true;
+  }
+
+  /**
+   * Where an accepted image is saved, relative to the output directory, with `/` separators. Called once per new
+   * content. A name that leads outside the output directory is rejected (`bad-file-name`); an existing file of that
+   * name is kept (taken as this image). Default: `images/<first two hex of sha256>/<sha256>.<ext>` (`flat` layout:
+   * `images/<sha256>.<ext>`), the extension from the sniffed type.
+   */
+  protected fileName(image: DownloadedImage, type: ImageType): string {
+    const file = `${image.sha256}.${IMAGE_EXTENSIONS[type]}`;
+    return this.options.layout === 'flat' ? `images/${file}` : `images/${image.sha256.slice(0, 2)}/${file}`;
+  }
+
+  async #process(download: DownloadRequest, url: string, source: DownloadSource): Promise<void> {
+    const context = this.#context as SaverContext;
+    if (context.signal.aborted || this.#saved >= this.options.maxImages) return;
+    const loaded = await this.#load(download.url);
+    if (loaded === 'aborted') return;
+    if ('code' in loaded) return this.#reject(url, source, loaded);
+    const type = sniffImageType(loaded.body);
+    if (type === null) return this.#reject(url, source, { code: 'not-an-image', message: `Not an image (${loaded.body.length} bytes)`, status: loaded.status });
+    const dimensions = readDimensions(loaded.body, type);
+    if (!dimensions) return this.#reject(url, source, { code: 'corrupt', message: `Unreadable ${type} header`, status: loaded.status });
+    const alt = typeof download.data?.['alt'] === 'string' ? download.data['alt'] : '';
+    const image: DownloadedImage = {
+      url, finalUrl: loaded.finalUrl, page: source.page, depth: source.depth, body: loaded.body, bytes: loaded.body.length, type,
+      ...dimensions, sha256: sha256(loaded.body), alt, data: download.data ?? {},
+    };
+    let verdict: true | string;
+    try {
+      verdict = this.accept(image);
+    } catch (error) {
+      verdict = 'accept-failed';
+      context.logger.warn({ err: error, url }, 'accept() threw');
+    }
+    if (verdict !== true) return this.#reject(url, source, { code: verdict, message: this.#describeRejection(verdict, image), status: loaded.status });
+    await this.#keep(image);
+  }
+
+  async #load(url: string): Promise<{ body: Buffer; finalUrl: string; status: number | null } | Rejection | 'aborted'> {
+    const context = this.#context as SaverContext;
+    if (url.startsWith('data:')) {
+      const decoded = decodeDataUri(url);
+      return decoded ? { body: decoded.body, finalUrl: describeDataUri(url), status: null } : { code: 'bad-data-uri', message: 'Malformed data: URI' };
+    }
+    const outcome = await context.fetch(url, { maxBytes: this.options.maxBytes });
+    if (outcome.error?.code === 'aborted' && context.signal.aborted) return 'aborted';
+    if (outcome.error) return { ...outcome.error, status: outcome.status };
+    if (outcome.truncated) return { code: 'too-large', message: `Larger than maxBytes (${this.options.maxBytes}); download cut`, status: outcome.status };
+    return { body: outcome.body ?? Buffer.alloc(0), finalUrl: outcome.finalUrl, status: outcome.status };
+  }
+
+  // Identical content downloading at once: the first reserves a slot and writes, the others wait for it and become
+  // extra URLs of its record. A slot is reserved before the write, so saved + reserved never passes maxImages.
+  async #keep(image: DownloadedImage): Promise<void> {
+    const context = this.#context as SaverContext;
+    const manifest = this.#manifest as ImageManifest;
+    for (;;) {
+      const earlier = manifest.contentFor(image.sha256);
+      if (earlier) {
+        manifest.addSaved(this.#record(image, earlier.file));
+        context.count('duplicate');
+        return;
+      }
+      const pending = this.#pending.get(image.sha256);
+      if (!pending) break;
+      await pending;
+    }
+    if (this.#saved + this.#reserved >= this.options.maxImages) return;
+    this.#reserved++;
+    const writing = this.#write(image);
+    this.#pending.set(image.sha256, writing);
+    try {
+      await writing;
+    } finally {
+      this.#reserved--;
+      this.#pending.delete(image.sha256);
+    }
+    if (this.#saved >= this.options.maxImages && !this.#limit.signal.aborted) {
+      this.#queue?.clear();
+      this.#limit.abort();
+    }
+  }
+
+  async #write(image: DownloadedImage): Promise<SavedImageRecord | undefined> {
+    const context = this.#context as SaverContext;
+    const source = { page: image.page, depth: image.depth };
+    let file: string;
+    try {
+      file = this.fileName(image, image.type);
+      (this.#store as FileStore).pathOf(file);
+    } catch (error) {
+      this.#reject(image.url, source, { code: 'bad-file-name', message: (error as Error).message });
+      return undefined;
+    }
+    let written: boolean;
+    try {
+      written = await (this.#store as FileStore).write(file, image.body, { overwrite: false });
+    } catch (error) {
+      context.logger.warn({ err: error, url: image.url, file }, 'image could not be written');
+      this.#reject(image.url, source, { code: 'write-failed', message: (error as Error).message });
+      return undefined;
+    }
+    if (written) this.#saved++;
+    const record = this.#record(image, file);
+    (this.#manifest as ImageManifest).addSaved(record);
+    context.count(written ? 'saved' : 'existing');
+    return record;
+  }
+
+  #record(image: DownloadedImage, file: string): SavedImageRecord {
+    const { data } = image;
+    const record: SavedImageRecord = {
+      url: image.url, page: image.page, file, sha256: image.sha256, bytes: image.bytes, width: image.width, height: image.height,
+      type: image.type, alt: image.alt, depth: image.depth, error: null,
+    };
+    if (image.finalUrl !== image.url && !image.url.startsWith('data:')) record.finalUrl = image.finalUrl;
+    if (typeof data['declaredWidth'] === 'number') record.declaredWidth = data['declaredWidth'];
+    if (typeof data['declaredHeight'] === 'number') record.declaredHeight = data['declaredHeight'];
+    if (Array.isArray(data['alternates']) && data['alternates'].length > 0) record.alternates = data['alternates'].map(String);
+    return record;
+  }
+
+  #reject(url: string, source: DownloadSource, rejection: Rejection): void {
+    const context = this.#context as SaverContext;
+    const { code, message, status } = rejection;
+    (this.#manifest as ImageManifest).addRejected({ url, page: source.page, depth: source.depth, ...(status != null ? { status } : {}), error: { code, message } });
+    context.count('rejected');
+    context.count(`rejected.${code}`);
+    context.logger.debug({ url, code }, 'image rejected');
+  }
+
+  #describeRejection(code: string, image: DownloadedImage): string {
+    const size = `${image.bytes} bytes, ${image.width ?? '?'}×${image.height ?? '?'} ${image.type}`;
+    if (code === 'too-small') return `${size}; minimum ${this.options.minBytes} bytes, ${this.options.minWidth}×${this.options.minHeight}`;
+    if (code === 'filtered-type') return `${image.type} is not one of ${this.options.types.join(', ')}`;
+    return `${size}; rejected by accept()`;
+  }
+}
