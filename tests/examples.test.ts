@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from './helpers/fixtures.js';
 import { startNode } from './helpers/run-process.js';
+import { listFiles, serveImage } from './helpers/harvest.js';
+import { png } from './helpers/images.js';
 
 // Each example is a real program: run it as a user would (through tsx, importing 'sitecrawl' from the built package).
 async function runExample(name: string, startUrl: string, outDir: string) {
@@ -41,4 +43,29 @@ test('json-api.ts follows next links through a paginated JSON API and saves ever
   await runExample('json-api.ts', site.url('/api/items?page=1'), tmp);
   const records = await readJsonLines(join(tmp, 'records.jsonl'));
   expect(records.map((record) => record['id'])).toEqual([10, 11, 20, 21, 30, 31, 40, 41]);
+});
+
+test('images.ts saves the images of a site, filtered by width, with a manifest and a gallery', async ({ site, tmp }) => {
+  site.page('/', ['/a'], { body: '<img src="/big.png" alt="big"><img src="/icon.png">' });
+  site.page('/a', ['/b'], { body: '<img srcset="/photo-1x.png 1x, /photo-2x.png 2x">' }).page('/b', ['/c'], {}).page('/c', [], { body: '<img src="/too-deep.png">' });
+  serveImage(site, '/big.png', png(64, 48, 1));
+  serveImage(site, '/icon.png', png(16, 16, 2));
+  serveImage(site, '/photo-2x.png', png(80, 80, 3));
+  await runExample('images.ts', site.url('/'), tmp);
+  const records = await readJsonLines(join(tmp, 'images.jsonl'));
+  const outcome = (record: Record<string, unknown>) => `${new URL(String(record['url'])).pathname} ${(record['error'] as { code: string } | null)?.code ?? 'saved'}`;
+  expect(records.map(outcome).sort()).toEqual(['/big.png saved', '/icon.png too-small', '/photo-2x.png saved']);
+  expect(await listFiles(tmp, join(tmp, 'images'))).toHaveLength(2);
+  expect(await readFile(join(tmp, 'index.html'), 'utf8')).toContain('alt="big"');
+  expect(site.hits('/photo-1x.png') + site.hits('/too-deep.png')).toBe(0);
+});
+
+test('audit.ts audits a site from code: broken links with their referrers, and the three report files', async ({ site, tmp }) => {
+  site.page('/', ['/a', '/gone', '/a#section'], { title: 'Home of the example site' }).page('/a', ['/gone'], { title: 'Page a of the example site' });
+  const result = await runExample('audit.ts', site.url('/'), tmp);
+  expect(result.stdout).toContain(`404 ${site.url('/gone')} <- ${site.url('/')}, ${site.url('/a')}`);
+  const report = JSON.parse(await readFile(join(tmp, 'audit.json'), 'utf8')) as { summary: { broken: number; fragmentIssues: number } };
+  expect(report.summary).toMatchObject({ broken: 1, fragmentIssues: 1 });
+  expect((await readFile(join(tmp, 'audit.csv'), 'utf8')).split('\r\n')).toHaveLength(4);
+  expect(await readFile(join(tmp, 'report.html'), 'utf8')).toContain('<table id="t-broken"');
 });

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { VERSION } from '../crawler/options.js';
+import { auditCommand } from './audit-command.js';
 import { crawlCommand } from './crawl-command.js';
+import { imagesCommand } from './images-command.js';
 import { EXIT } from './run-crawler.js';
 import type { CliStreams } from './run-crawler.js';
 
@@ -8,6 +10,8 @@ const HELP = `Usage: sitecrawl <command> [options]
 
 Commands:
   crawl <url...>   crawl a site breadth-first and write a record per page (see 'sitecrawl crawl --help')
+  audit <url...>   check every link, redirect, title and fragment of a site, with a report (see 'sitecrawl audit --help')
+  images <url...>  crawl a site and save its images, with a manifest and a gallery (see 'sitecrawl images --help')
 
 Options:
   -h, --help       show this help
@@ -20,6 +24,10 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
   switch (command) {
     case 'crawl':
       return crawlCommand(rest, streams);
+    case 'audit':
+      return auditCommand(rest, streams);
+    case 'images':
+      return imagesCommand(rest, streams);
     case '-V':
     case '--version':
       streams.stdout.write(`${VERSION}\n`);

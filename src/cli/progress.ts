@@ -46,11 +46,11 @@ function sortedEntries(record: Record<string, number>): string {
     .join(', ');
 }
 
-/** The end-of-run summary, several lines. Pure. */
-export function formatSummary(summary: CrawlSummary, outputs: readonly string[]): string {
+/** The end-of-run summary, several lines; `stopReason` overrides the summary's own (a command's limit). Pure. */
+export function formatSummary(summary: CrawlSummary, outputs: readonly string[], stopReason: string = summary.stopReason): string {
   const seconds = summary.elapsedMs / 1000;
   const lines = [
-    `${summary.stopReason === 'completed' ? 'Crawled' : `Stopped (${summary.stopReason}) after`} ${pages(summary.pages)} ` +
+    `${stopReason === 'completed' ? 'Crawled' : `Stopped (${stopReason}) after`} ${pages(summary.pages)} ` +
       `in ${seconds.toFixed(1)} s (${summary.pagesPerSecond.toFixed(1)} pages/s), ${formatBytes(summary.bytes)}, ` +
       `${count(summary.failed)} failed`,
   ];

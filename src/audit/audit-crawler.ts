@@ -1,0 +1,135 @@
+import { Crawler } from '../crawler/crawler.js';
+import type { CrawlSummary } from '../crawler/crawl-run.js';
+import { CrawlError } from '../crawler/errors.js';
+import { resolveOptions } from '../crawler/options.js';
+import { AuditExtractor } from '../extractors/audit.js';
+import { TitleExtractor } from '../extractors/title.js';
+import { MemorySeenSet } from '../storage/seen-set.js';
+import { AuditCollector } from './audit-collector.js';
+import { LinkChecker } from './link-checker.js';
+import { createLinkScope } from './link-scope.js';
+import type { LinkTarget } from './link-scope.js';
+import { resolveAuditOptions, splitAuditOptions } from './options.js';
+import type { AuditCrawlerOptions, ResolvedAuditOptions } from './options.js';
+import { buildAuditReport } from './report.js';
+import { prepareOutDir, writeAuditFiles } from './report-files.js';
+import type { AuditReport } from './report-types.js';
+
+/**
+ * A crawler that audits a site: it crawls as `Crawler` does (breadth-first, polite, robots.txt, every URL fetched
+ * once) with an {@link AuditExtractor} and a `TitleExtractor` on every page, and a {@link LinkChecker} saver that
+ * checks what the crawl does not fetch (subresources, links beyond the depth, sitemap entries, and external links
+ * with `external`). After `run()`, {@link AuditCrawler.report} judges it all; {@link AuditCrawler.audit} does both and
+ * writes the files.
+ *
+ * Extra `extractors` and `savers` in the options run alongside the audit's; `pages` and `records` writers receive
+ * every record too. A subclass that overrides `parse()` must call `super.parse(page)`, or the audit sees no page.
+ */
+export class AuditCrawler extends Crawler {
+  /** The validated audit options. */
+  readonly auditOptions: ResolvedAuditOptions;
+  readonly #checker: LinkChecker;
+  readonly #collector: AuditCollector;
+  readonly #classify: (url: string) => LinkTarget | null;
+  #auditing = false;
+
+  /** @throws OptionsError when a crawl or audit option is unknown or invalid (before any request). */
+  constructor(options: AuditCrawlerOptions) {
+    const { crawl, audit } = splitAuditOptions(options);
+    const auditOptions = resolveAuditOptions(audit);
+    const resolved = resolveOptions(crawl);
+    const classify = createLinkScope(resolved);
+    const seen = resolved.seenSet ?? new MemorySeenSet();
+    const collector = new AuditCollector({
+      onUnfollowedRedirect: (target) => checker.consider(target, true),
+      pages: resolved.pages,
+      records: resolved.records,
+    });
+    const checker = new LinkChecker({
+      classify,
+      seen,
+      maxDepth: resolved.maxDepth,
+      external: auditOptions.external,
+      strict: auditOptions.strict,
+      readAnchors: auditOptions.checkFragments,
+      isFetched: (url) => collector.isFetched(url),
+      ...(auditOptions.sitemap || auditOptions.sitemapUrls.length > 0
+        ? {
+            sitemaps: {
+              urls: auditOptions.sitemapUrls,
+              discoverOrigins: auditOptions.sitemap ? [...new Set(resolved.startUrls.map((url) => new URL(url).origin))] : [],
+            },
+          }
+        : {}),
+    });
+    super({
+      ...crawl,
+      extractors: [new AuditExtractor({ anchors: auditOptions.checkFragments }), new TitleExtractor(), ...(crawl.extractors ?? [])],
+      savers: [checker, ...(crawl.savers ?? [])],
+      seenSet: seen,
+      pages: collector.pages,
+      records: collector.records,
+    });
+    this.auditOptions = auditOptions;
+    this.#checker = checker;
+    this.#collector = collector;
+    this.#classify = classify;
+  }
+
+  /**
+   * Crawls and checks (see `Crawler.run`). Creates the output directory first, when one is set.
+   * @throws OptionsError when the output directory cannot be written (before any request); OutputError as `Crawler`.
+   */
+  override async run(): Promise<CrawlSummary> {
+    if (this.#auditing) throw new CrawlError('invalid-option', 'This crawler is already running');
+    this.#auditing = true;
+    try {
+      if (this.auditOptions.outDir !== undefined) prepareOutDir(this.auditOptions.outDir);
+      this.#collector.reset();
+      return await super.run();
+    } finally {
+      this.#auditing = false;
+    }
+  }
+
+  /** Judges what the last `run()` collected: broken links, redirects, titles, fragments, sitemaps. Pure. */
+  report(summary: Pick<CrawlSummary, 'stopReason' | 'elapsedMs'>): AuditReport {
+    const data = this.#collector.data;
+    return buildAuditReport({
+      startUrls: this.options.startUrls,
+      options: this.auditOptions,
+      classify: this.#classify,
+      pages: data.pages,
+      titles: data.titles,
+      audits: data.audits,
+      checks: this.#checker.results,
+      sitemaps: this.#checker.sitemapScan,
+      crawl: summary,
+    });
+  }
+
+  /**
+   * Writes `audit.json`, `audit.csv` and `report.html` (atomically) to the output directory.
+   * @returns the paths written; none when no `outDir` was given.
+   * @throws OutputError when a file cannot be written.
+   */
+  async writeReport(report: AuditReport): Promise<string[]> {
+    return this.auditOptions.outDir === undefined ? [] : writeAuditFiles(report, this.auditOptions.outDir);
+  }
+
+  /** Runs the audit: crawl and checks, report, files. Resolves with the report (its `summary.failed` says whether it failed). */
+  async audit(): Promise<AuditReport> {
+    const summary = await this.run();
+    const report = this.report(summary);
+    await this.writeReport(report);
+    return report;
+  }
+}
+
+/**
+ * Audits a site in one call: `new AuditCrawler(options).audit()`.
+ * @throws OptionsError for an invalid option or an unwritable `outDir` (before any request); OutputError when a file cannot be written.
+ */
+export function runAudit(options: AuditCrawlerOptions): Promise<AuditReport> {
+  return new AuditCrawler(options).audit();
+}
