@@ -7,6 +7,7 @@
  * loading and TypeScript compilation are excluded); peak RSS is the process's lifetime maximum.
  */
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { minimalCrawl } from './minimal-crawl.js';
 
 /** The line `crawl-once.ts` prints. */
@@ -40,6 +41,8 @@ interface CrawlSettings {
   url: string;
   concurrency: number;
   outDir: string | undefined;
+  /** sitecrawl's parse workers; undefined keeps its default (one per CPU). */
+  workers: number | undefined;
 }
 
 /** Loads the engine, then returns a function that runs one crawl, so loading stays out of the measurement. */
@@ -57,6 +60,7 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
     obeyRobots: true,
     extractors: [new LinkExtractor(), new TitleExtractor()],
     ...(settings.outDir !== undefined && { outDir: settings.outDir }),
+    ...(settings.workers !== undefined && { workers: settings.workers }),
   });
   return async () => {
     const summary = await crawler.run();
@@ -69,17 +73,22 @@ async function main(): Promise<void> {
     options: {
       url: { type: 'string' },
       concurrency: { type: 'string', default: '16' },
+      workers: { type: 'string' },
       engine: { type: 'string', default: 'sitecrawl' },
       out: { type: 'string' },
     },
   });
   const engine = values.engine;
   if (engine !== 'sitecrawl' && engine !== 'minimal') throw new Error(`Expected --engine sitecrawl|minimal, got ${engine}`);
+  // The same process tuning as the sitecrawl CLI (src/cli/main.ts), so the bench measures what `sitecrawl crawl` does.
+  if (engine === 'sitecrawl') setFlagsFromString('--heap-growing-percent=50');
   if (values.url === undefined) throw new Error('Expected --url http://127.0.0.1:PORT/');
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Expected --concurrency >= 1, got ${values.concurrency}`);
 
-  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out });
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new Error(`Expected --workers >= 0, got ${values.workers}`);
+  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out, workers });
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const summary = await crawl();

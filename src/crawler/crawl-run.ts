@@ -34,6 +34,8 @@ export interface CrawlHooks {
   onError(error: CrawlError, request: CrawlRequest): void;
   /** Whether `parse` is the default (extractors only), so pages may be parsed on worker threads. */
   usesDefaultParse: boolean;
+  /** Whether `shouldEnqueue` is the default, so nothing on this thread reads a page after a worker parsed it. */
+  usesDefaultShouldEnqueue: boolean;
 }
 
 /**
@@ -323,7 +325,9 @@ export class CrawlRun {
       return { extracted, title: page.isHtml ? page.title() : null };
     }
     const { url, finalUrl, depth, parent, status, headers, contentType, body, truncated } = page;
-    const reply = await pool.parse({ url, finalUrl, depth, parent, status, headers: { ...headers }, contentType, body, truncated });
+    // The body moves to the worker unless a shouldEnqueue override may still read the page here.
+    const job = { url, finalUrl, depth, parent, status, headers: { ...headers }, contentType, body, truncated };
+    const reply = await pool.parse(job, this.#hooks.usesDefaultShouldEnqueue);
     if (!reply.ok) throw new ExtractorError(reply.extractor, reply.message);
     page.useBaseUrl(reply.baseUrl);
     return { extracted: reply.extracted, title: reply.title };

@@ -67,6 +67,7 @@ export class Crawler {
           shouldEnqueue: (link, page) => this.shouldEnqueue(link, page),
           onError: (error, request) => this.onError(error, request),
           usesDefaultParse: this.parse === Crawler.prototype.parse,
+          usesDefaultShouldEnqueue: this.shouldEnqueue === Crawler.prototype.shouldEnqueue,
         },
         this.#logger,
         this.#listeners,

@@ -102,6 +102,17 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
 }
 
+/** Concatenates chunks into a Buffer that owns its whole ArrayBuffer (never a pool slice, never a view). */
+function ownBuffer(chunks: readonly Buffer[], total: number): Buffer {
+  const body = Buffer.from(new ArrayBuffer(total));
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
 function decompressor(encoding: string | undefined): Transform | undefined {
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
@@ -203,7 +214,9 @@ export class Fetcher {
         decoder?.destroy();
       }
     }
-    return { body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total), truncated };
+    // Always a copy with its own memory: a single chunk is a view into undici's socket buffer, which it would keep
+    // alive, and an own ArrayBuffer can be transferred to a parse worker.
+    return { body: ownBuffer(chunks, total), truncated };
   }
 
   /** Closes every pooled connection. */

@@ -37,6 +37,10 @@ function withoutTsx(execArgv: readonly string[]): string[] {
   return kept;
 }
 
+function isWholeBuffer(view: Uint8Array): boolean {
+  return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+}
+
 /**
  * Parses pages on worker threads, so HTML parsing (parse5 is CPU-bound) uses every core while the main thread fetches.
  * Each worker builds the extractors from their specs; a job goes to the worker with the fewest jobs pending. A worker
@@ -54,15 +58,20 @@ export class ParsePool {
     for (let index = 0; index < Math.max(1, size); index++) this.#workers.push(this.#start());
   }
 
-  /** Parses one page on the least busy worker. Rejects when the worker dies or the pool is closed. */
-  parse(job: Omit<ParseJob, 'id'>): Promise<ParseReply> {
+  /**
+   * Parses one page on the least busy worker. With `transferBody`, the body's memory moves to the worker (it must own
+   * its whole ArrayBuffer) and is unusable here afterwards; otherwise it is copied. Rejects when the worker dies or the
+   * pool is closed.
+   */
+  parse(job: Omit<ParseJob, 'id'>, transferBody = false): Promise<ParseReply> {
     if (this.#closed) return Promise.reject(new Error('parse pool closed'));
     let target = this.#workers[0] as PoolWorker;
     for (const candidate of this.#workers) if (candidate.pending.size < target.pending.size) target = candidate;
     const id = this.#nextId++;
     return new Promise<ParseReply>((resolve, reject) => {
       target.pending.set(id, { resolve, reject });
-      target.worker.postMessage({ ...job, id } satisfies ParseJob);
+      const transfer = transferBody && isWholeBuffer(job.body) ? [job.body.buffer as ArrayBuffer] : [];
+      target.worker.postMessage({ ...job, id } satisfies ParseJob, transfer);
     });
   }
 
