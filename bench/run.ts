@@ -66,6 +66,7 @@ const { values } = parseArgs({
     'ceiling-seconds': { type: 'string', default: '5' },
     'ceiling-sample': { type: 'string', default: '2000' },
     write: { type: 'boolean', default: false },
+    workers: { type: 'string' },
   },
 });
 const pages = positiveInt('pages', values.pages);
@@ -91,6 +92,7 @@ try {
       await serverStats(origin, true);
       const crawlArgs = ['--url', `${origin}/`, '--concurrency', String(concurrency), '--engine', engine];
       if (outDir !== undefined) crawlArgs.push('--out', outDir);
+      if (values.workers !== undefined) crawlArgs.push('--workers', values.workers);
       const result = lastJsonLine<CrawlResult>(await runScript('crawl-once.ts', crawlArgs));
       const stats = await serverStats(origin, false);
       const record: RunRecord = {
@@ -134,7 +136,7 @@ try {
   log(
     [
       '',
-      `sitecrawl bench: engine=${engine}, ${pages} generated pages (${expectedUrls} URLs), concurrency ${concurrency}, ${runs} run(s)`,
+      `sitecrawl bench: engine=${engine}, ${pages} generated pages (${expectedUrls} URLs), concurrency ${concurrency}, workers ${values.workers ?? "default"}${values.write ? ", writing pages.jsonl" : ""}, ${runs} run(s)`,
       `  crawl          ${result.pagesPerSecond} pages/s (median; runs: ${records.map((record) => record.pagesPerSecond).join(', ')})`,
       `  parse ceiling  ${ceilingPagesPerSecond} pages/s (parse5.parse only, one thread; samples: ${ceilingSamples.join(', ')})`,
       `  ratio          ${result.ratio} of the ceiling`,
