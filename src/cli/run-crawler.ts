@@ -32,14 +32,34 @@ export interface CrawlerRunSpec<C extends Crawler> {
 
 function makeLogger(level: string, logFile: string | undefined, stderr: NodeJS.WriteStream, display: ProgressDisplay | undefined): Logger {
   if (logFile) return pino({ level, base: { name: 'sitecrawl' } }, pino.destination({ dest: logFile, mkdir: true, sync: true }));
-  // Log lines pass through the progress bar: clear it, write, draw it again.
+  // Log lines pass through the progress bar: clear it, write, draw it again. People at a terminal get one readable
+  // line per entry; pipes and files keep pino's JSON.
+  const readable = Boolean(stderr.isTTY);
   return pino({ level, base: { name: 'sitecrawl' } }, {
     write(line: string) {
       display?.clear();
-      stderr.write(line);
+      stderr.write(readable ? formatLogLine(line) : line);
       display?.redraw();
     },
   });
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const OMITTED_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'module']);
+
+/** One pino JSON line as `warn  page failed  url=... code=http-404` for a terminal. Pure. */
+export function formatLogLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const level = LEVEL_NAMES[entry['level'] as number] ?? String(entry['level']);
+  const fields = Object.entries(entry)
+    .filter(([key]) => !OMITTED_FIELDS.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return `${level.padEnd(5)} ${String(entry['msg'] ?? '')}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}\n`;
 }
 
 /** Builds a usage message for an OptionsError, naming the CLI flag rather than the API option. */

@@ -96,3 +96,10 @@ test('--help and --version answer on stdout with exit 0', async () => {
   expect(version.code).toBe(0);
   expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 });
+
+test('log lines read as one line each on a terminal', async () => {
+  const { formatLogLine } = await import('../../src/cli/run-crawler.js');
+  const line = JSON.stringify({ level: 40, time: 1, name: 'sitecrawl', module: 'crawler', url: 'http://a/x', code: 'http-404', msg: 'page failed' });
+  expect(formatLogLine(`${line}\n`)).toBe('warn  page failed  url=http://a/x code=http-404\n');
+  expect(formatLogLine('not json\n')).toBe('not json\n');
+});
