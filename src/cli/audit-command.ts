@@ -1,9 +1,8 @@
 import { AuditCrawler } from '../audit/audit-crawler.js';
 import type { CrawlProgress } from '../crawler/progress.js';
-import { UsageError } from './args.js';
 import { AUDIT_HELP, parseAuditArgs } from './audit-args.js';
 import { formatAuditSummary } from './audit-summary.js';
-import { EXIT, runCrawler } from './run-crawler.js';
+import { EXIT, parseOrExit, runCrawler } from './run-crawler.js';
 import type { CliStreams } from './run-crawler.js';
 
 /** The progress line's audit figures: URLs answered (pages and checked links) and how many are broken. */
@@ -19,18 +18,8 @@ export function auditProgressSuffix(progress: CrawlProgress): string {
  * `--fail-on` was found.
  */
 export async function auditCommand(argv: readonly string[], streams: CliStreams): Promise<number> {
-  let command;
-  try {
-    command = parseAuditArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    streams.stderr.write(`sitecrawl audit: ${error.message}\nTry 'sitecrawl audit --help'.\n`);
-    return EXIT.usage;
-  }
-  if (command === 'help') {
-    streams.stdout.write(AUDIT_HELP);
-    return EXIT.ok;
-  }
+  const command = parseOrExit('audit', AUDIT_HELP, () => parseAuditArgs(argv), streams);
+  if (typeof command === 'number') return command;
   const { audit, format, quiet } = command;
   return runCrawler(command, streams, {
     name: 'audit',

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { Crawler } from '../crawler/crawler.js';
 import { LinkExtractor } from '../extractors/links.js';
 import { TitleExtractor } from '../extractors/title.js';
-import { CRAWL_HELP, UsageError, parseCrawlArgs } from './args.js';
+import { CRAWL_HELP, parseCrawlArgs } from './args.js';
 import { formatSummary } from './progress.js';
-import { EXIT, runCrawler } from './run-crawler.js';
+import { EXIT, parseOrExit, runCrawler } from './run-crawler.js';
 import type { CliStreams } from './run-crawler.js';
 
 /**
@@ -13,18 +13,8 @@ import type { CliStreams } from './run-crawler.js';
  * on stderr and a summary at the end.
  */
 export async function crawlCommand(argv: readonly string[], streams: CliStreams): Promise<number> {
-  let command;
-  try {
-    command = parseCrawlArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    streams.stderr.write(`sitecrawl crawl: ${error.message}\nTry 'sitecrawl crawl --help'.\n`);
-    return EXIT.usage;
-  }
-  if (command === 'help') {
-    streams.stdout.write(CRAWL_HELP);
-    return EXIT.ok;
-  }
+  const command = parseOrExit('crawl', CRAWL_HELP, () => parseCrawlArgs(argv), streams);
+  if (typeof command === 'number') return command;
   const { outDir, quiet } = command;
   return runCrawler(command, streams, {
     name: 'crawl',

@@ -5,7 +5,7 @@ import type { CrawlSummary } from '../crawler/crawl-run.js';
 import { OptionsError } from '../crawler/errors.js';
 import type { CrawlerOptions } from '../crawler/options.js';
 import type { CrawlProgress } from '../crawler/progress.js';
-import { FLAG_OF_OPTION } from './args.js';
+import { FLAG_OF_OPTION, UsageError } from './args.js';
 import type { CrawlCommand } from './args.js';
 import { ProgressDisplay } from './progress.js';
 
@@ -66,6 +66,24 @@ export function formatLogLine(line: string): string {
 export function usageMessage(error: OptionsError): string {
   const flag = FLAG_OF_OPTION[error.option];
   return flag ? `${flag}: ${error.message}` : error.message;
+}
+
+/**
+ * Parses a command's arguments and answers `--help` and usage errors itself (help on stdout, one line and a hint on
+ * stderr). Returns the parsed command, or the exit code when there is nothing left to run.
+ */
+export function parseOrExit<C>(name: string, help: string, parse: () => C | 'help', streams: CliStreams): C | number {
+  let command: C | 'help';
+  try {
+    command = parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    streams.stderr.write(`sitecrawl ${name}: ${error.message}\nTry 'sitecrawl ${name} --help'.\n`);
+    return EXIT.usage;
+  }
+  if (command !== 'help') return command;
+  streams.stdout.write(help);
+  return EXIT.ok;
 }
 
 /**
