@@ -24,6 +24,7 @@ export const CRAWL_FLAGS = {
   concurrency: { type: 'string', short: 'c' },
   'per-host': { type: 'string' },
   delay: { type: 'string' },
+  'auto-throttle': { type: 'boolean' },
   scope: { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
@@ -130,6 +131,7 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     concurrency: integerFlag('concurrency', str(values['concurrency']), 1),
     perHost: integerFlag('per-host', str(values['per-host']), 1),
     delayMs: integerFlag('delay', str(values['delay']), 0),
+    autoThrottle: values['auto-throttle'] ? true : undefined,
     scope: choiceFlag<Scope>('scope', str(values['scope']), ['host', 'origin', 'domain', 'prefix', 'any']),
     include: list(values['include']),
     exclude: list(values['exclude']),
@@ -167,6 +169,7 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
   -c, --concurrency N      requests in flight, all hosts together (default 16)
       --per-host N         requests in flight per host (default 4)
       --delay MS           minimum time between requests to one host (default 0)
+      --auto-throttle      adapt each host's delay and concurrency to its latency and to 429/503 answers
       --scope S            host | origin | domain | prefix | any (default host)
       --include REGEX      only crawl URLs matching REGEX (repeatable)
       --exclude REGEX      never crawl URLs matching REGEX (repeatable)

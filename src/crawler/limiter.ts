@@ -1,10 +1,16 @@
 import PQueue from 'p-queue';
+import { adjustThrottle, initialThrottle } from './auto-throttle.js';
+import type { AutoThrottleSettings, HostThrottle, LatencySample } from './auto-throttle.js';
 
 interface HostSlot {
   queue: PQueue;
   delayMs: number;
-  /** performance.now() before which the next request to this host may not start. */
-  nextStartAt: number;
+  /** The delay the host may never go below: the configured delay or robots.txt Crawl-delay. */
+  floorMs: number;
+  /** The adaptive throttle's state, when it is on. */
+  throttle: HostThrottle | undefined;
+  /** performance.now() of the latest start booked for this host (it may lie in the future while a task waits). */
+  lastStartAt: number;
 }
 
 /** What the Limiter is built with. */
@@ -17,6 +23,8 @@ export interface LimiterOptions {
   delayMs: number;
   /** Aborting it rejects waiting tasks and cancels pending delays. */
   signal?: AbortSignal | undefined;
+  /** Adapt each host's delay and concurrency to its latency and to 429/503 answers (see `observe`). */
+  autoThrottle?: AutoThrottleSettings | undefined;
 }
 
 /**
@@ -36,6 +44,8 @@ export class Limiter {
   /**
    * Runs `task` once its host and the global queue admit it. After the signal aborts, tasks still waiting reject with
    * its reason without running; tasks already running are left to finish (the caller decides when to cut them).
+   * Every request is paced, robots.txt included: Crawl-delay asks for a pause between any two requests (as Scrapy,
+   * which fetches robots.txt through the same slot).
    */
   run<T>(host: string, task: () => Promise<T>): Promise<T> {
     const slot = this.#slot(host);
@@ -55,7 +65,27 @@ export class Limiter {
   /** Raises the minimum delay between requests to `host` (robots.txt Crawl-delay); never lowers the configured one. */
   setHostDelay(host: string, delayMs: number): void {
     const slot = this.#slot(host);
-    slot.delayMs = Math.max(this.#options.delayMs, delayMs);
+    slot.floorMs = Math.max(this.#options.delayMs, delayMs);
+    slot.delayMs = Math.max(slot.delayMs, slot.floorMs);
+  }
+
+  /**
+   * Tells the limiter how a request to `host` went. With the adaptive throttle on, the host's delay and concurrency
+   * follow (see `adjustThrottle`); otherwise nothing happens.
+   */
+  observe(host: string, sample: LatencySample): void {
+    const settings = this.#options.autoThrottle;
+    if (!settings) return;
+    const slot = this.#slot(host);
+    slot.throttle = adjustThrottle(slot.throttle ?? initialThrottle(settings, slot.floorMs), sample, slot.floorMs, settings);
+    slot.delayMs = slot.throttle.delayMs;
+    slot.queue.concurrency = Math.max(1, Math.floor(slot.throttle.concurrency));
+  }
+
+  /** The delay and concurrency a host runs with now (for progress and tests). */
+  hostState(host: string): { delayMs: number; concurrency: number } {
+    const slot = this.#slot(host);
+    return { delayMs: slot.delayMs, concurrency: slot.queue.concurrency };
   }
 
   /** Tasks running now, all hosts together. */
@@ -63,19 +93,28 @@ export class Limiter {
     return this.#global.pending;
   }
 
-  // Start-to-start spacing as Scrapy's DOWNLOAD_DELAY: each start books the next allowed start time for the host.
+  // Start-to-start spacing as Scrapy's DOWNLOAD_DELAY: a task starts `delayMs` after the latest booked start, with the
+  // delay as it is when the task's turn comes (so a delay raised by the throttle applies to the very next request).
   async #waitForTurn(slot: HostSlot): Promise<void> {
-    if (slot.delayMs <= 0) return;
     const now = performance.now();
-    const startAt = Math.max(now, slot.nextStartAt);
-    slot.nextStartAt = startAt + slot.delayMs;
+    const startAt = Math.max(now, slot.lastStartAt + slot.delayMs);
+    slot.lastStartAt = startAt;
     if (startAt > now) await abortableDelay(startAt - now, this.#options.signal);
   }
 
   #slot(host: string): HostSlot {
     let slot = this.#hosts.get(host);
     if (!slot) {
-      slot = { queue: new PQueue({ concurrency: this.#options.perHost }), delayMs: this.#options.delayMs, nextStartAt: 0 };
+      const floorMs = this.#options.delayMs;
+      const settings = this.#options.autoThrottle;
+      const throttle = settings ? initialThrottle(settings, floorMs) : undefined;
+      slot = {
+        queue: new PQueue({ concurrency: throttle ? Math.floor(throttle.concurrency) : this.#options.perHost }),
+        delayMs: throttle?.delayMs ?? floorMs,
+        floorMs,
+        throttle,
+        lastStartAt: Number.NEGATIVE_INFINITY,
+      };
       this.#hosts.set(host, slot);
     }
     return slot;

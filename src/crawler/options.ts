@@ -6,6 +6,8 @@ import type { FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
 import type { PageRecord } from './page-record.js';
 import { availableParallelism } from 'node:os';
+import { AUTO_THROTTLE_DEFAULTS } from './auto-throttle.js';
+import type { AutoThrottleSettings } from './auto-throttle.js';
 import { OptionsError } from './errors.js';
 
 /** How far from its start URL a link may lead and still be crawled. */
@@ -27,6 +29,13 @@ export interface CrawlerOptions {
   perHost?: number;
   /** Minimum time between the starts of two requests to one host, in ms (robots.txt Crawl-delay may raise it). @default 0 */
   delayMs?: number;
+  /**
+   * Adapt each host's delay and concurrency to how it answers, like Scrapy's AutoThrottle: the delay moves towards
+   * latency / targetConcurrency, 429/503 and network failures halve the host's concurrency and double its delay, and
+   * successes grow concurrency back up to `perHost`. `delayMs` and Crawl-delay stay the floor. `true` uses the
+   * defaults (targetConcurrency 2, startDelayMs 1000, maxDelayMs 60000). @default false
+   */
+  autoThrottle?: boolean | { targetConcurrency?: number; startDelayMs?: number; maxDelayMs?: number };
   /** Which links count as part of the site. @default 'host' */
   scope?: Scope;
   /** Regular expressions: when any is given, a URL must match one of them to be crawled. @default [] */
@@ -93,15 +102,20 @@ export interface CrawlerOptions {
   logger?: Logger;
   /** Level of the default logger. @default 'info' */
   logLevel?: LogLevel;
-  /** Where the frontier (URLs per depth) is kept. @default in memory */
+  /**
+   * Where the frontier (URLs per depth) is kept. A store passed here is not closed by the run.
+   * @default a `SpillingFrontierStore`: 100,000 requests per depth in memory, the rest in temporary files removed when the run ends
+   */
   frontierStore?: FrontierStore;
-  /** Where the seen-set (normalized URLs already discovered) is kept. @default in memory */
+  /** Where the seen-set (normalized URLs already discovered) is kept. @default a `FingerprintSeenSet` (64-bit fingerprints in memory) */
   seenSet?: SeenSet;
 }
 
 /** Options after validation: complete, frozen, trusted by the engine without re-checking. */
 export interface ResolvedOptions
-  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude'>> {
+  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle'>> {
+  /** The adaptive throttle's settings, or `undefined` when it is off. */
+  readonly autoThrottle: AutoThrottleSettings | undefined;
   readonly startUrls: readonly string[];
   readonly include: readonly RegExp[];
   readonly exclude: readonly RegExp[];
@@ -151,7 +165,7 @@ const SCOPES: readonly Scope[] = ['host', 'origin', 'domain', 'prefix', 'any'];
 const FORMATS: readonly OutputFormat[] = ['jsonl', 'csv'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KNOWN_KEYS = new Set<string>([
-  'startUrls', ...Object.keys(DEFAULTS), 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
+  'startUrls', ...Object.keys(DEFAULTS), 'autoThrottle', 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
   'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet',
 ]);
 
@@ -232,6 +246,25 @@ function optionalObject<T>(input: Record<string, unknown>, name: string, check: 
 const hasMethods = (...names: string[]) => (value: object) =>
   names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 
+function autoThrottle(input: Record<string, unknown>, perHost: number): AutoThrottleSettings | undefined {
+  const value = input['autoThrottle'] ?? false;
+  if (value === false) return undefined;
+  if (value !== true && (typeof value !== 'object' || value === null || Array.isArray(value)))
+    fail('autoThrottle', 'true, false or an object of throttle settings', value);
+  const given = value === true ? {} : (value as Record<string, unknown>);
+  for (const key of Object.keys(given)) {
+    if (!(key in AUTO_THROTTLE_DEFAULTS)) throw new OptionsError('autoThrottle', `Unknown autoThrottle setting \`${key}\``);
+  }
+  const settings = { ...AUTO_THROTTLE_DEFAULTS, ...given };
+  if (typeof settings.targetConcurrency !== 'number' || !(settings.targetConcurrency > 0))
+    fail('autoThrottle', 'an object whose targetConcurrency is a number > 0', settings.targetConcurrency);
+  for (const key of ['startDelayMs', 'maxDelayMs'] as const) {
+    const ms = settings[key];
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) fail('autoThrottle', `an object whose ${key} is an integer >= 0`, ms);
+  }
+  return Object.freeze({ ...(settings as Omit<AutoThrottleSettings, 'maxConcurrency'>), maxConcurrency: perHost });
+}
+
 /**
  * Validates options once, at the boundary: rejects unknown keys (a typo fails loudly) and bad values, fills defaults,
  * and returns a frozen object the engine trusts. The CLI builds the same input and calls this too.
@@ -257,11 +290,13 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
   const signal = input['signal'];
   if (signal !== undefined && !(signal instanceof AbortSignal)) fail('signal', 'an AbortSignal', signal);
 
+  const perHost = integer(input, 'perHost', 1);
   return Object.freeze({
     startUrls: startUrls(input),
+    autoThrottle: autoThrottle(input, perHost),
     maxDepth: integer(input, 'maxDepth', 0),
     concurrency: integer(input, 'concurrency', 1),
-    perHost: integer(input, 'perHost', 1),
+    perHost,
     delayMs: integer(input, 'delayMs', 0),
     scope: oneOf(input, 'scope', SCOPES),
     include: patterns(input, 'include'),

@@ -111,14 +111,23 @@ export class PageLoader {
       let response: HttpResponse | undefined;
       let error: FetchError | undefined;
       try {
-        response = await options.limiter.run(host, () =>
-          options.fetcher.request(url, {
-            method: overrides.method,
-            signal: options.abortSignal,
-            shouldReadBody: overrides.shouldReadBody ?? options.shouldReadBody,
-            maxBytes: overrides.maxBytes,
-          }),
-        );
+        // The throttle hears how the request went before the host's slot is released, so the next request to the
+        // host already runs under the adjusted delay and concurrency.
+        response = await options.limiter.run(host, async () => {
+          try {
+            const answer = await options.fetcher.request(url, {
+              method: overrides.method,
+              signal: options.abortSignal,
+              shouldReadBody: overrides.shouldReadBody ?? options.shouldReadBody,
+              maxBytes: overrides.maxBytes,
+            });
+            options.limiter.observe(host, { latencyMs: answer.ms, status: answer.status });
+            return answer;
+          } catch (failure) {
+            if (!(failure instanceof FetchError && failure.code === 'aborted')) options.limiter.observe(host, { latencyMs: 0, status: null });
+            throw failure;
+          }
+        });
       } catch (caught) {
         error = caught instanceof FetchError ? caught : new FetchError('aborted', 'Stopped before the request was sent', { cause: caught });
       }
