@@ -4,7 +4,7 @@ import { CrawlError } from '../crawler/errors.js';
 import { resolveOptions } from '../crawler/options.js';
 import { AuditExtractor } from '../extractors/audit.js';
 import { TitleExtractor } from '../extractors/title.js';
-import { MemorySeenSet } from '../storage/seen-set.js';
+import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
 import { AuditCollector } from './audit-collector.js';
 import { LinkChecker } from './link-checker.js';
 import { createLinkScope } from './link-scope.js';
@@ -39,7 +39,7 @@ export class AuditCrawler extends Crawler {
     const auditOptions = resolveAuditOptions(audit);
     const resolved = resolveOptions(crawl);
     const classify = createLinkScope(resolved);
-    const seen = resolved.seenSet ?? new MemorySeenSet();
+    const seen = resolved.seenSet ?? new FingerprintSeenSet();
     const collector = new AuditCollector({
       onUnfollowedRedirect: (target) => checker.consider(target, true),
       pages: resolved.pages,

@@ -5,10 +5,10 @@ import { LinkAdmission } from './admission.js';
 import { SaverHost } from './savers.js';
 import { Page } from '../extractors/page.js';
 import { MemoryCounters } from '../storage/counters.js';
-import { MemoryFrontierStore } from '../storage/frontier-store.js';
+import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
-import { MemorySeenSet } from '../storage/seen-set.js';
 import type { SeenSet } from '../storage/seen-set.js';
+import { SpillingFrontierStore } from '../storage/spilling-frontier-store.js';
 import { decodeHtml } from './charset.js';
 import { CrawlError, ExtractorError, FetchError, toRecordedError } from './errors.js';
 import { Fetcher } from './fetcher.js';
@@ -71,6 +71,8 @@ export class CrawlRun {
   readonly #hooks: CrawlHooks;
   readonly #log: Logger;
   readonly #frontier: FrontierStore;
+  /** Whether the run created the frontier store (and so closes it at the end). */
+  readonly #ownsFrontier: boolean;
   readonly #seen: SeenSet;
   readonly #counters = new MemoryCounters();
   readonly #stop = new AbortController();
@@ -105,12 +107,19 @@ export class CrawlRun {
     setMaxListeners(0, this.#stop.signal, this.#abort.signal);
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
-    this.#frontier = options.frontierStore ?? new MemoryFrontierStore();
-    this.#seen = options.seenSet ?? new MemorySeenSet();
+    this.#ownsFrontier = options.frontierStore === undefined;
+    this.#frontier = options.frontierStore ?? new SpillingFrontierStore();
+    this.#seen = options.seenSet ?? new FingerprintSeenSet();
     const normalize = createUrlNormalizer(options);
     this.#normalize = (url) => normalize(url)?.href ?? null;
     this.#fetcher = new Fetcher({ userAgent: options.userAgent, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, connectionsPerOrigin: options.perHost });
-    this.#limiter = new Limiter({ concurrency: options.concurrency, perHost: options.perHost, delayMs: options.delayMs, signal: this.#stop.signal });
+    this.#limiter = new Limiter({
+      concurrency: options.concurrency,
+      perHost: options.perHost,
+      delayMs: options.delayMs,
+      signal: this.#stop.signal,
+      autoThrottle: options.autoThrottle,
+    });
     this.#robots = options.obeyRobots
       ? new RobotsCache({
           load: (url) => this.#loadRobots(url),
@@ -195,6 +204,9 @@ export class CrawlRun {
       } catch (error) {
         this.#fatal ??= error;
       }
+      // Removes the spilled frontier files; a store the caller passed in is theirs to close.
+      if (this.#ownsFrontier)
+        await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
     }
     if (this.#fatal !== undefined) throw this.#fatal;
     const summary: CrawlSummary = { ...this.#snapshot(), stopReason: this.#stopReason, seen: await this.#seen.size() };

@@ -13,7 +13,8 @@ export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * Keeps the crawl frontier, one FIFO queue per depth. The engine pushes newly discovered requests and, level by level,
- * takes them back in batches. Implementations: {@link MemoryFrontierStore}; later a persistent and a Redis store.
+ * takes them back in batches. Implementations: {@link MemoryFrontierStore}, `SpillingFrontierStore` (memory, then
+ * disk past a budget); later a persistent and a Redis store.
  */
 export interface FrontierStore {
   /** Appends requests to the queue of their depth, in order. */
@@ -22,6 +23,11 @@ export interface FrontierStore {
   take(depth: number, max: number): MaybePromise<CrawlRequest[]>;
   /** Requests of `depth` still waiting. */
   size(depth: number): MaybePromise<number>;
+  /**
+   * Releases what the store holds outside the heap (files, connections). Optional. The engine calls it once, at the
+   * end of a run, on the store it created itself; a store passed as `frontierStore` is the caller's to close.
+   */
+  close?(): MaybePromise<void>;
 }
 
 interface Level {
