@@ -3,13 +3,12 @@ import type { Logger } from 'pino';
 import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js';
 import { LinkAdmission } from './admission.js';
 import { SaverHost } from './savers.js';
-import { Page } from '../extractors/page.js';
+import type { Page } from '../extractors/page.js';
 import { MemoryCounters } from '../storage/counters.js';
 import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
 import { SpillingFrontierStore } from '../storage/spilling-frontier-store.js';
-import { decodeHtml } from './charset.js';
 import { CrawlError, ExtractorError, FetchError, toRecordedError } from './errors.js';
 import { Fetcher } from './fetcher.js';
 import { Limiter } from './limiter.js';
@@ -17,8 +16,7 @@ import { createUrlNormalizer } from './normalize.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
 import { PageLoader } from './page-loader.js';
-import { ParsePool } from './parse-pool.js';
-import type { WorkerSpec } from '../extractors/extractor.js';
+import { HTML_TYPES, PageParser, buildPage } from './page-parser.js';
 import type { Loaded } from './page-loader.js';
 import type { PageRecord, SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
@@ -38,16 +36,6 @@ export interface CrawlHooks {
   usesDefaultShouldEnqueue: boolean;
 }
 
-/**
- * The extractors' worker specs when every page can be parsed on a worker thread: workers enabled, the default
- * `parse()`, and every extractor able to run in a worker. `undefined` otherwise (everything runs on this thread).
- */
-function workerSpecsOf(options: ResolvedOptions, usesDefaultParse: boolean): WorkerSpec[] | undefined {
-  if (options.workers === 0 || !usesDefaultParse || options.extractors.length === 0) return undefined;
-  const specs = options.extractors.map((extractor) => extractor.workerSpec());
-  return specs.every((spec): spec is WorkerSpec => spec !== undefined) ? specs : undefined;
-}
-
 /** How a run ended. */
 export type StopReason = 'completed' | 'max-pages' | 'aborted';
 
@@ -58,7 +46,6 @@ export interface CrawlSummary extends CrawlProgress {
   seen: number;
 }
 
-const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const ROBOTS_MAX_REDIRECTS = 5; // RFC 9309 2.3.1.2
 
 /**
@@ -97,8 +84,7 @@ export class CrawlRun {
   #fatal: unknown;
   #graceTimer: NodeJS.Timeout | undefined;
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
-  readonly #workerSpecs: WorkerSpec[] | undefined;
-  #pool: ParsePool | undefined;
+  readonly #parser: PageParser;
 
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>) {
     this.#options = options;
@@ -168,7 +154,7 @@ export class CrawlRun {
       stopSignal: this.#stop.signal,
       outDir: options.outDir,
     });
-    this.#workerSpecs = workerSpecsOf(options, hooks.usesDefaultParse);
+    this.#parser = new PageParser(options, hooks);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
   }
 
@@ -198,7 +184,7 @@ export class CrawlRun {
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
-      await this.#pool?.close();
+      await this.#parser.close();
       try {
         await this.#outputs.close();
       } catch (error) {
@@ -276,9 +262,9 @@ export class CrawlRun {
     let title: string | null = null;
     let links = 0;
     if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
-      const page = this.#buildPage(request, loaded);
+      const page = buildPage(request, loaded);
       try {
-        const parsed = await this.#parse(page);
+        const parsed = await this.#parser.parse(page);
         title = parsed.title;
         const extracted = parsed.extracted;
         links = await this.#admission.admit(extracted.links ?? [], page);
@@ -308,47 +294,6 @@ export class CrawlRun {
     await this.#outputs.writePage(record);
     this.#count(record);
     if (error) this.#reportError(error, request);
-  }
-
-  // Text is decoded on first use: when a worker parses the page, the main thread never needs it.
-  #buildPage(request: CrawlRequest, loaded: Loaded): Page {
-    const response = loaded.response as NonNullable<Loaded['response']>;
-    const body = response.body as Buffer;
-    const isHtml = HTML_TYPES.has(response.contentType);
-    return new Page({
-      url: request.url,
-      finalUrl: loaded.finalUrl,
-      depth: request.depth,
-      parent: request.parent,
-      status: response.status,
-      headers: response.headers,
-      contentType: response.contentType,
-      body,
-      text: () => (isHtml ? decodeHtml(body, response.headers['content-type']).text : body.toString('utf8')),
-      truncated: response.truncated,
-    });
-  }
-
-  /** Runs parse(): on a worker thread when the crawl allows it and the page is HTML, else on this thread. */
-  async #parse(page: Page): Promise<{ extracted: Extracted; title: string | null }> {
-    const pool = page.isHtml ? this.#parsePool() : undefined;
-    if (!pool) {
-      const extracted = await this.#hooks.parse(page);
-      return { extracted, title: page.isHtml ? page.title() : null };
-    }
-    const { url, finalUrl, depth, parent, status, headers, contentType, body, truncated } = page;
-    // The body moves to the worker unless a shouldEnqueue override may still read the page here.
-    const job = { url, finalUrl, depth, parent, status, headers: { ...headers }, contentType, body, truncated };
-    const reply = await pool.parse(job, this.#hooks.usesDefaultShouldEnqueue);
-    if (!reply.ok) throw new ExtractorError(reply.extractor, reply.message);
-    page.useBaseUrl(reply.baseUrl);
-    return { extracted: reply.extracted, title: reply.title };
-  }
-
-  #parsePool(): ParsePool | undefined {
-    if (this.#workerSpecs === undefined) return undefined;
-    this.#pool ??= new ParsePool(this.#options.workers, this.#workerSpecs);
-    return this.#pool;
   }
 
   async #loadRobots(robotsUrl: string): Promise<RobotsResponse> {
