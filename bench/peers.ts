@@ -18,11 +18,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { lastJsonLine, median, positiveInt, readPort, round, serverStats } from './harness.js';
 import { generateSite } from './site-generator.js';
-import type { ServerStats } from './site-server.js';
 
 /** The line each `*-once` script prints (sitecrawl's `crawl-once.ts`, `peers/crawlee-once.mjs`, `peers/scrapy_once.py`). */
 interface OnceResult {
@@ -346,41 +345,11 @@ async function withServer(args: string[], body: (origin: string) => Promise<void
   }
 }
 
-async function readPort(child: ChildProcess): Promise<number> {
-  const stdout = child.stdout;
-  if (!stdout) throw new Error('site-server has no stdout');
-  const exited = once(child, 'exit').then(([code]) => Promise.reject(new Error(`site-server exited with ${String(code)}`)));
-  const lines = createInterface({ input: stdout });
-  const firstLine = once(lines, 'line').then(([line]) => lastJsonLine<{ port: number }>(String(line)).port);
-  return Promise.race([firstLine, exited]);
-}
 
-async function serverStats(origin: string, reset: boolean): Promise<ServerStats> {
-  const response = await fetch(`${origin}/__bench/stats${reset ? '?reset' : ''}`);
-  return (await response.json()) as ServerStats;
-}
 
-function lastJsonLine<T>(output: string): T {
-  const line = output.trim().split('\n').reverse().find((candidate) => candidate.startsWith('{'));
-  if (line === undefined) throw new Error(`Expected a JSON line, got: ${output.slice(0, 500)}`);
-  return JSON.parse(line) as T;
-}
 
-function median(numbers: number[]): number {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
-function round(value: number, digits: number): number {
-  return Math.round(value * 10 ** digits) / 10 ** digits;
-}
 
-function positiveInt(name: string, value: string, min = 1): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min) throw new Error(`Expected --${name} to be an integer >= ${min}, got ${value}`);
-  return number;
-}
 
 function log(message: string): void {
   console.error(message);

@@ -10,12 +10,11 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CrawlResult } from './crawl-once.js';
+import { lastJsonLine, median, positiveInt, readPort, round, serverStats } from './harness.js';
 import { generateSite } from './site-generator.js';
-import type { ServerStats } from './site-server.js';
 
 /** One crawl as the runner records it: the child's line plus what the server saw. */
 export interface RunRecord extends CrawlResult {
@@ -170,14 +169,6 @@ async function runScript(script: string, args: string[]): Promise<string> {
 }
 
 /** Resolves with the port from the server's `{"port":N}` line. */
-async function readPort(child: ChildProcess): Promise<number> {
-  const stdout = child.stdout;
-  if (!stdout) throw new Error('site-server has no stdout');
-  const exited = once(child, 'exit').then(([code]) => Promise.reject(new Error(`site-server exited with ${String(code)}`)));
-  const lines = createInterface({ input: stdout });
-  const firstLine = once(lines, 'line').then(([line]) => lastJsonLine<{ port: number }>(String(line)).port);
-  return Promise.race([firstLine, exited]);
-}
 
 async function measureCeiling(args: string[]): Promise<number> {
   const { ceilingPagesPerSecond } = lastJsonLine<{ ceilingPagesPerSecond: number }>(await runScript('parse-ceiling.ts', args));
@@ -185,32 +176,10 @@ async function measureCeiling(args: string[]): Promise<number> {
   return ceilingPagesPerSecond;
 }
 
-async function serverStats(origin: string, reset: boolean): Promise<ServerStats> {
-  const response = await fetch(`${origin}/__bench/stats${reset ? '?reset' : ''}`);
-  return (await response.json()) as ServerStats;
-}
 
-function lastJsonLine<T>(output: string): T {
-  const line = output.trim().split('\n').reverse().find((candidate) => candidate.startsWith('{'));
-  if (line === undefined) throw new Error(`Expected a JSON line, got: ${output.slice(0, 500)}`);
-  return JSON.parse(line) as T;
-}
 
-function median(numbers: number[]): number {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
-function round(value: number, digits: number): number {
-  return Math.round(value * 10 ** digits) / 10 ** digits;
-}
 
-function positiveInt(name: string, value: string, min = 1): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min) throw new Error(`Expected --${name} to be an integer >= ${min}, got ${value}`);
-  return number;
-}
 
 function log(message: string): void {
   console.error(message);
