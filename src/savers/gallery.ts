@@ -20,12 +20,14 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 function card(image: SavedImageRecord): string {
   const size = image.width !== null && image.height !== null ? `${image.width}×${image.height}` : 'vector';
   const source = isHttp(image.page) ? `<a href="${escapeHtml(image.page)}" rel="noreferrer">${escapeHtml(image.page)}</a>` : escapeHtml(image.page);
   const origin = isHttp(image.url) ? `<a href="${escapeHtml(image.url)}" rel="noreferrer">original</a>` : 'inline data URI';
   const more = (image.urls?.length ?? 1) > 1 || (image.pages?.length ?? 1) > 1
-    ? ` <span class="more">(${image.urls?.length ?? 1} URLs, ${image.pages?.length ?? 1} pages)</span>`
+    ? ` <span class="more">(${plural(image.urls?.length ?? 1, 'URL')}, ${plural(image.pages?.length ?? 1, 'page')})</span>`
     : '';
   return `<figure data-type="${image.type}">
 <a class="thumb" href="${escapeHtml(fileHref(image.file))}"><img src="${escapeHtml(fileHref(image.file))}" alt="${escapeHtml(image.alt)}" loading="lazy"></a>
