@@ -73,4 +73,16 @@ export abstract class Extractor<R extends object = Record<string, unknown>> {
   workerSpec(): WorkerSpec | undefined {
     return undefined;
   }
+
+  /**
+   * The tag names `extract` reads, for an extractor that reads the page only through `page.elements()` with these
+   * names, `page.attr()`, `page.text()`, `page.title()`, `page.baseUrl` and `page.resolve()` (never `page.document`
+   * or an element's parent or children). When every extractor of a crawl declares them, and all are in
+   * `STREAMABLE_TAGS`, each page is read in one streaming pass of parse5's tokenizer instead of building the whole tree,
+   * with the same results (pages the pass cannot read exactly get the tree). The default, `undefined`, means the
+   * extractor may read anything, so the tree is built.
+   */
+  elementsRead(): readonly string[] | undefined {
+    return undefined;
+  }
 }

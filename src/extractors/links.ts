@@ -31,6 +31,10 @@ export class LinkExtractor extends Extractor {
     return { module: import.meta.url, exportName: 'LinkExtractor', args: [] };
   }
 
+  override elementsRead(): readonly string[] {
+    return ['a', 'area', 'link', 'meta', 'base'];
+  }
+
   extract(page: Page): Extracted {
     const pageNofollow = pageIsNofollow(page);
     const links: FoundLink[] = [];

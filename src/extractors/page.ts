@@ -1,6 +1,8 @@
 import { html, parse } from 'parse5';
 import type { Document, Element } from './dom.js';
-import { getAttribute, textContent, walkElements } from './dom.js';
+import { findElements, getAttribute, textContent, walkElements } from './dom.js';
+import { STREAMABLE_TAGS, streamElements } from './streamed-elements.js';
+import type { StreamedElements } from './streamed-elements.js';
 
 /** What the crawler knows about a fetched page when it builds a {@link Page}. */
 export interface PageInit {
@@ -54,6 +56,9 @@ export class Page {
   #document: Document | undefined;
   #index: ElementIndex | undefined;
   #baseUrl: string | undefined;
+  #streamTags: ReadonlySet<string> | undefined;
+  /** The streaming pass's elements; `null` when it gave up on this page, `undefined` before it ran. */
+  #streamed: StreamedElements | null | undefined;
 
   constructor(init: PageInit) {
     this.url = init.url;
@@ -110,6 +115,18 @@ export class Page {
     this.#baseUrl = baseUrl;
   }
 
+  /**
+   * Lets `elements()` (and `title()`, `baseUrl`) find elements with these tag names in one streaming pass of parse5's
+   * tokenizer instead of building the whole tree, until something asks for another tag or for `document`. The crawler
+   * calls it when every extractor declares what it reads ({@link Extractor.elementsRead}); the pass gives up on pages
+   * whose structure it does not model exactly, and the tree is built for them, so the results are always the tree's.
+   * Tag names outside {@link STREAMABLE_TAGS} turn it off.
+   */
+  useStreamedElements(tagNames: Iterable<string>): void {
+    const tags = new Set(tagNames);
+    this.#streamTags = [...tags].every((tag) => STREAMABLE_TAGS.has(tag)) ? tags : undefined;
+  }
+
   /** Resolves a reference found on the page to an absolute URL (fragment kept), or `null` when it is not a valid URL. */
   resolve(href: string): string | null {
     return this.#tryResolve(href, this.baseUrl);
@@ -117,7 +134,7 @@ export class Page {
 
   /** Elements with any of the given tag names (lower-case), in document order. One tree walk serves every call. */
   elements(...tagNames: string[]): Element[] {
-    const index = this.#elementIndex();
+    const index = this.#streamedIndex(tagNames) ?? this.#elementIndex();
     if (tagNames.length === 1) return index.byTag.get(tagNames[0] as string)?.slice() ?? [];
     const wanted = new Set(tagNames);
     return index.all.filter((element) => wanted.has(element.tagName));
@@ -130,6 +147,8 @@ export class Page {
 
   /** An element's text content, white space collapsed. */
   text(element: Element): string {
+    // The streaming pass does not collect the text of <html> (the whole page): read it from the tree.
+    if (element.tagName === 'html' && element.parentNode === null) return textContent(findElements(this.document, 'html')[0] as Element);
     return textContent(element);
   }
 
@@ -138,6 +157,14 @@ export class Page {
     // HTML 3.1.3: the document's title is the first title element in the HTML namespace, not an inline SVG's <title>.
     const title = this.elements('title').find((element) => element.namespaceURI === html.NS.HTML);
     return title ? textContent(title) : null;
+  }
+
+  /** The streaming pass's elements when it may serve `tagNames` and did not give up on this page. */
+  #streamedIndex(tagNames: readonly string[]): ElementIndex | undefined {
+    const tags = this.#streamTags;
+    if (tags === undefined || this.#document !== undefined || !tagNames.every((tag) => tags.has(tag))) return undefined;
+    if (this.#streamed === undefined) this.#streamed = streamElements(this.html, tags);
+    return this.#streamed ?? undefined;
   }
 
   #elementIndex(): ElementIndex {

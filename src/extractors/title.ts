@@ -26,6 +26,10 @@ export class TitleExtractor extends Extractor<TitleRecord> {
     return { module: import.meta.url, exportName: 'TitleExtractor', args: [] };
   }
 
+  override elementsRead(): readonly string[] {
+    return ['title', 'meta', 'link', 'h1', 'html', 'base'];
+  }
+
   extract(page: Page): Extracted<TitleRecord> {
     const description = page
       .elements('meta')

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import type { Element } from '../../src/extractors/dom.js';
 import { htmlPage } from '../helpers/page.js';
 
 describe('Page.elements', () => {
@@ -127,5 +128,53 @@ describe('Page body accessors', () => {
   test('document is parsed once and shared', () => {
     const page = htmlPage('<p>x</p>');
     expect(page.document).toBe(page.document);
+  });
+});
+
+describe('Page.useStreamedElements', () => {
+  const source = `<!doctype html><html lang="en"><head><title>T &amp; U</title><base href="/base/">
+    <meta name="description" content="d"></head><body><h1>Head <span>line</span></h1>
+    <a href="one">One <b>bold</b></a><p>text<a href="two">Two</a></p></body></html>`;
+
+  function streamedPage(html: string, tags: string[]) {
+    const page = htmlPage(html);
+    page.useStreamedElements(tags);
+    return page;
+  }
+
+  test('serves the declared tags from the streaming pass, with the same answers as the tree', () => {
+    const page = streamedPage(source, ['a', 'title', 'h1', 'base', 'html']);
+    // Streamed elements are not in a tree: they have no parent.
+    expect(page.elements('a')[0]?.parentNode).toBeNull();
+    const tree = htmlPage(source);
+    const answers = (of: typeof page) => ({
+      links: of.elements('a').map((element) => [of.attr(element, 'href'), of.text(element)]),
+      title: of.title(),
+      h1: of.elements('h1').map((element) => of.text(element)),
+      baseUrl: of.baseUrl,
+      lang: of.attr(of.elements('html')[0] as Element, 'lang'),
+      html: of.text(of.elements('html')[0] as Element),
+    });
+    expect(answers(page)).toEqual(answers(tree));
+  });
+
+  test('builds the tree for a tag that was not declared, and for document', () => {
+    const page = streamedPage(source, ['a', 'title', 'base']);
+    expect(page.elements('meta')[0]?.parentNode).not.toBeNull();
+    expect(page.elements('a')[0]?.parentNode).not.toBeNull(); // once the tree exists, it answers everything
+  });
+
+  test('gives the tree answers where the streaming pass gives up (nested links)', () => {
+    const nested = '<a href="/outer">out<em><a href="/inner">in</a></em></a>';
+    const page = streamedPage(nested, ['a', 'title', 'base']);
+    expect(page.elements('a').map((element) => [page.attr(element, 'href'), page.text(element), element.parentNode !== null])).toEqual([
+      ['/outer', 'out', true],
+      ['/inner', 'in', true],
+    ]);
+  });
+
+  test('is off when a tag cannot be streamed', () => {
+    const page = streamedPage(source, ['a', 'p']);
+    expect(page.elements('a')[0]?.parentNode).not.toBeNull();
   });
 });

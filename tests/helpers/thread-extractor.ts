@@ -8,17 +8,25 @@ export interface ThreadExtractorOptions {
   failOn?: string;
   /** Offer a worker spec (true) or stay on the main thread (false). */
   inWorkers: boolean;
+  /** Declare the one tag it reads (`h1`), so pages may be read by the streaming pass; `streamed` tells whether they were. */
+  streamable?: boolean;
 }
 
 /** Records which thread parsed each page (threadId 0 is the main thread), and can be told to throw. */
-export class ThreadExtractor extends Extractor<{ url: string; threadId: number; h1: string[] }> {
+export class ThreadExtractor extends Extractor<{ url: string; threadId: number; h1: string[]; streamed?: boolean }> {
   readonly name = 'thread';
   constructor(readonly options: ThreadExtractorOptions) {
     super();
   }
-  extract(page: Page): Extracted<{ url: string; threadId: number; h1: string[] }> {
+  extract(page: Page): Extracted<{ url: string; threadId: number; h1: string[]; streamed?: boolean }> {
     if (this.options.failOn && page.finalUrl.endsWith(this.options.failOn)) throw new Error('told to fail');
-    return { records: [{ url: page.finalUrl, threadId, h1: page.elements('h1').map((h1) => page.text(h1)) }] };
+    const h1 = page.elements('h1');
+    const record = { url: page.finalUrl, threadId, h1: h1.map((element) => page.text(element)) };
+    // Elements from the streaming pass are not in a tree.
+    return { records: [this.options.streamable ? { ...record, streamed: h1.length > 0 && h1.every((element) => element.parentNode === null) } : record] };
+  }
+  override elementsRead(): readonly string[] | undefined {
+    return this.options.streamable ? ['h1'] : undefined;
   }
   override workerSpec(): WorkerSpec | undefined {
     return this.options.inWorkers ? { module: import.meta.url, exportName: 'ThreadExtractor', args: [this.options] } : undefined;
