@@ -1,7 +1,7 @@
 /**
  * One measured crawl, run by `bench/run.ts` in a fresh child process so every run starts cold and its peak RSS is its own:
  *
- *   node --import tsx bench/crawl-once.ts --url http://127.0.0.1:PORT/ [--concurrency 16] [--engine sitecrawl|minimal] [--out DIR]
+ *   node bench/.build/crawl-once.js --url http://127.0.0.1:PORT/ [--concurrency 16] [--engine sitecrawl|minimal] [--out DIR]
  *
  * Prints one JSON line ({@link CrawlResult}) on stdout. CPU time is measured from just before the crawl starts (module
  * loading and TypeScript compilation are excluded); peak RSS is the process's lifetime maximum.
@@ -50,7 +50,8 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
   if (engine === 'minimal') {
     return () => minimalCrawl({ startUrl: settings.url, concurrency: settings.concurrency, outDir: settings.outDir });
   }
-  const { Crawler, LinkExtractor, TitleExtractor } = await import('../dist/index.js');
+  // The package by its own name (its "exports": dist/), so the compiled runner in bench/.build/ finds it too.
+  const { Crawler, LinkExtractor, TitleExtractor } = await import('sitecrawl');
   const crawler = new Crawler({
     startUrls: [settings.url],
     maxDepth: 100,
@@ -81,7 +82,10 @@ async function main(): Promise<void> {
   const engine = values.engine;
   if (engine !== 'sitecrawl' && engine !== 'minimal') throw new Error(`Expected --engine sitecrawl|minimal, got ${engine}`);
   // The same process tuning as the sitecrawl CLI (src/cli/main.ts), so the bench measures what `sitecrawl crawl` does.
-  if (engine === 'sitecrawl') setFlagsFromString('--heap-growing-percent=50');
+  if (engine === 'sitecrawl') {
+    setFlagsFromString('--heap-growing-percent=50');
+    setFlagsFromString('--max-semi-space-size=4');
+  }
   if (values.url === undefined) throw new Error('Expected --url http://127.0.0.1:PORT/');
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Expected --concurrency >= 1, got ${values.concurrency}`);

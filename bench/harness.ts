@@ -2,6 +2,11 @@
  * Pieces both bench runners (run.ts, peers.ts) use: reading a child's port and JSON lines, the site server's counters,
  * and medians.
  */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -47,4 +52,18 @@ export function positiveInt(name: string, value: string, min = 1): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < min) throw new Error(`Expected --${name} to be an integer >= ${min}, got ${value}`);
   return number;
+}
+
+/**
+ * Compiles `bench/crawl-once.ts` (and what it imports) to `bench/.build/` and returns the compiled script's path.
+ * Crawls run from it with plain `node`, like `sitecrawl crawl` and the peers' runners, not under tsx, whose loader
+ * thread would count in the crawler's CPU and peak RSS.
+ */
+export function buildCrawlRunner(): string {
+  const benchDir = path.dirname(fileURLToPath(import.meta.url));
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  rmSync(path.join(benchDir, '.build'), { recursive: true, force: true });
+  const result = spawnSync(process.execPath, [tsc, '-p', path.join(benchDir, 'tsconfig.runner.json')], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`Compiling bench/crawl-once.ts failed:\n${`${result.stdout}${result.stderr}`.slice(0, 2_000)}`);
+  return path.join(benchDir, '.build', 'crawl-once.js');
 }

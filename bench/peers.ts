@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { lastJsonLine, median, positiveInt, readPort, round, serverStats } from './harness.js';
+import { buildCrawlRunner, lastJsonLine, median, positiveInt, readPort, round, serverStats } from './harness.js';
 import { generateSite } from './site-generator.js';
 
 /** The line each `*-once` script prints (sitecrawl's `crawl-once.ts`, `peers/crawlee-once.mjs`, `peers/scrapy_once.py`). */
@@ -95,6 +95,7 @@ const seed = positiveInt('seed', values.seed, 0);
 const runs = positiveInt('runs', values.runs);
 const concurrency = positiveInt('concurrency', values.concurrency);
 
+const crawlRunner = buildCrawlRunner();
 const crawlers = availableCrawlers();
 const versions = crawlerVersions(crawlers);
 log(`crawlers: ${crawlers.join(', ')}; ${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ')}`);
@@ -313,7 +314,7 @@ function spawnCrawler(crawler: CrawlerName, startUrl: string): ChildProcess {
   const stdio: ['ignore', 'pipe', 'inherit'] = ['ignore', 'pipe', 'inherit'];
   switch (crawler) {
     case 'sitecrawl':
-      return spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'crawl-once.ts'), ...common], { cwd: ROOT, stdio });
+      return spawn(process.execPath, [crawlRunner, ...common], { cwd: ROOT, stdio });
     case 'crawlee':
       return spawn(process.execPath, [path.join(CRAWLEE_DIR, 'crawlee-once.mjs'), ...common], { cwd: CRAWLEE_DIR, stdio });
     case 'scrapy':

@@ -2,7 +2,7 @@
  * Benchmark runner (`npm run bench -- --pages 20000 --runs 3 --concurrency 16 [--engine sitecrawl|minimal] [--write]`).
  *
  * Starts `site-server.ts` as its own process, measures the parse5 ceiling on the same site in a child process (before
- * and after the crawls), then runs `crawl-once.ts` `--runs` times, each in a fresh child process. Prints one JSON line
+ * and after the crawls), then runs `crawl-once.ts` (compiled to bench/.build/, run without tsx) `--runs` times, each in a fresh child process. Prints one JSON line
  * ({@link BenchResult}) on stdout and a readable summary on stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CrawlResult } from './crawl-once.js';
-import { lastJsonLine, median, positiveInt, readPort, round, serverStats } from './harness.js';
+import { buildCrawlRunner, lastJsonLine, median, positiveInt, readPort, round, serverStats } from './harness.js';
 import { generateSite } from './site-generator.js';
 
 /** One crawl as the runner records it: the child's line plus what the server saw. */
@@ -74,6 +74,7 @@ const runs = positiveInt('runs', values.runs);
 const concurrency = positiveInt('concurrency', values.concurrency);
 const engine = values.engine;
 
+const crawlRunner = buildCrawlRunner();
 const server = spawnScript('site-server.ts', ['--pages', String(pages), '--seed', String(seed)]);
 try {
   const port = await readPort(server);
@@ -92,7 +93,7 @@ try {
       const crawlArgs = ['--url', `${origin}/`, '--concurrency', String(concurrency), '--engine', engine];
       if (outDir !== undefined) crawlArgs.push('--out', outDir);
       if (values.workers !== undefined) crawlArgs.push('--workers', values.workers);
-      const result = lastJsonLine<CrawlResult>(await runScript('crawl-once.ts', crawlArgs));
+      const result = lastJsonLine<CrawlResult>(await runScript(crawlRunner, crawlArgs, false));
       const stats = await serverStats(origin, false);
       const record: RunRecord = {
         ...result,
@@ -150,17 +151,21 @@ try {
   if (server.exitCode === null && server.signalCode === null) await once(server, 'exit');
 }
 
-/** Starts `node --import tsx bench/<script>` with stdout piped to us and stderr shared. */
-function spawnScript(script: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, script), ...args], {
+/**
+ * Starts a bench script with stdout piped to us and stderr shared: `node --import tsx bench/<script>`, or, for a compiled
+ * script (an absolute path, `tsx` false), plain `node <script>`.
+ */
+function spawnScript(script: string, args: string[], tsx = true): ChildProcess {
+  const entry = tsx ? ['--import', 'tsx', path.join(BENCH_DIR, script)] : [script];
+  return spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
 
 /** Runs a bench script to completion and returns its stdout; rejects on a non-zero exit. */
-async function runScript(script: string, args: string[]): Promise<string> {
-  const child = spawnScript(script, args);
+async function runScript(script: string, args: string[], tsx = true): Promise<string> {
+  const child = spawnScript(script, args, tsx);
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const [code] = (await once(child, 'exit')) as [number | null];

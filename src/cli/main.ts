@@ -45,10 +45,13 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
   }
 }
 
-// A crawl makes garbage at a steady rate with a small live set; V8's default heap growth lets each thread's heap grow
-// about 4x past what is live before a full GC. Halving the growth keeps peak memory about a fifth lower at the same
-// speed (docs/BENCHMARKS.md). The CLI owns its process, so it may set this; the library does not.
+// A crawl makes garbage at a steady rate with a small live set. V8's defaults let each thread's heap grow about 4x past
+// what is live before a full GC, and let the young generation of each thread (the main one and every parse worker)
+// grow to 16 MB semi-spaces. Halving the growth and capping semi-spaces at 4 MB (set before the parse workers start, so
+// they take it too) keeps peak memory about a third lower at the same speed (docs/BENCHMARKS.md). The CLI owns its
+// process, so it may set these; the library does not.
 setFlagsFromString('--heap-growing-percent=50');
+setFlagsFromString('--max-semi-space-size=4');
 
 process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).catch((error: unknown) => {
   process.stderr.write(`sitecrawl: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -39,7 +39,7 @@ const HTTP_SCHEME = /^https?:/i;
 const ABSOLUTE_HTTP = /^https?:\/\//i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 // Site-wide links (navigation, footers) repeat on every page: remembering verdicts saves most normalization work.
-const MAX_CACHED_VERDICTS = 50_000;
+const MAX_CACHED_VERDICTS = 10_000;
 const verdictCaches = new WeakMap<LinkRules, Map<string, Verdict>>();
 
 function judge(rawUrl: string, rules: LinkRules, base: string | undefined): Verdict {
