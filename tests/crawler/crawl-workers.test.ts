@@ -1,5 +1,5 @@
 import { Crawler, LinkExtractor, MemoryDataset, TitleExtractor } from '../../src/index.js';
-import type { CrawlerOptions, Extracted, Page, PageRecord } from '../../src/index.js';
+import type { CrawlerOptions, Extracted, FoundLink, Page, PageRecord } from '../../src/index.js';
 import { expect, test } from '../helpers/fixtures.js';
 import type { Site } from '../helpers/site.js';
 import { ThreadExtractor } from '../helpers/thread-extractor.js';
@@ -57,4 +57,27 @@ test('an extractor that throws on a worker marks that page extractor-failed and 
   expect(pages.find((page) => page.url.endsWith('/bad'))?.error?.code).toBe('extractor-failed');
   expect(pages.find((page) => page.url.endsWith('/good'))?.error).toBeNull();
   expect(summary.pages).toBe(3);
+});
+
+test('with links filtered on the workers, a shouldEnqueue override still sees each link as found, and skips count the same', async ({ site }) => {
+  site
+    .html('/', '<a href="/keep">keep me</a><a href="/drop">drop me</a><a href="mailto:x@example.com">mail</a><a href="/keep" rel="nofollow">again</a>')
+    .page('/keep', [])
+    .page('/drop', []);
+  const seen: string[] = [];
+  class ByText extends Crawler {
+    protected override shouldEnqueue(link: FoundLink): boolean {
+      seen.push(`${link.url} ${link.text} ${link.element}`);
+      return link.text !== 'drop me';
+    }
+  }
+  const extractors = () => [new LinkExtractor(), new TitleExtractor()];
+  const inWorkers = await crawl({ startUrls: [site.url('/')], extractors: extractors(), workers: 1 }, ByText);
+  const workerSeen = seen.splice(0);
+  const onMain = await crawl({ startUrls: [site.url('/')], extractors: extractors(), workers: 0 }, ByText);
+  expect(workerSeen).toEqual(seen);
+  expect(workerSeen).toEqual([`${site.url('/keep')} keep me a`, `${site.url('/drop')} drop me a`]);
+  expect(inWorkers.pages).toEqual(onMain.pages);
+  expect(inWorkers.summary.skipped).toEqual(onMain.summary.skipped);
+  expect(inWorkers.summary.skipped).toMatchObject({ filtered: 1, scheme: 1 });
 });
