@@ -18,6 +18,8 @@ export type { Saver, SaverContext, SaverFetchOptions, FetchOutcome, FetchHop, Do
 export type { PageInit } from './extractors/page.js';
 export { walkElements, findElements, getAttribute, textContent } from './extractors/dom.js';
 export type { Document, Element, Node } from './extractors/dom.js';
+export { STREAMABLE_TAGS, streamElements } from './extractors/streamed-elements.js';
+export type { StreamedElements } from './extractors/streamed-elements.js';
 export { LinkExtractor } from './extractors/links.js';
 export { TitleExtractor } from './extractors/title.js';
 export type { TitleRecord } from './extractors/title.js';

@@ -9,6 +9,7 @@ import type { Element } from './dom.js';
 // agency (misnested formatting elements), when it reconstructs formatting elements that were closed implicitly, and
 // when it foster-parents content out of tables. The shadow bails before any of these can happen, and on constructs it
 // does not model (<template>, <select>, <frameset>, <plaintext>, ruby, integration points and NULs in SVG and MathML).
+// The module is long because it is a spec state machine (tree construction, in shadow); it stays in one piece.
 
 /** Elements found by the streaming pass, in document order, and grouped by tag name. */
 export interface StreamedElements {
