@@ -61,6 +61,48 @@ const INTEGRATION_POINTS = new Set(['foreignobject', 'desc', 'title', 'annotatio
 // Text inside these is left out of textContent (dom.ts), in any namespace.
 const TEXT_EXCLUDED = new Set(['script', 'style']);
 
+/**
+ * parse5's tokenizer, told to skip text nobody reads. Outside recorded elements (and outside tables, where text decides
+ * whether the shadow bails) the text of the data, raw-text and script-data states becomes no token at all: the
+ * tokenizer jumps to the next character that can change its state instead of building character tokens one code point
+ * at a time, which is most of its work on a typical page.
+ */
+class TextSkippingTokenizer extends Tokenizer {
+  /** Set by the shadow whenever the stack changes. */
+  skipText = false;
+
+  protected override _stateData(cp: number): void {
+    // '<' and '&' change the state, NUL is reported, EOF ends: only other characters are skipped.
+    if (this.skipText && cp !== LESS_THAN && cp !== AMPERSAND && cp !== NUL && cp !== EOF) this.#skipTo(DATA_STOPS);
+    else super._stateData(cp);
+  }
+
+  protected override _stateRawtext(cp: number): void {
+    if (this.skipText && cp !== LESS_THAN && cp !== NUL && cp !== EOF) this.#skipTo(RAW_STOPS);
+    else super._stateRawtext(cp);
+  }
+
+  protected override _stateScriptData(cp: number): void {
+    if (this.skipText && cp !== LESS_THAN && cp !== NUL && cp !== EOF) this.#skipTo(RAW_STOPS);
+    else super._stateScriptData(cp);
+  }
+
+  /** Moves the input to just before the next character matching `stops` (or the end), so it is read next. */
+  #skipTo(stops: RegExp): void {
+    const preprocessor = this.preprocessor;
+    stops.lastIndex = preprocessor.pos + 1;
+    const next = stops.exec(preprocessor.html)?.index ?? preprocessor.html.length;
+    preprocessor.pos = next - 1;
+  }
+}
+
+const LESS_THAN = 0x3c;
+const AMPERSAND = 0x26;
+const NUL = 0x00;
+const EOF = -1;
+const DATA_STOPS = /[<&\0]/g;
+const RAW_STOPS = /[<\0]/g;
+
 /** Thrown (one shared instance) when the page has structure the shadow does not model; never escapes this module. */
 const BAIL = Symbol('bail');
 
@@ -88,7 +130,7 @@ function lightElement(tagName: string, attrs: Token.Attribute[]): Element {
 class TreeShadow implements TokenHandler {
   readonly found: StreamedElements = { all: [], byTag: new Map() };
   readonly #tags: ReadonlySet<string>;
-  readonly #tokenizer: Tokenizer;
+  readonly #tokenizer: TextSkippingTokenizer;
   readonly #stack: Open[] = [];
   /** Recorded elements that are open, innermost last: text goes to each. */
   readonly #recordedOpen: Recorded[] = [];
@@ -105,7 +147,7 @@ class TreeShadow implements TokenHandler {
 
   constructor(tags: ReadonlySet<string>) {
     this.#tags = tags;
-    this.#tokenizer = new Tokenizer({ sourceCodeLocationInfo: false }, this);
+    this.#tokenizer = new TextSkippingTokenizer({ sourceCodeLocationInfo: false }, this);
     if (tags.has('html')) this.#html = this.#record('html', []);
     this.#stack.push(this.#entry($.HTML, 'html', true, undefined), this.#entry($.BODY, 'body', true, undefined));
   }
@@ -571,6 +613,7 @@ class TreeShadow implements TokenHandler {
     this.#textFosterParented = current.html && (TABLE_CONTEXT.has(current.id) || current.id === $.COLGROUP);
     this.#collectingText = this.#recordedOpen.length > 0 && this.#textExcluded === 0;
     this.#tokenizer.inForeignNode = !current.html;
+    this.#tokenizer.skipText = !this.#collectingText && !this.#textFosterParented;
   }
 }
 
