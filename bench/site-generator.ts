@@ -260,7 +260,12 @@ type Random = () => number;
 
 /** mulberry32 seeded from a murmur3-style mix of (seed, index, stream): independent streams per page and purpose. */
 function createRandom(seed: number, index: number, stream: number): Random {
-  let state = mix32(mix32(seed ^ 0x9e3779b9) ^ mix32(index + Math.imul(stream, 0x632be5ab)));
+  return mulberry32(mix32(mix32(seed ^ 0x9e3779b9) ^ mix32(index + Math.imul(stream, 0x632be5ab))));
+}
+
+/** mulberry32 (Tommy Ettinger, public domain): a tiny, fast 32-bit generator of numbers in [0, 1), for test inputs. */
+export function mulberry32(seed: number): () => number {
+  let state = seed | 0;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
     let t = state;

@@ -7,6 +7,8 @@
  * styles holding markup-like strings), the input a fast path must handle without giving up.
  */
 
+import { mulberry32 } from '../../bench/site-generator.js';
+
 type Random = () => number;
 type Weighted<T> = ReadonlyArray<readonly [T, number]>;
 
@@ -22,17 +24,6 @@ export function randomHtml(seed: number, style: RandomHtmlStyle): string[] {
   return style === 'soup' ? soup(random) : tidy(random);
 }
 
-// mulberry32 (Tommy Ettinger, public domain): tiny, fast and good enough for test inputs.
-function mulberry32(seed: number): Random {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
