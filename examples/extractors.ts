@@ -20,6 +20,12 @@ export class HeadingExtractor extends Extractor<Heading> {
     return { module: import.meta.url, exportName: 'HeadingExtractor', args: [] };
   }
 
+  // The tags `extract` reads (through page.elements and page.text only): with the built-in extractors declaring theirs
+  // too, pages are read by parse5's tokenizer in one streaming pass, without building a tree.
+  override elementsRead(): readonly string[] {
+    return ['h2', 'h3'];
+  }
+
   extract(page: Page): Extracted<Heading> {
     const records = page.elements('h2', 'h3').map((element) => ({
       url: page.finalUrl,
