@@ -66,6 +66,10 @@ const TEXT_EXCLUDED = new Set(['script', 'style']);
  * whether the shadow bails) the text of the data, raw-text and script-data states becomes no token at all: the
  * tokenizer jumps to the next character that can change its state instead of building character tokens one code point
  * at a time, which is most of its work on a typical page.
+ *
+ * It overrides three of parse5's protected state methods and moves `preprocessor.pos`, which parse5 does not promise to
+ * keep stable. Should a parse5 release rename the methods, skipping silently stops (slower, still exact); should it
+ * change what `pos` means, the differential tests (tests/extractors/streamed-elements.test.ts) fail.
  */
 class TextSkippingTokenizer extends Tokenizer {
   /** Set by the shadow whenever the stack changes. */
