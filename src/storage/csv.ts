@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import type { DatasetWriter } from './dataset.js';
 import { FileSink } from './file-sink.js';
 
@@ -9,12 +10,21 @@ export function csvField(value: unknown): string {
 }
 
 /**
- * Writes records as CSV with a header row. Columns are given, or taken from the first record's keys; keys that first
- * appear later are not added (CSV has one header), so give `columns` when records vary.
+ * Writes records as CSV with a header row. Columns are given (keys outside them are left out), or taken from the
+ * records: the first record's keys, then each key that first appears later as a new column at the end. Rows are
+ * written as records come; when columns were added, `close()` rewrites the header line (through a temporary file and a
+ * rename, so the file is never half-written) and rows written before a column appeared end early, which CSV readers
+ * take as empty fields. No value is lost.
  */
 export class CsvWriter<R extends object = Record<string, unknown>> implements DatasetWriter<R> {
   readonly #sink: FileSink;
-  #columns: readonly string[] | undefined;
+  readonly #columns: string[] = [];
+  readonly #known = new Set<string>();
+  /** Columns come from the records (none were given). */
+  readonly #growable: boolean;
+  /** The header as written, to find where the rows start when it is rewritten. */
+  #header: Buffer | undefined;
+  #closed = false;
 
   /** Creates or empties `path`. Throws the fs error when it cannot be opened. */
   constructor(
@@ -22,20 +32,71 @@ export class CsvWriter<R extends object = Record<string, unknown>> implements Da
     columns?: readonly string[],
   ) {
     this.#sink = new FileSink(path);
-    this.#columns = columns;
-    if (columns) this.#sink.append(`${columns.map(csvField).join(',')}\r\n`);
+    this.#growable = columns === undefined;
+    if (columns) {
+      this.#addColumns(columns);
+      this.#writeHeader();
+    }
   }
 
   write(record: R): void {
     const values = record as Record<string, unknown>;
-    if (!this.#columns) {
-      this.#columns = Object.keys(values);
-      this.#sink.append(`${this.#columns.map(csvField).join(',')}\r\n`);
-    }
+    if (this.#growable) this.#addColumns(Object.keys(values));
+    if (!this.#header) this.#writeHeader();
     this.#sink.append(`${this.#columns.map((column) => csvField(values[column])).join(',')}\r\n`);
   }
 
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#sink.close();
+    const header = this.#header;
+    if (header && this.#headerLine() !== header.toString('utf8')) rewriteHeader(this.path, header.byteLength, this.#headerLine());
   }
+
+  #addColumns(keys: readonly string[]): void {
+    for (const key of keys) {
+      if (this.#known.has(key)) continue;
+      this.#known.add(key);
+      this.#columns.push(key);
+    }
+  }
+
+  #headerLine(): string {
+    return `${this.#columns.map(csvField).join(',')}\r\n`;
+  }
+
+  #writeHeader(): void {
+    const line = this.#headerLine();
+    this.#header = Buffer.from(line, 'utf8');
+    this.#sink.append(line);
+  }
+}
+
+/** Replaces the first `oldHeaderBytes` bytes of the file at `path` by `header`, atomically (temporary file, rename). */
+function rewriteHeader(path: string, oldHeaderBytes: number, header: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const source = openSync(path, 'r');
+  try {
+    const target = openSync(temporary, 'w');
+    try {
+      writeAll(target, Buffer.from(header, 'utf8'));
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      let position = oldHeaderBytes;
+      for (let read = readSync(source, chunk, 0, chunk.byteLength, position); read > 0; read = readSync(source, chunk, 0, chunk.byteLength, position)) {
+        writeAll(target, chunk.subarray(0, read));
+        position += read;
+      }
+    } finally {
+      closeSync(target);
+    }
+  } finally {
+    closeSync(source);
+  }
+  renameSync(temporary, path);
+}
+
+function writeAll(fd: number, buffer: Buffer): void {
+  let offset = 0;
+  while (offset < buffer.byteLength) offset += writeSync(fd, buffer, offset);
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Crawler, LinkExtractor, MemoryDataset, OptionsError, OutputError, PAGE_COLUMNS, TitleExtractor } from '../../src/index.js';
-import type { CrawlProgress, DatasetWriter, PageRecord } from '../../src/index.js';
+import { Crawler, Extractor, LinkExtractor, MemoryDataset, OptionsError, OutputError, PAGE_COLUMNS, TitleExtractor } from '../../src/index.js';
+import type { CrawlProgress, DatasetWriter, Page, PageRecord } from '../../src/index.js';
 import type { Site } from '../helpers/site.js';
 import { crawlToArray } from '../helpers/crawl.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
@@ -53,6 +53,21 @@ describe('outDir', () => {
     expect(rows.find((row) => row.startsWith(`${site.url('/missing')},`))).toContain('"{""code"":""http-404""');
     expect(existsSync(join(tmp, 'records.csv'))).toBe(true);
     expect(existsSync(join(tmp, 'pages.jsonl'))).toBe(false);
+  });
+
+  test("format 'csv' keeps every field of records of different types: later keys become columns", async ({ site, tmp }) => {
+    site.page('/', [], { title: 'Home' });
+    class SizeExtractor extends Extractor<{ url: string; bytes: number }> {
+      readonly name = 'size';
+      extract(page: Page) {
+        return { records: [{ url: page.finalUrl, bytes: page.body.byteLength }] };
+      }
+    }
+    await crawlToArray(site.url('/'), { outDir: tmp, format: 'csv', extractors: [new TitleExtractor(), new SizeExtractor()] });
+    const [header, title, size] = (await readFile(join(tmp, 'records.csv'), 'utf8')).split('\r\n');
+    expect(header).toBe('type,url,title,description,h1,canonical,lang,bytes');
+    expect(title).toMatch(/^title,.*,Home,/);
+    expect(size).toMatch(/^size,http:\/\/127\.0\.0\.1:\d+\/,,,,,,\d+$/);
   });
 
   test('a crawl that produces no records leaves no records file', async ({ site, tmp }) => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from '../helpers/fixtures.js';
 import { CsvWriter, csvField } from '../../src/storage/csv.js';
@@ -43,13 +43,34 @@ describe('CsvWriter', () => {
     );
   });
 
-  test('leaves out keys that first appear after the first record and blanks missing ones', async ({ tmp }) => {
+  test('adds keys that first appear later as columns at the end, and blanks missing ones', async ({ tmp }) => {
     const path = join(tmp, 'out.csv');
     const writer = new CsvWriter<Record<string, unknown>>(path);
     writer.write({ a: 1, b: 2 });
     writer.write({ b: 3, c: 4 });
+    writer.write({ d: 'x,y', a: 5 });
+    // Rows reach the file as they come, under the header known then.
+    expect(await readFile(path, 'utf8')).toBe('a,b\r\n1,2\r\n,3,4\r\n5,,,"x,y"\r\n');
     writer.close();
-    expect(await readFile(path, 'utf8')).toBe('a,b\r\n1,2\r\n,3\r\n');
+    // Close rewrites the header; earlier rows end early, which CSV readers take as empty fields.
+    expect(await readFile(path, 'utf8')).toBe('a,b,c,d\r\n1,2\r\n,3,4\r\n5,,,"x,y"\r\n');
+    expect(await readdir(tmp)).toEqual(['out.csv']); // the temporary file was renamed over it
+    writer.close(); // a second close changes nothing
+    expect(await readFile(path, 'utf8')).toBe('a,b,c,d\r\n1,2\r\n,3,4\r\n5,,,"x,y"\r\n');
+  });
+
+  test('rewrites the header of a file larger than its copy buffer without losing a byte', async ({ tmp }) => {
+    const path = join(tmp, 'big.csv');
+    const writer = new CsvWriter<Record<string, unknown>>(path);
+    const text = 'é'.repeat(3_000);
+    for (let index = 0; index < 500; index++) writer.write({ index, text });
+    writer.write({ index: 500, late: 'yes' });
+    writer.close();
+    const lines = (await readFile(path, 'utf8')).split('\r\n');
+    expect(lines[0]).toBe('index,text,late');
+    expect(lines).toHaveLength(503);
+    expect(lines[500]).toBe(`499,${text}`);
+    expect(lines[501]).toBe('500,,yes');
   });
 
   test('uses given columns in their order and writes the header at once', async ({ tmp }) => {
