@@ -1,6 +1,6 @@
 import { Crawler } from '../crawler/crawler.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
-import { CrawlError } from '../crawler/errors.js';
+import { CrawlError } from '../errors.js';
 import { resolveOptions } from '../crawler/options.js';
 import { AuditExtractor } from '../extractors/audit.js';
 import { TitleExtractor } from '../extractors/title.js';

@@ -1,4 +1,4 @@
-import { OptionsError } from '../crawler/errors.js';
+import { OptionsError } from '../errors.js';
 import type { CrawlerOptions } from '../crawler/options.js';
 
 /** How much makes an audit fail (exit code 1): a level and everything more severe. `none` never fails. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OptionsError, OutputError } from '../crawler/errors.js';
+import { OptionsError, OutputError } from '../errors.js';
 import { renderAuditCsv } from './report-csv.js';
 import { renderAuditHtml } from './report-html.js';
 import type { AuditReport } from './report-types.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Crawler } from '../crawler/crawler.js';
-import { OptionsError } from '../crawler/errors.js';
+import { OptionsError } from '../errors.js';
 import type { Awaitable, FoundLink } from '../extractors/extractor.js';
 import { looksLikeImageUrl } from '../extractors/image-elements.js';
 import { ImageExtractor } from '../extractors/images.js';

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Crawler } from '../crawler/crawler.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
-import { OptionsError } from '../crawler/errors.js';
+import { OptionsError } from '../errors.js';
 import type { CrawlerOptions } from '../crawler/options.js';
 import type { CrawlProgress } from '../crawler/progress.js';
 import { FLAG_OF_OPTION, UsageError } from './args.js';

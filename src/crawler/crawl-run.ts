@@ -9,7 +9,7 @@ import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
 import { SpillingFrontierStore } from '../storage/spilling-frontier-store.js';
-import { CrawlError, ExtractorError, FetchError, toRecordedError } from './errors.js';
+import { CrawlError, ExtractorError, FetchError, toRecordedError } from '../errors.js';
 import { Fetcher } from './fetcher.js';
 import { Limiter } from './limiter.js';
 import { createUrlNormalizer } from './normalize.js';

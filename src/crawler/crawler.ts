@@ -5,7 +5,7 @@ import type { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
 import { CrawlRun } from './crawl-run.js';
 import type { CrawlSummary } from './crawl-run.js';
-import { CrawlError } from './errors.js';
+import { CrawlError } from '../errors.js';
 import { runExtractors } from './extraction.js';
 import { resolveOptions } from './options.js';
 import type { CrawlerOptions, ResolvedOptions } from './options.js';

@@ -1,6 +1,6 @@
 import type { Extracted, Extractor } from '../extractors/extractor.js';
 import type { Page } from '../extractors/page.js';
-import { ExtractorError } from './errors.js';
+import { ExtractorError } from '../errors.js';
 
 // The crawler reads each page's title and base URL after the extractors.
 const READ_BY_CRAWLER = ['title', 'base'];

@@ -2,8 +2,8 @@ import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
-import { FetchError } from './errors.js';
-import type { FetchErrorCode } from './errors.js';
+import { FetchError } from '../errors.js';
+import type { FetchErrorCode } from '../errors.js';
 
 /** One HTTP exchange, without redirects followed. */
 export interface HttpResponse {

@@ -8,7 +8,7 @@ import type { PageRecord } from './page-record.js';
 import { availableParallelism } from 'node:os';
 import { AUTO_THROTTLE_DEFAULTS } from './auto-throttle.js';
 import type { AutoThrottleSettings } from './auto-throttle.js';
-import { OptionsError } from './errors.js';
+import { OptionsError } from '../errors.js';
 
 /** How far from its start URL a link may lead and still be crawled. */
 export type Scope = 'host' | 'origin' | 'domain' | 'prefix' | 'any';

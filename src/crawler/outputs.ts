@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DatasetWriter } from '../storage/dataset.js';
 import { CsvWriter } from '../storage/csv.js';
 import { JsonlWriter } from '../storage/jsonl.js';
-import { OptionsError, OutputError } from './errors.js';
+import { OptionsError, OutputError } from '../errors.js';
 import type { OutputFormat } from './options.js';
 import { PAGE_COLUMNS } from './page-record.js';
 import type { PageRecord } from './page-record.js';

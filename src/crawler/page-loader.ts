@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { FetchError } from './errors.js';
+import { FetchError } from '../errors.js';
 import type { Fetcher, HttpResponse } from './fetcher.js';
 import { abortableDelay } from './limiter.js';
 import type { Limiter } from './limiter.js';

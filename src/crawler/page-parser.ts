@@ -2,7 +2,7 @@ import type { Awaitable, Extracted, WorkerSpec } from '../extractors/extractor.j
 import { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
 import { decodeHtml } from './charset.js';
-import { ExtractorError } from './errors.js';
+import { ExtractorError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Loaded } from './page-loader.js';
 import { ParsePool } from './parse-pool.js';

@@ -1,4 +1,4 @@
-import type { RecordedError } from './errors.js';
+import type { RecordedError } from '../errors.js';
 
 /** The record `crawl` writes for every fetched URL (pages.jsonl). */
 export interface PageRecord {

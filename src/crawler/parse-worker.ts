@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Extractor } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
 import { decodeHtml } from './charset.js';
-import { ExtractorError } from './errors.js';
+import { ExtractorError } from '../errors.js';
 import { runExtractors } from './extraction.js';
 import type { ParseJob, ParseReply, ParseWorkerData } from './parse-job.js';
 

@@ -1,4 +1,4 @@
-import { FetchError } from './errors.js';
+import { FetchError } from '../errors.js';
 
 /** Statuses worth another try: rate limiting and server errors (transient by definition, RFC 9110 15.6). */
 export function isRetryableStatus(status: number): boolean {

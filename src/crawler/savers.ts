@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DownloadRequest } from '../extractors/extractor.js';
 import type { DownloadSource, FetchOutcome, Saver, SaverContext, SaverFetchOptions } from '../extractors/saver.js';
 import type { RunCounters } from '../storage/counters.js';
-import { FetchError, toRecordedError } from './errors.js';
+import { FetchError, toRecordedError } from '../errors.js';
 import type { PageLoader } from './page-loader.js';
 import type { RobotsCache } from './robots.js';
 

@@ -1,5 +1,5 @@
 import { getDomain } from 'tldts';
-import { OptionsError } from '../crawler/errors.js';
+import { OptionsError } from '../errors.js';
 import { cssBackgroundUrls } from './css-urls.js';
 import { walkElements } from './dom.js';
 import type { Element } from './dom.js';

@@ -1,4 +1,4 @@
-import { OptionsError } from '../crawler/errors.js';
+import { OptionsError } from '../errors.js';
 import { IMAGE_TYPES } from './image-type.js';
 import type { ImageType } from './image-type.js';
 

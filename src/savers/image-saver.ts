@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
-import { OptionsError } from '../crawler/errors.js';
+import { OptionsError } from '../errors.js';
 import type { DownloadRequest } from '../extractors/extractor.js';
 import type { DownloadSource, Saver, SaverContext } from '../extractors/saver.js';
 import { FileStore } from '../storage/files.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { OptionsError } from '../../src/crawler/errors.js';
+import { OptionsError } from '../../src/errors.js';
 import { DEFAULTS, resolveOptions } from '../../src/crawler/options.js';
 import type { CrawlerOptions } from '../../src/crawler/options.js';
 import type { PageRecord } from '../../src/crawler/page-record.js';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { FetchError } from '../../src/crawler/errors.js';
-import type { FetchErrorCode } from '../../src/crawler/errors.js';
+import { FetchError } from '../../src/errors.js';
+import type { FetchErrorCode } from '../../src/errors.js';
 import { isRetryableError, isRetryableStatus, parseRetryAfter, retryDelayMs } from '../../src/crawler/retry.js';
 
 const NOW = Date.parse('2024-06-01T12:00:00Z');
