@@ -1,9 +1,12 @@
 /**
- * Benchmark runner (`npm run bench -- --pages 20000 --runs 3 --concurrency 16 [--engine sitecrawl|minimal] [--write]`).
+ * Benchmark runner (`npm run bench -- --pages 20000 --runs 3 --concurrency 16 [--engine sitecrawl|minimal] [--write]
+ * [--frontier-links 1000000]`).
  *
  * Starts `site-server.ts` as its own process, measures the parse5 ceiling on the same site in a child process (before
- * and after the crawls), then runs `crawl-once.ts` (compiled to bench/.build/, run without tsx) `--runs` times, each in a fresh child process. Prints one JSON line
- * ({@link BenchResult}) on stdout and a readable summary on stderr.
+ * and after the crawls), then runs `crawl-once.ts` (compiled to bench/.build/, run without tsx) `--runs` times, each in
+ * a fresh child process. Last, the frontier test that needs no server: `frontier.ts` feeds `--frontier-links`
+ * synthetic URLs through the seen-set and the spilling frontier (0 skips it). Prints one JSON line ({@link BenchResult})
+ * on stdout and a readable summary on stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -50,6 +53,17 @@ export interface BenchResult {
   cpus: number;
   cpuModel: string;
   runs: RunRecord[];
+  /** `bench/frontier.ts --links N`'s line (no server: synthetic links through the seen-set and frontier); absent with `--frontier-links 0`. */
+  frontier?: FrontierResult;
+}
+
+/** What `bench/frontier.ts` prints (the fields the runner reports). */
+interface FrontierResult {
+  urls: number;
+  largestLevel: number;
+  peakRssMB: number;
+  seconds: number;
+  spilled: boolean;
 }
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -66,12 +80,14 @@ const { values } = parseArgs({
     'ceiling-sample': { type: 'string', default: '2000' },
     write: { type: 'boolean', default: false },
     workers: { type: 'string' },
+    'frontier-links': { type: 'string', default: '1000000' },
   },
 });
 const pages = positiveInt('pages', values.pages);
 const seed = positiveInt('seed', values.seed, 0);
 const runs = positiveInt('runs', values.runs);
 const concurrency = positiveInt('concurrency', values.concurrency);
+const frontierLinks = positiveInt('frontier-links', values['frontier-links'], 0);
 const engine = values.engine;
 
 const crawlRunner = buildCrawlRunner();
@@ -113,6 +129,8 @@ try {
     }
   }
   ceilingSamples.push(await measureCeiling(ceilingArgs));
+  const frontier =
+    frontierLinks > 0 ? lastJsonLine<FrontierResult>(await runScript('frontier.ts', ['--links', String(frontierLinks)])) : undefined;
 
   const ceilingPagesPerSecond = round(ceilingSamples.reduce((a, b) => a + b, 0) / ceilingSamples.length, 1);
   const pagesPerSecond = round(median(records.map((record) => record.pagesPerSecond)), 1);
@@ -131,6 +149,7 @@ try {
     cpus: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
     runs: records,
+    ...(frontier && { frontier }),
   };
   console.log(JSON.stringify(result));
   log(
@@ -143,6 +162,10 @@ try {
       `  peak RSS       ${result.peakRssMB} MB (median)`,
       `  CPU per page   ${result.cpuMsPerPage} ms (median, crawler process only)`,
       `  machine        ${result.node}, ${result.cpus} CPUs, ${result.cpuModel}`,
+      frontier
+        ? `  frontier       ${frontier.urls} synthetic URLs through the seen-set and frontier (no server): largest level ` +
+          `${frontier.largestLevel}, peak RSS ${frontier.peakRssMB} MB, ${frontier.seconds} s${frontier.spilled ? ', spilled to disk' : ''}`
+        : '',
       records.every((record) => record.isComplete) ? '' : '  WARNING: some runs did not fetch every URL of the site',
     ].join('\n'),
   );
