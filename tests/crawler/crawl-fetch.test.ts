@@ -1,5 +1,6 @@
 import { byPath, crawlToArray, paths } from '../helpers/crawl.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
+import { writeRepeatedly } from '../helpers/site.js';
 
 const OK = '<!doctype html><title>ok</title><a href="/next">next</a>';
 const pageRequestTimes = (requests: readonly { path: string; at: number }[], path: string) =>
@@ -105,24 +106,17 @@ describe('size cap', () => {
   test('a 50 MiB body with maxBytes 1 MiB is cut without reading the rest', async ({ site }) => {
     const total = 50 * 1024 * 1024;
     const chunk = Buffer.alloc(64 * 1024, 'x');
-    let sent = 0;
+    let sent = (): number => 0;
     site.page('/', ['/huge', '/after']).page('/after', []);
     site.route('/huge', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
-      const pump = (): void => {
-        while (sent < total && !res.destroyed) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        if (!res.destroyed) res.end();
-      };
-      pump();
+      sent = writeRepeatedly(res, chunk, total);
     });
     const { pages } = await crawlToArray(site.url('/'), { maxBytes: 1024 * 1024, timeoutMs: 5000 });
     expect(byPath(pages, '/huge')).toMatchObject({ bytes: 1024 * 1024, truncated: true, error: null });
     expect(byPath(pages, '/after').error).toBeNull();
     // The client hung up after the cap: the server never got to write most of the body (backpressure held it).
-    expect(sent).toBeLessThan(total / 2);
+    expect(sent()).toBeLessThan(total / 2);
   });
 
   test('the cap applies to the decompressed size', async ({ site }) => {

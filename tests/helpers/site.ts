@@ -62,6 +62,24 @@ export interface Site {
 }
 
 /** Starts a site on `host` (default `127.0.0.1`; other loopback addresses like `127.0.0.2` give separate hosts), port 0. */
+/**
+ * Writes `chunk` to `res` until `total` bytes are sent, waiting for 'drain' whenever the socket's buffer is full, and
+ * stops when the client hangs up. Returns how many bytes it has handed to the socket so far, so a test can prove that
+ * backpressure held the rest back.
+ */
+export function writeRepeatedly(res: ServerResponse, chunk: Buffer, total: number): () => number {
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < total && !res.destroyed) {
+      sent += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+    if (!res.destroyed) res.end();
+  };
+  pump();
+  return () => sent;
+}
+
 export async function startSite(options: { host?: string } = {}): Promise<Site> {
   const hostname = options.host ?? '127.0.0.1';
   const site = new LocalSite(createServer(), hostname);

@@ -6,6 +6,7 @@ import type { DownloadedImage, ImageType } from '../../src/index.js';
 import { expect, test } from '../helpers/fixtures.js';
 import { harvest, pathsOf, serveImage } from '../helpers/harvest.js';
 import { gif, jpeg, png, svg } from '../helpers/images.js';
+import { writeRepeatedly } from '../helpers/site.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -60,30 +61,22 @@ test('an HTML page served as image/png is rejected as not-an-image and leaves no
 
 test('a body over maxBytes is cut, not downloaded in full, and rejected as too-large', async ({ site, tmp }) => {
   const total = 64 * 1024 * 1024;
-  let sent = 0;
+  let sent = (): number => 0;
   let finished = false;
   site.page('/', [], { body: '<img src="/huge.png"><img src="/fits.png">' });
   serveImage(site, '/fits.png', png(10, 10));
   site.route('/huge.png', (_req, res) => {
-    const header = png(4000, 4000);
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': total });
     res.on('finish', () => (finished = true));
     const chunk = Buffer.alloc(64 * 1024);
-    header.copy(chunk);
-    const pump = (): void => {
-      while (sent < total && !res.destroyed) {
-        sent += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      if (!res.destroyed) res.end();
-    };
-    pump();
+    png(4000, 4000).copy(chunk);
+    sent = writeRepeatedly(res, chunk, total);
   });
   const result = await harvest(site.url('/'), tmp, { saver: { maxBytes: 100_000 } });
   expect(result.rejected.map((record) => (record['error'] as { code: string }).code)).toEqual(['too-large']);
   expect(result.saved.map((record) => new URL(String(record['url'])).pathname)).toEqual(['/fits.png']);
   expect(finished).toBe(false);
-  expect(sent).toBeLessThan(total / 4);
+  expect(sent()).toBeLessThan(total / 4);
 });
 
 test('minimum width, height and bytes reject too-small images; types rejects other formats', async ({ site, tmp }) => {
