@@ -4,14 +4,14 @@ import { ExtractorError } from '../errors.js';
 
 // The crawler reads each page's title and base URL after the extractors.
 const READ_BY_CRAWLER = ['title', 'base'];
-const streamTagsCache = new WeakMap<readonly Extractor<object>[], readonly string[] | null>();
+const streamTagsCache = new WeakMap<readonly Extractor<object>[], ReadonlySet<string> | null>();
 
 /** Every tag the extractors read, when all of them declare it ({@link Extractor.elementsRead}); else `undefined`. */
-function streamTagsOf(extractors: readonly Extractor<object>[]): readonly string[] | undefined {
+function streamTagsOf(extractors: readonly Extractor<object>[]): ReadonlySet<string> | undefined {
   let tags = streamTagsCache.get(extractors);
   if (tags === undefined) {
     const declared = extractors.map((extractor) => extractor.elementsRead());
-    tags = extractors.length > 0 && declared.every((list) => list !== undefined) ? [...new Set([...declared.flat(), ...READ_BY_CRAWLER])] : null;
+    tags = extractors.length > 0 && declared.every((list) => list !== undefined) ? new Set([...declared.flat(), ...READ_BY_CRAWLER]) : null;
     streamTagsCache.set(extractors, tags);
   }
   return tags ?? undefined;

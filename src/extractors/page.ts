@@ -123,7 +123,8 @@ export class Page {
    * Tag names outside {@link STREAMABLE_TAGS} turn it off.
    */
   useStreamedElements(tagNames: Iterable<string>): void {
-    const tags = new Set(tagNames);
+    // The crawler passes the same set for every page: no copy, and it is checked once per page, not per lookup.
+    const tags = tagNames instanceof Set ? (tagNames as ReadonlySet<string>) : new Set(tagNames);
     this.#streamTags = [...tags].every((tag) => STREAMABLE_TAGS.has(tag)) ? tags : undefined;
   }
 
