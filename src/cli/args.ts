@@ -184,7 +184,7 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
       --sort-query         treat URLs differing only in parameter order as one
       --strip-query        drop query strings
       --strip-param NAME   drop a query parameter, NAME may end in * (repeatable)
-      --workers N          threads parsing HTML, 0 parses on the main thread (default: CPU count)
+      --workers N          most threads parsing HTML, 0 parses on the main thread (default: CPU count)
   -o, --out DIR            output directory (default ./sitecrawl-out)
       --format F           jsonl | csv (default jsonl)
   -q, --quiet              no progress and no summary

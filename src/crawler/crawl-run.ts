@@ -154,7 +154,7 @@ export class CrawlRun {
       stopSignal: this.#stop.signal,
       outDir: options.outDir,
     });
-    this.#parser = new PageParser(options, hooks);
+    this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
   }
 
@@ -167,6 +167,7 @@ export class CrawlRun {
     this.#log.info({ startUrls: this.#options.startUrls, maxDepth: this.#options.maxDepth }, 'crawl started');
     this.#ticker.start(this.#options.progressIntervalMs);
     try {
+      this.#parser.start();
       await this.#savers.open();
       await this.#seedStartUrls();
       for (let depth = 0; !this.#halted; depth++) {

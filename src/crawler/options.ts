@@ -75,9 +75,10 @@ export interface CrawlerOptions {
   /** Content types (besides HTML) whose bodies are read and handed to `parse()`, e.g. `application/json`. @default [] */
   contentTypes?: readonly string[];
   /**
-   * Worker threads that parse HTML, so parsing uses every core. Used when `parse()` is not overridden and every
-   * extractor has a `workerSpec()` (the built-in ones do); otherwise pages are parsed on the main thread. 0 turns
-   * workers off. @default os.availableParallelism()
+   * The most worker threads that parse HTML, so parsing uses every core; the pool starts with one and grows while
+   * every worker is busy and the backlog is worth another. Used when `parse()` is not overridden and every extractor
+   * has a `workerSpec()` (the built-in ones do); otherwise pages are parsed on the main thread. 0 turns workers off.
+   * @default os.availableParallelism()
    */
   workers?: number;
   /** Extractors run by the default `parse()` on every HTML page. @default [] */

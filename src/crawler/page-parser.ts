@@ -50,7 +50,8 @@ export function buildPage(request: CrawlRequest, loaded: Loaded): Page {
 
 /**
  * Runs `parse()` for each page: on the worker pool when the crawl allows it and the page is HTML, else on this
- * thread. The pool starts on the first page that needs it and stops on `close()`.
+ * thread. The pool starts with the crawl ({@link PageParser.start}), so its first worker loads while the first pages
+ * are fetched, and stops on `close()`.
  */
 export class PageParser {
   readonly #options: ResolvedOptions;
@@ -58,9 +59,13 @@ export class PageParser {
   readonly #workerSpecs: WorkerSpec[] | undefined;
   #pool: ParsePool | undefined;
 
-  constructor(options: ResolvedOptions, hooks: ParserHooks) {
+  readonly #backlog: () => number;
+
+  /** `backlog` counts the pages still to be parsed (queued or being fetched), which the worker pool grows by. */
+  constructor(options: ResolvedOptions, hooks: ParserHooks, backlog: () => number) {
     this.#options = options;
     this.#hooks = hooks;
+    this.#backlog = backlog;
     this.#workerSpecs = workerSpecsOf(options, hooks.usesDefaultParse);
   }
 
@@ -80,6 +85,11 @@ export class PageParser {
     return { extracted: reply.extracted, title: reply.title };
   }
 
+  /** Starts the worker pool (when the crawl uses one), so the workers load while the first pages are fetched. */
+  start(): void {
+    this.#parsePool();
+  }
+
   /** Stops the worker pool, if it started. */
   async close(): Promise<void> {
     await this.#pool?.close();
@@ -87,7 +97,7 @@ export class PageParser {
 
   #parsePool(): ParsePool | undefined {
     if (this.#workerSpecs === undefined) return undefined;
-    this.#pool ??= new ParsePool(this.#options.workers, this.#workerSpecs);
+    this.#pool ??= new ParsePool(this.#options.workers, this.#workerSpecs, this.#backlog);
     return this.#pool;
   }
 }

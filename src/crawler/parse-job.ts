@@ -24,3 +24,8 @@ export interface ParseJob {
 export type ParseReply =
   | { id: number; ok: true; title: string | null; baseUrl: string; extracted: Required<Extracted> }
   | { id: number; ok: false; extractor: string; message: string };
+
+/** What a parse worker sends once, when its extractors are built (or failed to build: its jobs then fail). */
+export interface WorkerReady {
+  ready: true;
+}

@@ -1,6 +1,7 @@
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { WorkerSpec } from '../extractors/extractor.js';
-import type { ParseJob, ParseReply, ParseWorkerData } from './parse-job.js';
+import type { ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
 
 interface Pending {
   resolve: (reply: ParseReply) => void;
@@ -10,6 +11,15 @@ interface Pending {
 interface PoolWorker {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Its extractors are built: jobs sent now start at once. */
+  ready: boolean;
+  /** `performance.now()` when it was started. */
+  startedAt: number;
+  /** Its event loop utilization at the last growth check. */
+  utilization: EventLoopUtilization | undefined;
+  /** Jobs it finished, and the count at the last growth check. */
+  done: number;
+  doneAtCheck: number;
 }
 
 // Under vitest or tsx the sources (ours or the user's extractors) are TypeScript. `--import tsx` in a worker's execArgv
@@ -37,36 +47,78 @@ function withoutTsx(execArgv: readonly string[]): string[] {
   return kept;
 }
 
+/** Jobs a worker holds (one parsing, the rest queued) before the next worker gets one. */
+const FILL_LIMIT = 2;
+
+/** When a {@link ParsePool} starts another worker. */
+export interface PoolGrowth {
+  /** How often the pool looks at its workers (ms); it does so when a job arrives. */
+  windowMs: number;
+  /** How long after its start a worker's busy time is not counted: it is compiling the parser (ms). */
+  warmUpMs: number;
+  /** The share of a window every worker must have been busy for. */
+  busyShare: number;
+  /** The parse time, for one worker at the rate just seen, the backlog must still hold (ms). */
+  paybackMs: number;
+}
+
+/**
+ * Measured on a 2-core machine: a new worker spends about 0.5 s of CPU compiling the parser, so it is worth starting
+ * only for a backlog several times that; judging sooner than half a second after a worker starts mistakes its warm-up
+ * for its capacity.
+ */
+export const DEFAULT_POOL_GROWTH: PoolGrowth = { windowMs: 250, warmUpMs: 500, busyShare: 0.85, paybackMs: 2_000 };
+
 function isWholeBuffer(view: Uint8Array): boolean {
   return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
 }
 
 /**
  * Parses pages on worker threads, so HTML parsing (parse5 is CPU-bound) uses every core while the main thread fetches.
- * Each worker builds the extractors from their specs; a job goes to the worker with the fewest jobs pending. A worker
- * that dies fails its pending jobs and is replaced.
+ * Each worker builds the extractors from their specs. A worker that dies fails its pending jobs and is replaced.
+ *
+ * The pool starts one worker and grows to `size` as parsing needs ({@link PoolGrowth}): now and then it looks at the
+ * last window, and when every worker was busy for most of it, past its warm-up, and the pages still to parse would
+ * keep one worker busy long enough, it starts another. A worker compiles the parser for itself (V8 shares no JIT code
+ * between threads), which costs about half a second of CPU: on a crawl that ends before that is repaid, a second
+ * worker takes the CPU the fetching thread needs and finishes nothing sooner.
  */
 export class ParsePool {
   readonly #workers: PoolWorker[] = [];
   readonly #data: ParseWorkerData;
+  readonly #size: number;
+  readonly #backlog: () => number;
+  readonly #growth: PoolGrowth;
   #nextId = 1;
+  #nextGrowthCheck = 0;
   #closed = false;
 
-  /** Starts `size` workers (at least 1) that run the extractors described by `specs`. */
-  constructor(size: number, specs: WorkerSpec[]) {
+  /**
+   * Starts the first worker; the pool grows to `size` workers (at least 1) that run the extractors of `specs`.
+   * `backlog` tells how many pages are still to be parsed (queued or being fetched), which growing is weighed against.
+   */
+  constructor(size: number, specs: WorkerSpec[], backlog: () => number, growth: PoolGrowth = DEFAULT_POOL_GROWTH) {
     this.#data = { specs };
-    for (let index = 0; index < Math.max(1, size); index++) this.#workers.push(this.#start());
+    this.#size = Math.max(1, size);
+    this.#backlog = backlog;
+    this.#growth = growth;
+    this.#workers.push(this.#start());
+  }
+
+  /** Workers started (and not stopped). */
+  get size(): number {
+    return this.#workers.length;
   }
 
   /**
-   * Parses one page on the least busy worker. With `transferBody`, the body's memory moves to the worker (it must own
+   * Parses one page on a ready worker (see `#pick`). With `transferBody`, the body's memory moves to the worker (it must own
    * its whole ArrayBuffer) and is unusable here afterwards; otherwise it is copied. Rejects when the worker dies or the
    * pool is closed.
    */
   parse(job: Omit<ParseJob, 'id'>, transferBody = false): Promise<ParseReply> {
     if (this.#closed) return Promise.reject(new Error('parse pool closed'));
-    let target = this.#workers[0] as PoolWorker;
-    for (const candidate of this.#workers) if (candidate.pending.size < target.pending.size) target = candidate;
+    this.#growIfBusy();
+    const target = this.#pick();
     const id = this.#nextId++;
     return new Promise<ParseReply>((resolve, reject) => {
       target.pending.set(id, { resolve, reject });
@@ -81,12 +133,61 @@ export class ParsePool {
     await Promise.all(this.#workers.map(({ worker }) => worker.terminate()));
   }
 
+  /**
+   * The first ready worker with room, else the ready worker with the fewest jobs pending. Filling workers in order
+   * rather than spreading jobs keeps a crawl whose parsing one worker keeps up with on one warm worker: each worker
+   * compiles the parser for itself, which costs more than it saves until there is a backlog to share.
+   */
+  #pick(): PoolWorker {
+    let least: PoolWorker | undefined;
+    for (const candidate of this.#workers) {
+      if (!candidate.ready) continue;
+      if (candidate.pending.size < FILL_LIMIT) return candidate;
+      if (!least || candidate.pending.size < least.pending.size) least = candidate;
+    }
+    return least ?? (this.#workers[0] as PoolWorker);
+  }
+
+  /** Once a window at most: starts another worker when the workers are a bottleneck worth widening. */
+  #growIfBusy(): void {
+    if (this.#workers.length >= this.#size) return;
+    const growth = this.#growth;
+    const now = performance.now();
+    if (now < this.#nextGrowthCheck) return;
+    const windowMs = now - this.#nextGrowthCheck + growth.windowMs;
+    this.#nextGrowthCheck = now + growth.windowMs;
+    let allBusy = true;
+    let busyMs = 0;
+    let done = 0;
+    for (const entry of this.#workers) {
+      const timing = entry.worker.performance;
+      const current = timing.eventLoopUtilization();
+      const window = entry.utilization && timing.eventLoopUtilization(current, entry.utilization);
+      entry.utilization = current;
+      // While it compiles the parser a worker is slow and busy: that says nothing of what it keeps up with.
+      const warm = entry.ready && now - windowMs - entry.startedAt >= growth.warmUpMs;
+      if (!warm || !window || window.utilization < growth.busyShare) allBusy = false;
+      busyMs += (window?.utilization ?? 0) * windowMs;
+      done += entry.done - entry.doneAtCheck;
+      entry.doneAtCheck = entry.done;
+    }
+    if (!allBusy || done === 0) return;
+    // The parse time the backlog still holds, at the rate the workers just showed.
+    const backlogMs = this.#backlog() * (busyMs / done);
+    if (backlogMs >= growth.paybackMs) this.#workers.push(this.#start());
+  }
+
   #start(): PoolWorker {
     const worker = startWorker(this.#data);
-    const entry: PoolWorker = { worker, pending: new Map() };
-    worker.on('message', (reply: ParseReply) => {
+    const entry: PoolWorker = { worker, pending: new Map(), ready: false, startedAt: performance.now(), utilization: undefined, done: 0, doneAtCheck: 0 };
+    worker.on('message', (reply: ParseReply | WorkerReady) => {
+      if ('ready' in reply) {
+        entry.ready = true;
+        return;
+      }
       const pending = entry.pending.get(reply.id);
       entry.pending.delete(reply.id);
+      entry.done++;
       pending?.resolve(reply);
     });
     const fail = (error: Error) => {

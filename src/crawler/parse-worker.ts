@@ -6,7 +6,7 @@ import { Page } from '../extractors/page.js';
 import { decodeHtml } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import { runExtractors } from './extraction.js';
-import type { ParseJob, ParseReply, ParseWorkerData } from './parse-job.js';
+import type { ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
 
 async function buildExtractors(data: ParseWorkerData): Promise<Extractor<object>[]> {
   const extractors: Extractor<object>[] = [];
@@ -34,6 +34,10 @@ async function handle(extractors: Extractor<object>[], job: ParseJob): Promise<P
 const port = parentPort;
 if (port) {
   const ready = buildExtractors(workerData as ParseWorkerData);
+  // Until this arrives the crawler parses pages itself; a worker whose extractors failed to build says so too, and
+  // then fails every job with the reason.
+  const settled = () => port.postMessage({ ready: true } satisfies WorkerReady);
+  ready.then(settled, settled);
   port.on('message', (job: ParseJob) => {
     ready
       .then((extractors) => handle(extractors, job))

@@ -8,6 +8,8 @@ export interface ThreadExtractorOptions {
   failOn?: string;
   /** Offer a worker spec (true) or stay on the main thread (false). */
   inWorkers: boolean;
+  /** Keep the CPU busy this long on every page (ms), like an extractor with heavy work to do. */
+  busyMs?: number;
   /** Declare the one tag it reads (`h1`), so pages may be read by the streaming pass; `streamed` tells whether they were. */
   streamable?: boolean;
 }
@@ -20,6 +22,8 @@ export class ThreadExtractor extends Extractor<{ url: string; threadId: number; 
   }
   extract(page: Page): Extracted<{ url: string; threadId: number; h1: string[]; streamed?: boolean }> {
     if (this.options.failOn && page.finalUrl.endsWith(this.options.failOn)) throw new Error('told to fail');
+    const busyUntil = performance.now() + (this.options.busyMs ?? 0);
+    while (performance.now() < busyUntil);
     const h1 = page.elements('h1');
     const record = { url: page.finalUrl, threadId, h1: h1.map((element) => page.text(element)) };
     // Elements from the streaming pass are not in a tree.
