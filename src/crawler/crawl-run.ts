@@ -24,6 +24,7 @@ import { ProgressTicker } from './progress.js';
 import { RobotsCache } from './robots.js';
 import type { RobotsResponse } from './robots.js';
 import { createScope } from './scope.js';
+import { SettleCounter } from './settle-counter.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -213,24 +214,22 @@ export class CrawlRun {
   // promises; fan in before returning.
   async #crawlLevel(depth: number): Promise<void> {
     const window = Math.max(this.#options.concurrency * 4, 64);
-    const inFlight = new Set<Promise<void>>();
-    const settleOne = () => Promise.race(inFlight);
+    const inFlight = new SettleCounter();
     while (!this.#halted) {
       const batch = await this.#frontier.take(depth, window);
       if (batch.length === 0) break;
       for (const request of batch) {
         // maxPages is exact: wait for pages in flight (some may be skipped by robots.txt) before giving up on a slot.
-        while (this.#reserved >= this.#options.maxPages && inFlight.size > 0) await settleOne();
+        while (this.#reserved >= this.#options.maxPages && inFlight.size > 0) await inFlight.settleOne();
         if (this.#reserved >= this.#options.maxPages) this.#requestStop('max-pages');
         if (this.#halted) break;
         this.#queued--;
         this.#reserved++;
-        const task: Promise<void> = this.#process(request).finally(() => inFlight.delete(task));
-        inFlight.add(task);
-        while (inFlight.size >= window) await settleOne();
+        inFlight.track(this.#process(request));
+        while (inFlight.size >= window) await inFlight.settleOne();
       }
     }
-    await Promise.all(inFlight);
+    await inFlight.settleAll();
   }
 
   async #process(request: CrawlRequest): Promise<void> {

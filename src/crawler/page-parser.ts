@@ -1,7 +1,7 @@
 import type { Awaitable, Extracted, WorkerSpec } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
-import { decodeHtml } from './charset.js';
+import { decodeHtml, sniffCharset } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Loaded } from './page-loader.js';
@@ -44,6 +44,7 @@ export function buildPage(request: CrawlRequest, loaded: Loaded): Page {
     contentType: response.contentType,
     body,
     text: () => (isHtml ? decodeHtml(body, response.headers['content-type']).text : body.toString('utf8')),
+    bodyIsUtf8: () => isHtml && sniffCharset(body, response.headers['content-type']).charset === 'utf-8',
     truncated: response.truncated,
   });
 }

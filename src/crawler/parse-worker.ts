@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Extractor } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
-import { decodeHtml } from './charset.js';
+import { decodeHtml, sniffCharset } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import { runExtractors } from './extraction.js';
 import type { ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
@@ -21,7 +21,8 @@ async function buildExtractors(data: ParseWorkerData): Promise<Extractor<object>
 
 async function handle(extractors: Extractor<object>[], job: ParseJob): Promise<ParseReply> {
   const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
-  const page = new Page({ ...job, body, text: () => decodeHtml(body, job.headers['content-type']).text });
+  const contentType = job.headers['content-type'];
+  const page = new Page({ ...job, body, text: () => decodeHtml(body, contentType).text, bodyIsUtf8: () => sniffCharset(body, contentType).charset === 'utf-8' });
   try {
     const extracted = await runExtractors(extractors, page);
     return { id: job.id, ok: true, title: page.title(), baseUrl: page.baseUrl, extracted };

@@ -1,3 +1,4 @@
+import { collapseWhiteSpace } from './dom.js';
 import type { Element } from './dom.js';
 import type { FoundImage } from './images.js';
 import type { Page } from './page.js';
@@ -43,7 +44,7 @@ function wholeNumber(value: string | undefined): number | undefined {
 }
 
 function describe(page: Page, element: Element | undefined, image: Omit<FoundImage, 'alt'>): FoundImage {
-  const found: FoundImage = { ...image, alt: element ? (page.attr(element, 'alt') ?? page.attr(element, 'title') ?? '').replace(/\s+/g, ' ').trim() : '' };
+  const found: FoundImage = { ...image, alt: element ? collapseWhiteSpace(page.attr(element, 'alt') ?? page.attr(element, 'title') ?? '') : '' };
   const width = element && wholeNumber(page.attr(element, 'width'));
   const height = element && wholeNumber(page.attr(element, 'height'));
   if (width !== undefined) found.declaredWidth = width;

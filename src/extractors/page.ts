@@ -16,6 +16,11 @@ export interface PageInit {
   body: Buffer;
   /** The body decoded to text (charset sniffed for HTML, UTF-8 otherwise), or a function that decodes it on first use. */
   text: string | (() => string);
+  /**
+   * `text` is `body` decoded as UTF-8 (BOM dropped), so the streaming pass may read the bytes and spare decoding the
+   * page; or a function that tells on first use. @default false
+   */
+  bodyIsUtf8?: boolean | (() => boolean);
   /** The base URL when already known (a parse worker found `<base href>`); otherwise read from the document. */
   baseUrl?: string;
   /** The body was cut at the size cap. */
@@ -53,6 +58,7 @@ export class Page {
   /** The body was cut at the size cap. */
   readonly truncated: boolean;
   #text: string | (() => string);
+  readonly #bodyIsUtf8: boolean | (() => boolean);
   #document: Document | undefined;
   #index: ElementIndex | undefined;
   #baseUrl: string | undefined;
@@ -71,6 +77,7 @@ export class Page {
     this.body = init.body;
     this.truncated = init.truncated;
     this.#text = init.text;
+    this.#bodyIsUtf8 = init.bodyIsUtf8 ?? false;
     this.#baseUrl = init.baseUrl;
   }
 
@@ -164,7 +171,11 @@ export class Page {
   #streamedIndex(tagNames: readonly string[]): ElementIndex | undefined {
     const tags = this.#streamTags;
     if (tags === undefined || this.#document !== undefined || !tagNames.every((tag) => tags.has(tag))) return undefined;
-    if (this.#streamed === undefined) this.#streamed = streamElements(this.html, tags);
+    // Reading the bytes spares decoding the page, unless it already was.
+    if (this.#streamed === undefined) {
+      const readBytes = typeof this.#text === 'function' && (typeof this.#bodyIsUtf8 === 'function' ? this.#bodyIsUtf8() : this.#bodyIsUtf8);
+      this.#streamed = streamElements(readBytes ? { utf8: this.body } : this.html, tags);
+    }
     return this.#streamed ?? undefined;
   }
 

@@ -3,6 +3,7 @@ import type { Token, TokenHandler } from 'parse5';
 import type { Element } from './dom.js';
 import { BAIL, BUTTON_SCOPE_BOUNDARIES, CELL_OR_CAPTION_END, CLOSED_BY_END_TAG, CLOSES_P, FORMATTING, HEADINGS, IGNORED_IN_BODY, IMPLIED_END, INTEGRATION_POINTS, LIST_ITEM_SCOPE_BOUNDARIES, NOT_MODELLED, OpenElements, RAWTEXT_IN_BODY, SCOPE_BOUNDARIES, SPECIAL, TABLE_CONTEXT, TABLE_SCOPE_BOUNDARIES, TABLE_SECTIONS, TABLE_STRUCTURE_START, TEXT_EXCLUDED, VOID } from './open-elements.js';
 import type { Open, Recorded, TagId } from './open-elements.js';
+import { binaryStringOf, textOfBinary } from './binary-utf8.js';
 import { TextSkippingTokenizer } from './text-skipping-tokenizer.js';
 
 // The streaming pass: parse5's tokenizer with a shadow of tree construction that is exact on ordinary markup and gives
@@ -49,6 +50,8 @@ class TreeShadow implements TokenHandler {
   #textFosterParented = false;
   /** Some recorded element is open and no script or style is: text is kept. */
   #collectingText = false;
+  /** The input is a binary string: text and attributes are decoded as they are kept. */
+  #binary = false;
 
   constructor(tags: ReadonlySet<string>) {
     this.#tags = tags;
@@ -57,8 +60,20 @@ class TreeShadow implements TokenHandler {
     this.#open.items.push(this.#entry($.HTML, 'html', true, undefined), this.#entry($.BODY, 'body', true, undefined));
   }
 
-  run(source: string): void {
+  /** Reads `source`; a binary string (see binary-utf8.ts) when `binary`, whose kept text is decoded. */
+  run(source: string, binary: boolean): void {
+    this.#binary = binary;
+    this.#tokenizer.binary = binary;
     this.#tokenizer.write(source, true);
+    if (binary) {
+      // Each attribute name and value came from one stretch of input, so each decodes on its own.
+      for (const element of this.found.all) {
+        for (const attr of element.attrs) {
+          attr.name = textOfBinary(attr.name);
+          attr.value = textOfBinary(attr.value);
+        }
+      }
+    }
     for (const recorded of this.#recordedText) {
       if (recorded.text !== '') recorded.element.childNodes.push({ nodeName: '#text', value: recorded.text, parentNode: recorded.element });
     }
@@ -441,7 +456,10 @@ class TreeShadow implements TokenHandler {
   }
 
   #appendText(chars: string): void {
-    for (const recorded of this.#recordedOpen) recorded.text += chars;
+    // Bytes are decoded a token at a time: the tree builder drops some input between tokens (a NUL, a tag), so the
+    // bytes on either side do not join into one character in the tree's text and must not here.
+    const text = this.#binary ? textOfBinary(chars) : chars;
+    for (const recorded of this.#recordedOpen) recorded.text += text;
   }
 
   /** Keeps the per-character-token checks to two field reads; called whenever the stack changes. */
@@ -456,16 +474,21 @@ class TreeShadow implements TokenHandler {
 
 /**
  * Finds the elements named in `tags` (a subset of {@link STREAMABLE_TAGS}) with parse5's tokenizer, simulating just
- * enough of tree construction to know which text belongs to which element. Returns `null` whenever the page has
- * structure the simulation does not model exactly (misnested formatting elements, content foster-parented out of
- * tables, `<template>`, `<select>`, integration points in SVG or MathML, ...); the caller then builds the
- * full tree. When it returns elements, they equal the tree's: same order, tag names, attributes and text content.
+ * enough of tree construction to know which text belongs to which element. `source` is the page's text, or its body
+ * when the body is UTF-8 (read as bytes, which spares decoding the whole page; what is kept is decoded). Returns `null`
+ * whenever the page has structure the simulation does not model exactly (misnested formatting elements, content
+ * foster-parented out of tables, `<template>`, `<select>`, integration points in SVG or MathML, ...); the caller then
+ * builds the full tree. When it returns elements, they equal the tree's: same order, tag names, attributes and text.
  */
-export function streamElements(source: string, tags: ReadonlySet<string>): StreamedElements | null {
+export function streamElements(source: string | { utf8: Uint8Array }, tags: ReadonlySet<string>): StreamedElements | null {
   for (const tag of tags) if (!STREAMABLE_TAGS.has(tag)) throw new RangeError(`Expected a streamable tag name, got ${tag}`);
   const shadow = new TreeShadow(tags);
   try {
-    shadow.run(source);
+    if (typeof source === 'string') shadow.run(source, false);
+    else {
+      const { binary, ascii } = binaryStringOf(source.utf8);
+      shadow.run(binary, !ascii);
+    }
   } catch (error) {
     if (error === BAIL) return null;
     throw error;

@@ -1,4 +1,5 @@
 import { Tokenizer } from 'parse5';
+import { binaryOfText } from './binary-utf8.js';
 
 /**
  * parse5's tokenizer, told to skip text nobody reads. Outside recorded elements (and outside tables, where text decides
@@ -13,6 +14,8 @@ import { Tokenizer } from 'parse5';
 export class TextSkippingTokenizer extends Tokenizer {
   /** Set by the shadow whenever the stack changes. */
   skipText = false;
+  /** The input is a binary string (a UTF-8 body, a character per byte): what the tokenizer adds is added as bytes. */
+  binary = false;
 
   protected override _stateData(cp: number): void {
     // '<' and '&' change the state, NUL is reported, EOF ends: only other characters are skipped.
@@ -28,6 +31,12 @@ export class TextSkippingTokenizer extends Tokenizer {
   protected override _stateScriptData(cp: number): void {
     if (this.skipText && cp !== LESS_THAN && cp !== NUL && cp !== EOF) this.#skipTo(RAW_STOPS);
     else super._stateScriptData(cp);
+  }
+
+  protected override _extendRunWith(text: string, cpOffset: number): void {
+    // The offsets parse5 derives from the text's length only decide whether the text is the input itself, which a
+    // reference or a replacement never is, before or after its conversion to bytes.
+    super._extendRunWith(this.binary ? binaryOfText(text) : text, cpOffset);
   }
 
   /** Moves the input to just before the next character matching `stops` (or the end), so it is read next. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Element } from '../../src/extractors/dom.js';
+import { Page } from '../../src/extractors/page.js';
 import { htmlPage } from '../helpers/page.js';
 
 describe('Page.elements', () => {
@@ -171,6 +172,26 @@ describe('Page.useStreamedElements', () => {
       ['/outer', 'out', true],
       ['/inner', 'in', true],
     ]);
+  });
+
+  test('reads a UTF-8 body as bytes, without decoding the page, and gives what the decoded text gives', () => {
+    // A BOM, non-ASCII text and attributes, references, and a byte that is not UTF-8 (0xff).
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('<title>Café &eacute;t&eacute; \u{1F600}</title><a href="/caf\u00e9?q=&#x20AC;" title="na\u00efve">Über '),
+      Buffer.from([0xff]),
+      Buffer.from(' <b>fin</b></a>'),
+    ]);
+    let decoded = 0;
+    const url = 'http://site.test/';
+    const init = { url, finalUrl: url, depth: 0, parent: null, status: 200, headers: {}, contentType: 'text/html', body: bytes, truncated: false };
+    const fromBytes = new Page({ ...init, text: () => (decoded++, new TextDecoder().decode(bytes)), bodyIsUtf8: true });
+    fromBytes.useStreamedElements(['a', 'title']);
+    const fromText = htmlPage(new TextDecoder().decode(bytes), url);
+    const answers = (of: Page) => ({ title: of.title(), links: of.elements('a').map((element) => [of.attr(element, 'href'), of.attr(element, 'title'), of.text(element)]) });
+    expect(answers(fromBytes)).toEqual(answers(fromText));
+    expect(answers(fromBytes)).toEqual({ title: 'Café été \u{1F600}', links: [['/café?q=€', 'naïve', 'Über \ufffd fin']] });
+    expect(decoded).toBe(0);
   });
 
   test('is off when a tag cannot be streamed', () => {

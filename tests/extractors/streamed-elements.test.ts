@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'parse5';
 import { describe, expect, test } from 'vitest';
 import { samplePages } from '../../bench/parse-ceiling.js';
+import { mulberry32 } from '../../bench/site-generator.js';
 import { findElements, textContent } from '../../src/extractors/dom.js';
 import type { Element } from '../../src/extractors/dom.js';
 import { STREAMABLE_TAGS, streamElements } from '../../src/extractors/streamed-elements.js';
@@ -64,11 +65,27 @@ function treeOf(html: string): (tags: ReadonlySet<string>) => Element[] {
   return (tags) => (found ??= findElements(parse(html), ...ALL_TAGS)).filter((element) => tags.has(element.tagName));
 }
 
-/** Checks the contract for one document and one tag set (a subset of ALL_TAGS). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Checks the contract for one document and one tag set (a subset of ALL_TAGS), streamed from its text and from its
+ * UTF-8 bytes: both must give the tree's elements, and bail on the same documents.
+ */
 function checkContract(html: string, tags: ReadonlySet<string>, tree = treeOf(html)): Outcome {
+  const fromText = checkSource(html, tags, tree);
+  // A lone surrogate has no UTF-8 form: its bytes decode to U+FFFD, another document.
+  if (fromText.violation !== undefined || LONE_SURROGATE.test(html)) return fromText;
+  const fromBytes = checkSource({ utf8: Buffer.from(html, 'utf8') }, tags, tree);
+  if (fromBytes.violation !== undefined) return { bailed: false, violation: `from UTF-8 bytes: ${fromBytes.violation}` };
+  if (fromBytes.bailed !== fromText.bailed) return { bailed: false, violation: `bailed from ${fromText.bailed ? 'text' : 'bytes'} only` };
+  return fromText;
+}
+
+/** Checks the contract for one source: text, or UTF-8 bytes `tree` is the tree of once decoded. */
+function checkSource(source: string | { utf8: Uint8Array }, tags: ReadonlySet<string>, tree: (tags: ReadonlySet<string>) => Element[]): Outcome {
   let streamed: StreamedElements | null;
   try {
-    streamed = streamElements(html, tags);
+    streamed = streamElements(source, tags);
   } catch (error) {
     return { bailed: false, violation: `streamElements threw ${String(error)}` };
   }
@@ -299,6 +316,36 @@ describe('random documents', () => {
     }
     expect(failedSeeds.length, report).toBe(0);
     expect(documents - bailed, `only ${documents - bailed} of ${documents} documents streamed`).toBeGreaterThanOrEqual(minimumStreamed);
+  });
+});
+
+describe('UTF-8 bytes', () => {
+  // Bytes that are not UTF-8, or only parts of it: continuation bytes alone, sequences cut short, overlongs, surrogates,
+  // code points past U+10FFFF, and a BOM (dropped at the start of a body, a character elsewhere).
+  const JUNK = [[0x80], [0xbf], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xff], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xef, 0xbb, 0xbf]];
+  const decoder = new TextDecoder('utf-8');
+
+  test('documents with broken UTF-8 stream from their bytes exactly as their decoded text parses', () => {
+    const failures: string[] = [];
+    let streamed = 0;
+    // FUZZ_BYTES sets more documents for a deeper check.
+    for (let seed = 7_000_000; seed < 7_000_000 + Number(process.env.FUZZ_BYTES ?? 1_500); seed++) {
+      const random = mulberry32(seed);
+      const chunks: Buffer[] = seed % 10 === 0 ? [Buffer.from(JUNK[9] as number[])] : [];
+      for (const piece of randomHtml(seed, seed % 2 === 0 ? 'soup' : 'tidy')) {
+        chunks.push(Buffer.from(piece, 'utf8'));
+        if (random() < 0.15) chunks.push(Buffer.from(JUNK[Math.floor(random() * JUNK.length)] as number[]));
+      }
+      const bytes = Buffer.concat(chunks);
+      const tree = treeOf(decoder.decode(bytes));
+      for (const { label, tags } of TAG_SETS) {
+        const outcome = checkSource({ utf8: bytes }, tags, tree);
+        if (!outcome.bailed) streamed++;
+        if (outcome.violation !== undefined) failures.push(`seed ${seed}, tags ${label}: ${outcome.violation}`);
+      }
+    }
+    expect(failures.slice(0, 10), `${failures.length} failures`).toEqual([]);
+    expect(streamed).toBeGreaterThan(1_000);
   });
 });
 
