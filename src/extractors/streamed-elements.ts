@@ -4,7 +4,7 @@ import type { Element } from './dom.js';
 import { BAIL, BUTTON_SCOPE_BOUNDARIES, CELL_OR_CAPTION_END, CLOSED_BY_END_TAG, CLOSES_P, FORMATTING, HEADINGS, IGNORED_IN_BODY, IMPLIED_END, INTEGRATION_POINTS, LIST_ITEM_SCOPE_BOUNDARIES, NOT_MODELLED, OpenElements, RAWTEXT_IN_BODY, SCOPE_BOUNDARIES, SPECIAL, TABLE_CONTEXT, TABLE_SCOPE_BOUNDARIES, TABLE_SECTIONS, TABLE_STRUCTURE_START, TEXT_EXCLUDED, VOID } from './open-elements.js';
 import type { Open, Recorded, TagId } from './open-elements.js';
 import { binaryStringOf, textOfBinary } from './binary-utf8.js';
-import { TextSkippingTokenizer } from './text-skipping-tokenizer.js';
+import { SkimmingTokenizer } from './skimming-tokenizer.js';
 
 // The streaming pass: parse5's tokenizer with a shadow of tree construction that is exact on ordinary markup and gives
 // up ("bails") on everything else, so that callers fall back to the full tree and results never differ. What the shadow
@@ -36,7 +36,7 @@ function lightElement(tagName: string, attrs: Token.Attribute[]): Element {
 class TreeShadow implements TokenHandler {
   readonly found: StreamedElements = { all: [], byTag: new Map() };
   readonly #tags: ReadonlySet<string>;
-  readonly #tokenizer: TextSkippingTokenizer;
+  readonly #tokenizer: SkimmingTokenizer;
   readonly #open = new OpenElements();
   /** Recorded elements that are open, innermost last: text goes to each. */
   readonly #recordedOpen: Recorded[] = [];
@@ -55,7 +55,7 @@ class TreeShadow implements TokenHandler {
 
   constructor(tags: ReadonlySet<string>) {
     this.#tags = tags;
-    this.#tokenizer = new TextSkippingTokenizer({ sourceCodeLocationInfo: false }, this);
+    this.#tokenizer = new SkimmingTokenizer({ sourceCodeLocationInfo: false }, this);
     if (tags.has('html')) this.#html = this.#record('html', []);
     this.#open.items.push(this.#entry($.HTML, 'html', true, undefined), this.#entry($.BODY, 'body', true, undefined));
   }

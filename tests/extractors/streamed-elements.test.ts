@@ -144,6 +144,8 @@ type Expectation = typeof STREAMS | typeof MAY_BAIL;
 
 const CASES: ReadonlyArray<readonly [name: string, html: string, expectation: Expectation]> = [
   ['empty document', '', STREAMS],
+  // Tags the tokenizer reads whole (plain ones) and their near misses, which it reads a code point at a time.
+  ['plain tags and their near misses', '<meta name="a" content="b" /><title>T</title><a href="/1"\n title="x" >one</a \n><a href="/2" href="/dup">two</a><br/><a  href="/3">three</a><a href="/4"title="t">four</a><a HREF="/5" data-x>five</A><a href="/6&amp;7">six</a><a href=\'/8\'>eight</a><a href="/9"\t>nine</a><a href="/10" / >ten</a><a-b href="/11">x</a-b>', STREAMS],
   ['text only', 'just text', STREAMS],
   ['full small page', '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Hi</title><link rel="next" href="/2"></head><body><h1>Hi</h1><a href="/x">x</a></body></html>', STREAMS],
   ['nested inline markup inside a link', '<!DOCTYPE html><p><a href="/a">one <b>two <i>three</i></b> <span>four</span><img src=i.png alt=Five></a> after</p>', STREAMS],
