@@ -2,6 +2,7 @@
  * One measured crawl, run by `bench/run.ts` in a fresh child process so every run starts cold and its peak RSS is its own:
  *
  *   node bench/.build/crawl-once.js --url http://127.0.0.1:PORT/ [--concurrency 16] [--engine sitecrawl|minimal] [--out DIR]
+ *     [--workers N] [--audit]
  *
  * Prints one JSON line ({@link CrawlResult}) on stdout. CPU time is measured from just before the crawl starts (module
  * loading and TypeScript compilation are excluded); peak RSS is the process's lifetime maximum.
@@ -43,6 +44,8 @@ interface CrawlSettings {
   outDir: string | undefined;
   /** sitecrawl's parse workers; undefined keeps its default (one per CPU). */
   workers: number | undefined;
+  /** Add the AuditExtractor, which reads the whole tree (no streaming pass). */
+  audit: boolean;
 }
 
 /** Loads the engine, then returns a function that runs one crawl, so loading stays out of the measurement. */
@@ -51,7 +54,7 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
     return () => minimalCrawl({ startUrl: settings.url, concurrency: settings.concurrency, outDir: settings.outDir });
   }
   // The package by its own name (its "exports": dist/), so the compiled runner in bench/.build/ finds it too.
-  const { Crawler, LinkExtractor, TitleExtractor } = await import('sitecrawl');
+  const { AuditExtractor, Crawler, LinkExtractor, TitleExtractor } = await import('sitecrawl');
   const crawler = new Crawler({
     startUrls: [settings.url],
     maxDepth: 100,
@@ -59,7 +62,7 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
     perHost: settings.concurrency,
     logLevel: 'silent',
     obeyRobots: true,
-    extractors: [new LinkExtractor(), new TitleExtractor()],
+    extractors: [new LinkExtractor(), new TitleExtractor(), ...(settings.audit ? [new AuditExtractor()] : [])],
     ...(settings.outDir !== undefined && { outDir: settings.outDir }),
     ...(settings.workers !== undefined && { workers: settings.workers }),
   });
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
       workers: { type: 'string' },
       engine: { type: 'string', default: 'sitecrawl' },
       out: { type: 'string' },
+      audit: { type: 'boolean', default: false },
     },
   });
   const engine = values.engine;
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
 
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new Error(`Expected --workers >= 0, got ${values.workers}`);
-  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out, workers });
+  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out, workers, audit: values.audit });
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const summary = await crawl();

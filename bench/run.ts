@@ -1,6 +1,10 @@
 /**
  * Benchmark runner (`npm run bench -- --pages 20000 --runs 3 --concurrency 16 [--engine sitecrawl|minimal] [--write]
- * [--frontier-links 1000000]`).
+ * [--workers N[,M...]] [--audit] [--frontier-links 1000000]`).
+ *
+ * `--workers 1,2` alternates the settings run by run and reports each one's medians and the last one's pages/s as a
+ * multiple of the first's (`scaling`). `--audit` adds sitecrawl's AuditExtractor, which reads the whole tree, so
+ * parsing, not fetching, is most of the work.
  *
  * Starts `site-server.ts` as its own process, measures the parse5 ceiling on the same site in a child process (before
  * and after the crawls), then runs `crawl-once.ts` (compiled to bench/.build/, run without tsx) `--runs` times, each in
@@ -30,6 +34,16 @@ export interface RunRecord extends CrawlResult {
   serverCpuMs: number;
   /** Whether `pages` equals the number of distinct URLs the site has. */
   isComplete: boolean;
+  /** The `--workers` setting of this run (absent: sitecrawl's default). */
+  workers?: number;
+}
+
+/** Medians of the runs of one `--workers` setting. */
+export interface SettingResult {
+  workers: number | undefined;
+  pagesPerSecond: number;
+  peakRssMB: number;
+  cpuMsPerPage: number;
 }
 
 /** The JSON line the runner prints. */
@@ -53,6 +67,11 @@ export interface BenchResult {
   cpus: number;
   cpuModel: string;
   runs: RunRecord[];
+  /** With several `--workers` settings: each one's medians (the headline figures are the last one's). */
+  settings?: SettingResult[];
+  /** With several `--workers` settings: the last one's pages/s divided by the first one's. */
+  scaling?: number;
+  audit: boolean;
   /** `bench/frontier.ts --links N`'s line (no server: synthetic links through the seen-set and frontier); absent with `--frontier-links 0`. */
   frontier?: FrontierResult;
 }
@@ -80,6 +99,7 @@ const { values } = parseArgs({
     'ceiling-sample': { type: 'string', default: '2000' },
     write: { type: 'boolean', default: false },
     workers: { type: 'string' },
+    audit: { type: 'boolean', default: false },
     'frontier-links': { type: 'string', default: '1000000' },
   },
 });
@@ -89,6 +109,7 @@ const runs = positiveInt('runs', values.runs);
 const concurrency = positiveInt('concurrency', values.concurrency);
 const frontierLinks = positiveInt('frontier-links', values['frontier-links'], 0);
 const engine = values.engine;
+const workerSettings = values.workers === undefined ? [undefined] : values.workers.split(',').map((value) => positiveInt('workers', value, 0));
 
 const crawlRunner = buildCrawlRunner();
 const server = spawnScript('site-server.ts', ['--pages', String(pages), '--seed', String(seed)]);
@@ -102,13 +123,14 @@ try {
   ceilingArgs.push('--seconds', values['ceiling-seconds'], '--sample', values['ceiling-sample']);
   const ceilingSamples = [await measureCeiling(ceilingArgs)];
   const records: RunRecord[] = [];
-  for (let run = 1; run <= runs; run++) {
+  for (let run = 1; run <= runs; run++) for (const workers of workerSettings) {
     const outDir = values.write ? await mkdtemp(path.join(os.tmpdir(), 'sitecrawl-bench-')) : undefined;
     try {
       await serverStats(origin, true);
       const crawlArgs = ['--url', `${origin}/`, '--concurrency', String(concurrency), '--engine', engine];
       if (outDir !== undefined) crawlArgs.push('--out', outDir);
-      if (values.workers !== undefined) crawlArgs.push('--workers', values.workers);
+      if (workers !== undefined) crawlArgs.push('--workers', String(workers));
+      if (values.audit) crawlArgs.push('--audit');
       const result = lastJsonLine<CrawlResult>(await runScript(crawlRunner, crawlArgs, false));
       const stats = await serverStats(origin, false);
       const record: RunRecord = {
@@ -118,9 +140,10 @@ try {
         serverConnections: stats.connections,
         serverCpuMs: stats.cpuMs,
         isComplete: result.pages === expectedUrls,
+        ...(workers !== undefined && { workers }),
       };
       records.push(record);
-      log(`run ${run}/${runs}: ${record.pages} pages in ${record.elapsedMs} ms = ${record.pagesPerSecond} pages/s, ` +
+      log(`run ${run}/${runs}${workers === undefined ? '' : `, workers ${workers}`}: ${record.pages} pages in ${record.elapsedMs} ms = ${record.pagesPerSecond} pages/s, ` +
         `cpu ${record.cpuMs} ms, peak RSS ${record.peakRssMB} MB, server: ${record.serverRequests} requests, ` +
         `${record.serverConnections} connections, cpu ${record.serverCpuMs} ms` +
         (record.isComplete ? '' : `  ** expected ${expectedUrls} pages **`));
@@ -133,15 +156,17 @@ try {
     frontierLinks > 0 ? lastJsonLine<FrontierResult>(await runScript('frontier.ts', ['--links', String(frontierLinks)])) : undefined;
 
   const ceilingPagesPerSecond = round(ceilingSamples.reduce((a, b) => a + b, 0) / ceilingSamples.length, 1);
-  const pagesPerSecond = round(median(records.map((record) => record.pagesPerSecond)), 1);
+  const settings = workerSettings.map((workers) => settingResult(workers, records.filter((record) => record.workers === workers)));
+  const headline = settings[settings.length - 1] as SettingResult;
+  const pagesPerSecond = headline.pagesPerSecond;
   const result: BenchResult = {
     engine,
     sitePages: pages,
     expectedUrls,
     concurrency,
     pagesPerSecond,
-    peakRssMB: round(median(records.map((record) => record.peakRssMB)), 1),
-    cpuMsPerPage: round(median(records.map((record) => record.cpuMs / Math.max(1, record.pages))), 3),
+    peakRssMB: headline.peakRssMB,
+    cpuMsPerPage: headline.cpuMsPerPage,
     ceilingPagesPerSecond,
     ceilingSamples,
     ratio: round(pagesPerSecond / ceilingPagesPerSecond, 3),
@@ -149,14 +174,21 @@ try {
     cpus: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
     runs: records,
+    audit: values.audit,
+    ...(settings.length > 1 && { settings, scaling: round(pagesPerSecond / (settings[0] as SettingResult).pagesPerSecond, 3) }),
     ...(frontier && { frontier }),
   };
   console.log(JSON.stringify(result));
   log(
     [
       '',
-      `sitecrawl bench: engine=${engine}, ${pages} generated pages (${expectedUrls} URLs), concurrency ${concurrency}, workers ${values.workers ?? "default"}${values.write ? ", writing pages.jsonl" : ""}, ${runs} run(s)`,
-      `  crawl          ${result.pagesPerSecond} pages/s (median; runs: ${records.map((record) => record.pagesPerSecond).join(', ')})`,
+      `sitecrawl bench: engine=${engine}, ${pages} generated pages (${expectedUrls} URLs), concurrency ${concurrency}, workers ${values.workers ?? "default"}${values.audit ? ', with AuditExtractor' : ''}${values.write ? ", writing pages.jsonl" : ""}, ${runs} run(s)`,
+      ...settings.map(
+        (setting) =>
+          `  crawl          ${setting.pagesPerSecond} pages/s${setting.workers === undefined ? '' : ` with ${setting.workers} worker(s)`} (median; runs: ` +
+          `${records.filter((record) => record.workers === setting.workers).map((record) => record.pagesPerSecond).join(', ')})`,
+      ),
+      result.scaling === undefined ? '' : `  scaling        ${result.scaling}x: ${headline.workers} workers against ${settings[0]?.workers}`,
       `  parse ceiling  ${ceilingPagesPerSecond} pages/s (parse5.parse only, one thread; samples: ${ceilingSamples.join(', ')})`,
       `  ratio          ${result.ratio} of the ceiling`,
       `  peak RSS       ${result.peakRssMB} MB (median)`,
@@ -172,6 +204,16 @@ try {
 } finally {
   server.kill('SIGTERM');
   if (server.exitCode === null && server.signalCode === null) await once(server, 'exit');
+}
+
+/** The medians of one `--workers` setting's runs. */
+function settingResult(workers: number | undefined, runs: RunRecord[]): SettingResult {
+  return {
+    workers,
+    pagesPerSecond: round(median(runs.map((record) => record.pagesPerSecond)), 1),
+    peakRssMB: round(median(runs.map((record) => record.peakRssMB)), 1),
+    cpuMsPerPage: round(median(runs.map((record) => record.cpuMs / Math.max(1, record.pages))), 3),
+  };
 }
 
 /**
