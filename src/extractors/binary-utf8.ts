@@ -45,6 +45,14 @@ export function textOfBinary(binary: string): string {
 
 // V8's UTF-8 decoder replaces bad bytes as TextDecoder does (the WHATWG way) and, unlike a TextDecoder, keeps a BOM
 // inside the body as the character it is there (U+FEFF); it is also cheaper to call for short pieces.
+/** Decodes attributes read from a binary string, in place: each name and value came from one stretch of input. */
+export function decodeAttributes(attrs: { name: string; value: string }[]): void {
+  for (const attr of attrs) {
+    attr.name = textOfBinary(attr.name);
+    attr.value = textOfBinary(attr.value);
+  }
+}
+
 function decodeBytes(binary: string): string {
   return NON_ASCII.test(binary) ? Buffer.from(binary, 'latin1').toString('utf8') : binary;
 }

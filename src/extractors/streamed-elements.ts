@@ -3,7 +3,7 @@ import type { Token, TokenHandler } from 'parse5';
 import type { Element } from './dom.js';
 import { BAIL, BUTTON_SCOPE_BOUNDARIES, CELL_OR_CAPTION_END, CLOSED_BY_END_TAG, CLOSES_P, FORMATTING, HEADINGS, IGNORED_IN_BODY, IMPLIED_END, INTEGRATION_POINTS, LIST_ITEM_SCOPE_BOUNDARIES, NOT_MODELLED, OpenElements, RAWTEXT_IN_BODY, SCOPE_BOUNDARIES, SPECIAL, TABLE_CONTEXT, TABLE_SCOPE_BOUNDARIES, TABLE_SECTIONS, TABLE_STRUCTURE_START, TEXT_EXCLUDED, VOID } from './open-elements.js';
 import type { Open, Recorded, TagId } from './open-elements.js';
-import { binaryStringOf, textOfBinary } from './binary-utf8.js';
+import { binaryStringOf, decodeAttributes, textOfBinary } from './binary-utf8.js';
 import { SkimmingTokenizer } from './skimming-tokenizer.js';
 
 // The streaming pass: parse5's tokenizer with a shadow of tree construction that is exact on ordinary markup and gives
@@ -65,15 +65,7 @@ class TreeShadow implements TokenHandler {
     this.#binary = binary;
     this.#tokenizer.binary = binary;
     this.#tokenizer.write(source, true);
-    if (binary) {
-      // Each attribute name and value came from one stretch of input, so each decodes on its own.
-      for (const element of this.found.all) {
-        for (const attr of element.attrs) {
-          attr.name = textOfBinary(attr.name);
-          attr.value = textOfBinary(attr.value);
-        }
-      }
-    }
+    if (binary) for (const element of this.found.all) decodeAttributes(element.attrs);
     for (const recorded of this.#recordedText) {
       if (recorded.text !== '') recorded.element.childNodes.push({ nodeName: '#text', value: recorded.text, parentNode: recorded.element });
     }
