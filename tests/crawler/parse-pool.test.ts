@@ -47,18 +47,13 @@ test('the pool starts one worker and adds the next while every worker is busy an
   expect(threads.size).toBe(2);
 });
 
-test('the pool never grows past its size', async () => {
-  const pool = new ParsePool(1, busySpec(5), () => 1_000, EAGER);
+test.for([
+  { label: 'never grows past its size', size: 1, backlog: 1_000 },
+  { label: 'does not grow, however busy, for a backlog too small to repay a new worker', size: 2, backlog: 0 },
+])('the pool $label', async ({ size, backlog }) => {
+  const pool = new ParsePool(size, busySpec(5), () => backlog, EAGER);
   pools.push(pool);
-  const threads = await feed(pool, 4, 40, () => false);
-  expect(pool.size).toBe(1);
-  expect(threads.size).toBe(1);
-});
-
-test('a busy pool does not grow for a backlog too small to repay a new worker', async () => {
-  const pool = new ParsePool(2, busySpec(5), () => 0, EAGER);
-  pools.push(pool);
-  const threads = await feed(pool, 4, 60, () => false);
+  const threads = await feed(pool, 4, 50, () => false);
   expect(pool.size).toBe(1);
   expect(threads.size).toBe(1);
 });
