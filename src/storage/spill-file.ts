@@ -7,6 +7,9 @@ const NEWLINE = 0x0a;
  * An append-only file of text lines, read back from the front in chunks: the disk half of one frontier level. Appends
  * are buffered and written `flushBytes` at a time; reads take whole lines (a newline byte never occurs inside a UTF-8
  * sequence, so a chunk cut at one decodes cleanly). Not safe for concurrent calls: its owner serializes them.
+ *
+ * The file's name is removed as soon as it is open, where the system allows it (POSIX): the data lives on through the
+ * open handle and goes when the process does, however it ends, so a killed crawl leaves no spilled URLs behind.
  */
 export class SpillFile {
   readonly path: string;
@@ -18,16 +21,25 @@ export class SpillFile {
   #written = 0;
   #readOffset = 0;
 
-  private constructor(path: string, handle: FileHandle, chunkBytes: number, flushBytes: number) {
+  /** The name is still on disk (it could not be removed while open: Windows). */
+  #named: boolean;
+
+  private constructor(path: string, handle: FileHandle, named: boolean, chunkBytes: number, flushBytes: number) {
     this.path = path;
     this.#handle = handle;
+    this.#named = named;
     this.#buffer = Buffer.allocUnsafe(chunkBytes);
     this.#flushBytes = flushBytes;
   }
 
   /** Creates (or truncates) the file at `path`. `chunkBytes` is the read size, `flushBytes` the write size. */
   static async create(path: string, chunkBytes: number, flushBytes: number): Promise<SpillFile> {
-    return new SpillFile(path, await open(path, 'w+'), chunkBytes, flushBytes);
+    const handle = await open(path, 'w+');
+    const named = await unlink(path).then(
+      () => false,
+      () => true,
+    );
+    return new SpillFile(path, handle, named, chunkBytes, flushBytes);
   }
 
   /** Whether every appended line has been read back. */
@@ -63,7 +75,7 @@ export class SpillFile {
   /** Closes and deletes the file. */
   async remove(): Promise<void> {
     await this.#handle.close();
-    await unlink(this.path);
+    if (this.#named) await unlink(this.path);
   }
 
   async #flush(): Promise<void> {

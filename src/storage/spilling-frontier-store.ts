@@ -34,12 +34,13 @@ const COMPACT_AFTER = 4096;
 /**
  * The frontier with a memory budget: each depth keeps up to `maxInMemory` requests in memory, and past that appends
  * them to its own append-only JSON Lines file (`["url","parent"]` per line) in a temporary directory. `take` returns
- * the memory queue first, then streams the file back in chunks, so every depth stays FIFO. A level's file is deleted
- * as soon as it has been read back, and {@link close} removes the directory. The directory is created on the first
- * spill, so a crawl that fits in memory never touches the disk.
+ * the memory queue first, then streams the file back in chunks, so every depth stays FIFO. A level's file is closed
+ * and gone as soon as it has been read back, and {@link close} removes the directory. The directory is created on the
+ * first spill, so a crawl that fits in memory never touches the disk.
  *
- * Calls are serialized internally, so overlapping calls behave as if made one after another. Call {@link close} when
- * done (the engine does at the end of a run): a process that exits without it leaves the directory behind.
+ * The files have no name on disk once open (see {@link SpillFile}): a process killed before {@link close} leaves its
+ * empty directory behind, but none of the spilled data. Calls are serialized internally, so overlapping calls behave
+ * as if made one after another. Call {@link close} when done (the engine does at the end of a run).
  */
 export class SpillingFrontierStore implements FrontierStore {
   readonly #maxInMemory: number;

@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { test as base, describe, expect } from 'vitest';
 import type { CrawlRequest } from '../../src/storage/frontier-store.js';
 import { SpillingFrontierStore } from '../../src/storage/spilling-frontier-store.js';
@@ -105,17 +109,30 @@ describe('SpillingFrontierStore', () => {
     await store.close();
   });
 
-  test('deletes a level file once read back, and the directory on close', async ({ dir }) => {
+  test('keeps spill files nameless on disk, and removes its directory on close', async ({ dir }) => {
     const store = new SpillingFrontierStore({ dir, maxInMemory: 2 });
     await store.push([...range(0, 10, 1), ...range(0, 10, 2)]);
     const own = (await store.directory()) as string;
-    expect((await readdir(own)).sort()).toEqual(['depth-1-0.jsonl', 'depth-2-1.jsonl']);
-    await drain(store, 1, 4);
-    expect(await readdir(own)).toEqual(['depth-2-1.jsonl']);
+    // The data lives on through the open handles only: a killed process leaves none of it behind.
+    expect(await readdir(own)).toEqual([]);
+    expect(await drain(store, 1, 4)).toEqual(range(0, 10, 1));
     await store.close();
     expect(await readdir(dir)).toEqual([]);
     await store.close();
     await expect(store.take(2, 1)).rejects.toThrow(/closed/);
+  });
+
+  test.skipIf(process.platform === 'win32')('a process killed with SIGKILL leaves none of its spilled data behind', async ({ dir }) => {
+    const script = fileURLToPath(new URL('../helpers/spill-and-wait.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    expect(JSON.parse(line)).toEqual({ spilled: true });
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const left = await readdir(dir);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(/^sitecrawl-frontier-/);
+    expect(await readdir(join(dir, left[0] as string))).toEqual([]);
   });
 
   test.each([
