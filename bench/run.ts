@@ -188,7 +188,7 @@ try {
           `  crawl          ${setting.pagesPerSecond} pages/s${setting.workers === undefined ? '' : ` with ${setting.workers} worker(s)`} (median; runs: ` +
           `${records.filter((record) => record.workers === setting.workers).map((record) => record.pagesPerSecond).join(', ')})`,
       ),
-      result.scaling === undefined ? '' : `  scaling        ${result.scaling}x: ${headline.workers} workers against ${settings[0]?.workers}`,
+      ...(result.scaling === undefined ? [] : [`  scaling        ${result.scaling}x: ${headline.workers} workers against ${settings[0]?.workers}`]),
       `  parse ceiling  ${ceilingPagesPerSecond} pages/s (parse5.parse only, one thread; samples: ${ceilingSamples.join(', ')})`,
       `  ratio          ${result.ratio} of the ceiling`,
       `  peak RSS       ${result.peakRssMB} MB (median)`,
