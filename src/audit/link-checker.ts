@@ -1,4 +1,4 @@
-import { parse } from 'parse5';
+import { parseDocument } from '../extractors/parse-document.js';
 import { decodeHtml } from '../crawler/charset.js';
 import { collectAnchors } from '../extractors/anchors.js';
 import { LINK_CHECK_KIND } from '../extractors/audit.js';
@@ -207,5 +207,5 @@ export class LinkChecker implements Saver {
 
 function anchorsOf(outcome: FetchOutcome): string[] | null {
   if (!outcome.body || !HTML_TYPES.has(outcome.contentType)) return null;
-  return collectAnchors(parse(decodeHtml(outcome.body, outcome.headers['content-type']).text));
+  return collectAnchors(parseDocument(decodeHtml(outcome.body, outcome.headers['content-type']).text));
 }

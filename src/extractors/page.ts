@@ -1,6 +1,7 @@
-import { html, parse } from 'parse5';
+import { html } from 'parse5';
 import type { Document, Element } from './dom.js';
 import { findElements, getAttribute, textContent, walkElements } from './dom.js';
+import { parseDocument } from './parse-document.js';
 import { STREAMABLE_TAGS, streamElements } from './streamed-elements.js';
 import type { StreamedElements } from './streamed-elements.js';
 
@@ -99,7 +100,7 @@ export class Page {
 
   /** The parse5 document, parsed on first access. Malformed HTML still gives a document (parse5 never throws on it). */
   get document(): Document {
-    this.#document ??= parse(this.html);
+    this.#document ??= parseDocument(this.html);
     return this.#document;
   }
 

@@ -54,7 +54,8 @@ export class SkimmingTokenizer extends Tokenizer {
    * token from it one code point at a time; anything else is left to them.
    */
   #readPlainTag(cp: number, pattern: RegExp, type: Token.TokenType.START_TAG | Token.TokenType.END_TAG): boolean {
-    if (cp < LOWER_A || cp > LOWER_Z) return false;
+    // A tag read whole has no source location: only for callers that do not ask for locations.
+    if (cp < LOWER_A || cp > LOWER_Z || this.options.sourceCodeLocationInfo) return false;
     const preprocessor = this.preprocessor;
     pattern.lastIndex = preprocessor.pos;
     const match = pattern.exec(preprocessor.html);
