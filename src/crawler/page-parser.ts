@@ -1,10 +1,11 @@
-import type { Awaitable, Extracted, WorkerSpec } from '../extractors/extractor.js';
+import type { Awaitable, Extracted, FoundLink, WorkerSpec } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
 import { decodeHtml, sniffCharset } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Loaded } from './page-loader.js';
+import type { CompactLinks } from './parse-job.js';
 import { ParsePool } from './parse-pool.js';
 
 /** Media types parsed as HTML. */
@@ -27,6 +28,16 @@ function workerSpecsOf(options: ResolvedOptions, usesDefaultParse: boolean): Wor
   if (options.workers === 0 || !usesDefaultParse || options.extractors.length === 0) return undefined;
   const specs = options.extractors.map((extractor) => extractor.workerSpec());
   return specs.every((spec): spec is WorkerSpec => spec !== undefined) ? specs : undefined;
+}
+
+/**
+ * The links of a compact reply, for admission, which reads only their URL and nofollow mark: the other fields hold
+ * placeholders (a worker sends details only when a `shouldEnqueue` override may read them).
+ */
+function linksOf({ urls, nofollow }: CompactLinks): FoundLink[] {
+  const links = urls.map((url): FoundLink => ({ url, text: '', element: 'a', attribute: 'href', nofollow: false }));
+  for (const index of nofollow) (links[index] as FoundLink).nofollow = true;
+  return links;
 }
 
 /** Builds the Page of a loaded response; its text is decoded on first use (a worker may parse it instead). */
@@ -83,6 +94,7 @@ export class PageParser {
     const reply = await pool.parse(job, this.#hooks.usesDefaultShouldEnqueue);
     if (!reply.ok) throw new ExtractorError(reply.extractor, reply.message);
     page.useBaseUrl(reply.baseUrl);
+    if (reply.compactLinks) reply.extracted.links = linksOf(reply.compactLinks);
     return { extracted: reply.extracted, title: reply.title };
   }
 
@@ -98,7 +110,7 @@ export class PageParser {
 
   #parsePool(): ParsePool | undefined {
     if (this.#workerSpecs === undefined) return undefined;
-    this.#pool ??= new ParsePool(this.#options.workers, this.#workerSpecs, this.#backlog);
+    this.#pool ??= new ParsePool(this.#options.workers, { specs: this.#workerSpecs, compactLinks: this.#hooks.usesDefaultShouldEnqueue }, this.#backlog);
     return this.#pool;
   }
 }

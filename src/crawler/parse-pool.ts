@@ -1,6 +1,5 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { WorkerSpec } from '../extractors/extractor.js';
 import type { ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
 
 interface Pending {
@@ -94,11 +93,11 @@ export class ParsePool {
   #closed = false;
 
   /**
-   * Starts the first worker; the pool grows to `size` workers (at least 1) that run the extractors of `specs`.
+   * Starts the first worker; the pool grows to `size` workers (at least 1), each started with `data` (the extractors).
    * `backlog` tells how many pages are still to be parsed (queued or being fetched), which growing is weighed against.
    */
-  constructor(size: number, specs: WorkerSpec[], backlog: () => number, growth: PoolGrowth = DEFAULT_POOL_GROWTH) {
-    this.#data = { specs };
+  constructor(size: number, data: ParseWorkerData, backlog: () => number, growth: PoolGrowth = DEFAULT_POOL_GROWTH) {
+    this.#data = data;
     this.#size = Math.max(1, size);
     this.#backlog = backlog;
     this.#growth = growth;

@@ -1,12 +1,12 @@
 // A parse worker: builds the extractors from their specs once, then decodes, parses and extracts each page it is sent.
 // Only small results (records, links, downloads, title) go back to the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Extractor } from '../extractors/extractor.js';
+import type { Extractor, FoundLink } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
 import { decodeHtml, sniffCharset } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import { runExtractors } from './extraction.js';
-import type { ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
+import type { CompactLinks, ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
 
 async function buildExtractors(data: ParseWorkerData): Promise<Extractor<object>[]> {
   const extractors: Extractor<object>[] = [];
@@ -19,13 +19,28 @@ async function buildExtractors(data: ParseWorkerData): Promise<Extractor<object>
   return extractors;
 }
 
+const compactLinks = (workerData as ParseWorkerData | undefined)?.compactLinks === true;
+
+function compactLinksOf(links: readonly FoundLink[]): CompactLinks {
+  const nofollow: number[] = [];
+  links.forEach((link, index) => {
+    if (link.nofollow) nofollow.push(index);
+  });
+  return { urls: links.map((link) => link.url), nofollow };
+}
+
 async function handle(extractors: Extractor<object>[], job: ParseJob): Promise<ParseReply> {
   const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
   const contentType = job.headers['content-type'];
   const page = new Page({ ...job, body, text: () => decodeHtml(body, contentType).text, bodyIsUtf8: () => sniffCharset(body, contentType).charset === 'utf-8' });
   try {
     const extracted = await runExtractors(extractors, page);
-    return { id: job.id, ok: true, title: page.title(), baseUrl: page.baseUrl, extracted };
+    const reply: ParseReply = { id: job.id, ok: true, title: page.title(), baseUrl: page.baseUrl, extracted };
+    if (compactLinks) {
+      reply.compactLinks = compactLinksOf(extracted.links);
+      extracted.links = [];
+    }
+    return reply;
   } catch (error) {
     const failure = error instanceof ExtractorError ? error : new ExtractorError('parse', String(error));
     return { id: job.id, ok: false, extractor: failure.extractor, message: failure.message };

@@ -13,8 +13,8 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
 });
 
-function busySpec(busyMs: number): WorkerSpec[] {
-  return [new ThreadExtractor({ inWorkers: true, busyMs }).workerSpec() as WorkerSpec];
+function busySpec(busyMs: number): { specs: WorkerSpec[] } {
+  return { specs: [new ThreadExtractor({ inWorkers: true, busyMs }).workerSpec() as WorkerSpec] };
 }
 
 function job(index: number) {
