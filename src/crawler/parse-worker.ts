@@ -50,8 +50,8 @@ async function handle(extractors: Extractor<object>[], job: ParseJob): Promise<P
 const port = parentPort;
 if (port) {
   const ready = buildExtractors(workerData as ParseWorkerData);
-  // Until this arrives the crawler parses pages itself; a worker whose extractors failed to build says so too, and
-  // then fails every job with the reason.
+  // Until this arrives the pool gives jobs to workers that are ready, if it has any. A worker whose extractors failed
+  // to build says so too, and then fails every job with the reason.
   const settled = () => port.postMessage({ ready: true } satisfies WorkerReady);
   ready.then(settled, settled);
   port.on('message', (job: ParseJob) => {
