@@ -1,3 +1,4 @@
+import type { PageInit } from '../extractors/page.js';
 import { TextDecoder } from 'node:util';
 
 /** Where the chosen charset came from, in order of precedence (WHATWG HTML 13.2.3.2). */
@@ -63,4 +64,12 @@ export function decodeHtml(bytes: Uint8Array, contentType: string | undefined): 
   const { charset } = sniffCharset(bytes, contentType);
   const decoder = decoderFor(charset) ?? (decoderFor('utf-8') as TextDecoder);
   return { text: decoder.decode(bytes), charset: decoder.encoding };
+}
+
+/**
+ * An HTML page's text, decoded on first use, and whether it is the body's UTF-8 (so the streaming pass may read the
+ * bytes instead and nothing is decoded): the `text` and `bodyIsUtf8` of a {@link PageInit}.
+ */
+export function lazyHtmlText(body: Uint8Array, contentType: string | undefined): Pick<PageInit, 'text' | 'bodyIsUtf8'> {
+  return { text: () => decodeHtml(body, contentType).text, bodyIsUtf8: () => sniffCharset(body, contentType).charset === 'utf-8' };
 }

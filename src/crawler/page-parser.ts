@@ -1,7 +1,7 @@
 import type { Awaitable, Extracted, FoundLink, WorkerSpec } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
-import { decodeHtml, sniffCharset } from './charset.js';
+import { lazyHtmlText } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Loaded } from './page-loader.js';
@@ -54,8 +54,7 @@ export function buildPage(request: CrawlRequest, loaded: Loaded): Page {
     headers: response.headers,
     contentType: response.contentType,
     body,
-    text: () => (isHtml ? decodeHtml(body, response.headers['content-type']).text : body.toString('utf8')),
-    bodyIsUtf8: () => isHtml && sniffCharset(body, response.headers['content-type']).charset === 'utf-8',
+    ...(isHtml ? lazyHtmlText(body, response.headers['content-type']) : { text: () => body.toString('utf8') }),
     truncated: response.truncated,
   });
 }
@@ -69,9 +68,8 @@ export class PageParser {
   readonly #options: ResolvedOptions;
   readonly #hooks: ParserHooks;
   readonly #workerSpecs: WorkerSpec[] | undefined;
-  #pool: ParsePool | undefined;
-
   readonly #backlog: () => number;
+  #pool: ParsePool | undefined;
 
   /** `backlog` counts the pages still to be parsed (queued or being fetched), which the worker pool grows by. */
   constructor(options: ResolvedOptions, hooks: ParserHooks, backlog: () => number) {

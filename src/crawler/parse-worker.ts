@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Extractor, FoundLink } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
-import { decodeHtml, sniffCharset } from './charset.js';
+import { lazyHtmlText } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import { runExtractors } from './extraction.js';
 import type { CompactLinks, ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
@@ -31,8 +31,7 @@ function compactLinksOf(links: readonly FoundLink[]): CompactLinks {
 
 async function handle(extractors: Extractor<object>[], job: ParseJob): Promise<ParseReply> {
   const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
-  const contentType = job.headers['content-type'];
-  const page = new Page({ ...job, body, text: () => decodeHtml(body, contentType).text, bodyIsUtf8: () => sniffCharset(body, contentType).charset === 'utf-8' });
+  const page = new Page({ ...job, body, ...lazyHtmlText(body, job.headers['content-type']) });
   try {
     const extracted = await runExtractors(extractors, page);
     const reply: ParseReply = { id: job.id, ok: true, title: page.title(), baseUrl: page.baseUrl, extracted };

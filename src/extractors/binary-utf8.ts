@@ -11,11 +11,14 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 const NON_ASCII = /[^\x00-\x7f]/;
 const BEYOND_BYTE = /[^\x00-\xff]+/g;
 
-/** A UTF-8 body as a binary string (its BOM dropped, as decoding drops it), and whether it is all ASCII. */
-export function binaryStringOf(body: Uint8Array): { binary: string; ascii: boolean } {
+/**
+ * A UTF-8 body as a string of one character per byte (its BOM dropped, as decoding drops it), and whether that is a
+ * binary string whose pieces need decoding: an all-ASCII body's is its text.
+ */
+export function readUtf8Body(body: Uint8Array): { text: string; binary: boolean } {
   const start = body[0] === UTF8_BOM[0] && body[1] === UTF8_BOM[1] && body[2] === UTF8_BOM[2] ? 3 : 0;
   const bytes = Buffer.from(body.buffer, body.byteOffset + start, body.byteLength - start);
-  return { binary: bytes.toString('latin1'), ascii: isAscii(bytes) };
+  return { text: bytes.toString('latin1'), binary: !isAscii(bytes) };
 }
 
 /**

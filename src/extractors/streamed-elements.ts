@@ -1,9 +1,10 @@
 import { foreignContent, html, TokenizerMode } from 'parse5';
 import type { Token, TokenHandler } from 'parse5';
-import type { Element } from './dom.js';
 import { BAIL, BUTTON_SCOPE_BOUNDARIES, CELL_OR_CAPTION_END, CLOSED_BY_END_TAG, CLOSES_P, FORMATTING, HEADINGS, IGNORED_IN_BODY, IMPLIED_END, INTEGRATION_POINTS, LIST_ITEM_SCOPE_BOUNDARIES, NOT_MODELLED, OpenElements, RAWTEXT_IN_BODY, SCOPE_BOUNDARIES, SPECIAL, TABLE_CONTEXT, TABLE_SCOPE_BOUNDARIES, TABLE_SECTIONS, TABLE_STRUCTURE_START, TEXT_EXCLUDED, VOID } from './open-elements.js';
 import type { Open, Recorded, TagId } from './open-elements.js';
-import { binaryStringOf, decodeAttributes, textOfBinary } from './binary-utf8.js';
+import { readUtf8Body } from './binary-utf8.js';
+import { ElementRecorder } from './element-recorder.js';
+import type { StreamedElements } from './element-recorder.js';
 import { SkimmingTokenizer } from './skimming-tokenizer.js';
 
 // The streaming pass: parse5's tokenizer with a shadow of tree construction that is exact on ordinary markup and gives
@@ -16,11 +17,7 @@ import { SkimmingTokenizer } from './skimming-tokenizer.js';
 
 const $ = html.TAG_ID;
 
-/** Elements found by the streaming pass, in document order, and grouped by tag name. */
-export interface StreamedElements {
-  all: Element[];
-  byTag: Map<string, Element[]>;
-}
+export type { StreamedElements } from './element-recorder.js';
 
 /**
  * Tag names the streaming pass records exactly. Elements the tree builder creates without a tag of their own
@@ -29,20 +26,10 @@ export interface StreamedElements {
  */
 export const STREAMABLE_TAGS: ReadonlySet<string> = new Set(['a', 'area', 'base', 'link', 'meta', 'title', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'html']);
 
-function lightElement(tagName: string, attrs: Token.Attribute[]): Element {
-  return { nodeName: tagName, tagName, attrs, namespaceURI: html.NS.HTML, childNodes: [], parentNode: null, sourceCodeLocation: undefined };
-}
-
 class TreeShadow implements TokenHandler {
-  readonly found: StreamedElements = { all: [], byTag: new Map() };
-  readonly #tags: ReadonlySet<string>;
+  readonly #recorder: ElementRecorder;
   readonly #tokenizer: SkimmingTokenizer;
   readonly #open = new OpenElements();
-  /** Recorded elements that are open, innermost last: text goes to each. */
-  readonly #recordedOpen: Recorded[] = [];
-  /** Every recorded element that can hold text. */
-  readonly #recordedText: Recorded[] = [];
-  #html: Recorded | undefined;
   #textExcluded = 0;
   #skipNewline = false;
   #formOpen = false;
@@ -50,25 +37,18 @@ class TreeShadow implements TokenHandler {
   #textFosterParented = false;
   /** Some recorded element is open and no script or style is: text is kept. */
   #collectingText = false;
-  /** The input is a binary string: text and attributes are decoded as they are kept. */
-  #binary = false;
 
-  constructor(tags: ReadonlySet<string>) {
-    this.#tags = tags;
+  /** `binary`: the input will be a binary string (see binary-utf8.ts), whose kept text is decoded. */
+  constructor(tags: ReadonlySet<string>, binary: boolean) {
+    this.#recorder = new ElementRecorder(tags, binary);
     this.#tokenizer = new SkimmingTokenizer({ sourceCodeLocationInfo: false }, this);
-    if (tags.has('html')) this.#html = this.#record('html', []);
+    this.#tokenizer.binary = binary;
     this.#open.items.push(this.#entry($.HTML, 'html', true, undefined), this.#entry($.BODY, 'body', true, undefined));
   }
 
-  /** Reads `source`; a binary string (see binary-utf8.ts) when `binary`, whose kept text is decoded. */
-  run(source: string, binary: boolean): void {
-    this.#binary = binary;
-    this.#tokenizer.binary = binary;
+  run(source: string): StreamedElements {
     this.#tokenizer.write(source, true);
-    if (binary) for (const element of this.found.all) decodeAttributes(element.attrs);
-    for (const recorded of this.#recordedText) {
-      if (recorded.text !== '') recorded.element.childNodes.push({ nodeName: '#text', value: recorded.text, parentNode: recorded.element });
-    }
+    return this.#recorder.finish();
   }
 
   // Token handler: the tokenizer calls these synchronously, so a tokenizer state set here applies to the next input.
@@ -97,7 +77,7 @@ class TreeShadow implements TokenHandler {
   onCharacter(token: Token.CharacterToken): void {
     this.#skipNewline = false;
     if (this.#textFosterParented) throw BAIL;
-    if (this.#collectingText) this.#appendText(token.chars);
+    if (this.#collectingText) this.#recorder.appendText(token.chars);
   }
 
   onWhitespaceCharacter(token: Token.CharacterToken): void {
@@ -107,7 +87,7 @@ class TreeShadow implements TokenHandler {
       // A newline right after <pre>, <listing> or <textarea> is dropped.
       if (chars.charCodeAt(0) === 0x0a) chars = chars.slice(1);
     }
-    if (this.#collectingText) this.#appendText(chars);
+    if (this.#collectingText) this.#recorder.appendText(chars);
   }
 
   onNullCharacter(): void {
@@ -173,7 +153,7 @@ class TreeShadow implements TokenHandler {
     } else if (id === $.SVG || id === $.MATH) {
       if (!token.selfClosing) this.#pushForeign(token);
     } else if (id === $.HTML) {
-      this.#mergeHtmlAttributes(token.attrs);
+      this.#recorder.mergeHtmlAttributes(token.attrs);
     } else if (id === $.FORM) {
       if (this.#formOpen) return; // a nested form is ignored
       this.#closeParagraph();
@@ -234,7 +214,7 @@ class TreeShadow implements TokenHandler {
 
   #startInColumnGroup(token: Token.TagToken): void {
     if (token.tagID === $.COL) this.#void(token.tagName, token.attrs);
-    else if (token.tagID === $.HTML) this.#mergeHtmlAttributes(token.attrs);
+    else if (token.tagID === $.HTML) this.#recorder.mergeHtmlAttributes(token.attrs);
     else {
       this.#pop();
       this.#startInTable(token);
@@ -243,7 +223,7 @@ class TreeShadow implements TokenHandler {
 
   #startInForeignContent(token: Token.TagToken): void {
     // Breakout tags, tags the caller records and integration points are not modelled in foreign content.
-    if (foreignContent.causesExit(token) || this.#tags.has(token.tagName) || INTEGRATION_POINTS.has(token.tagName)) throw BAIL;
+    if (foreignContent.causesExit(token) || this.#recorder.records(token.tagName) || INTEGRATION_POINTS.has(token.tagName)) throw BAIL;
     if (!token.selfClosing) this.#pushForeign(token);
   }
 
@@ -361,13 +341,8 @@ class TreeShadow implements TokenHandler {
   }
 
   #push(token: Token.TagToken): Open {
-    const recorded = this.#tags.has(token.tagName) ? this.#record(token.tagName, token.attrs) : undefined;
-    const open = this.#entry(token.tagID, token.tagName, true, recorded);
+    const open = this.#entry(token.tagID, token.tagName, true, this.#recorder.open(token.tagName, token.attrs));
     this.#open.items.push(open);
-    if (recorded) {
-      this.#recordedOpen.push(recorded);
-      this.#recordedText.push(recorded);
-    }
     if (TEXT_EXCLUDED.has(token.tagName)) this.#textExcluded++;
     this.#stackChanged();
     return open;
@@ -390,12 +365,12 @@ class TreeShadow implements TokenHandler {
   }
 
   #void(tagName: string, attrs: Token.Attribute[]): void {
-    if (this.#tags.has(tagName)) this.#record(tagName, attrs);
+    this.#recorder.addVoid(tagName, attrs);
   }
 
   #pop(): void {
     const open = this.#open.items.pop() as Open;
-    if (open.recorded) this.#recordedOpen.pop();
+    if (open.recorded) this.#recorder.close();
     if (TEXT_EXCLUDED.has(open.name)) this.#textExcluded--;
     this.#stackChanged();
   }
@@ -430,35 +405,11 @@ class TreeShadow implements TokenHandler {
     }
   }
 
-  // Recording
-
-  #record(tagName: string, attrs: Token.Attribute[]): Recorded {
-    const recorded = { element: lightElement(tagName, attrs), text: '' };
-    this.found.all.push(recorded.element);
-    const list = this.found.byTag.get(tagName);
-    if (list) list.push(recorded.element);
-    else this.found.byTag.set(tagName, [recorded.element]);
-    return recorded;
-  }
-
-  #mergeHtmlAttributes(attrs: Token.Attribute[]): void {
-    const element = this.#html?.element;
-    if (!element) return;
-    for (const attr of attrs) if (!element.attrs.some((existing) => existing.name === attr.name)) element.attrs.push(attr);
-  }
-
-  #appendText(chars: string): void {
-    // Bytes are decoded a token at a time: the tree builder drops some input between tokens (a NUL, a tag), so the
-    // bytes on either side do not join into one character in the tree's text and must not here.
-    const text = this.#binary ? textOfBinary(chars) : chars;
-    for (const recorded of this.#recordedOpen) recorded.text += text;
-  }
-
   /** Keeps the per-character-token checks to two field reads; called whenever the stack changes. */
   #stackChanged(): void {
     const current = this.#open.current;
     this.#textFosterParented = current.html && (TABLE_CONTEXT.has(current.id) || current.id === $.COLGROUP);
-    this.#collectingText = this.#recordedOpen.length > 0 && this.#textExcluded === 0;
+    this.#collectingText = this.#recorder.hasOpen && this.#textExcluded === 0;
     this.#tokenizer.inForeignNode = !current.html;
     this.#tokenizer.skipText = !this.#collectingText && !this.#textFosterParented;
   }
@@ -474,16 +425,11 @@ class TreeShadow implements TokenHandler {
  */
 export function streamElements(source: string | { utf8: Uint8Array }, tags: ReadonlySet<string>): StreamedElements | null {
   for (const tag of tags) if (!STREAMABLE_TAGS.has(tag)) throw new RangeError(`Expected a streamable tag name, got ${tag}`);
-  const shadow = new TreeShadow(tags);
+  const { text, binary } = typeof source === 'string' ? { text: source, binary: false } : readUtf8Body(source.utf8);
   try {
-    if (typeof source === 'string') shadow.run(source, false);
-    else {
-      const { binary, ascii } = binaryStringOf(source.utf8);
-      shadow.run(binary, !ascii);
-    }
+    return new TreeShadow(tags, binary).run(text);
   } catch (error) {
     if (error === BAIL) return null;
     throw error;
   }
-  return shadow.found;
 }

@@ -22,7 +22,7 @@ export class SpillFile {
   #readOffset = 0;
 
   /** The name is still on disk (it could not be removed while open: Windows). */
-  #named: boolean;
+  readonly #named: boolean;
 
   private constructor(path: string, handle: FileHandle, named: boolean, chunkBytes: number, flushBytes: number) {
     this.path = path;

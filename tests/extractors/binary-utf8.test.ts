@@ -1,12 +1,12 @@
 import { expect, test } from 'vitest';
-import { binaryOfText, binaryStringOf, decodeAttributes, textOfBinary } from '../../src/extractors/binary-utf8.js';
+import { binaryOfText, decodeAttributes, readUtf8Body, textOfBinary } from '../../src/extractors/binary-utf8.js';
 
 const binary = (bytes: number[] | string) => Buffer.from(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).toString('latin1');
 
-test('a UTF-8 body becomes one character per byte, its BOM dropped, and says whether it is all ASCII', () => {
-  expect(binaryStringOf(Buffer.from('plain <a>'))).toEqual({ binary: 'plain <a>', ascii: true });
-  expect(binaryStringOf(Buffer.from([0xef, 0xbb, 0xbf, 0x61]))).toEqual({ binary: 'a', ascii: true });
-  expect(binaryStringOf(Buffer.from('café'))).toEqual({ binary: 'caf\u00c3\u00a9', ascii: false });
+test('a UTF-8 body becomes one character per byte, its BOM dropped, binary (to decode) unless all ASCII', () => {
+  expect(readUtf8Body(Buffer.from('plain <a>'))).toEqual({ text: 'plain <a>', binary: false });
+  expect(readUtf8Body(Buffer.from([0xef, 0xbb, 0xbf, 0x61]))).toEqual({ text: 'a', binary: false });
+  expect(readUtf8Body(Buffer.from('café'))).toEqual({ text: 'caf\u00c3\u00a9', binary: true });
 });
 
 test('pieces decode as they would inside the whole body: bad bytes become U+FFFD, a BOM inside stays', () => {
