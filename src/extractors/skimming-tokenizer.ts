@@ -94,8 +94,6 @@ export class SkimmingTokenizer extends Tokenizer {
   }
 }
 
-const LOWER_A = 0x61;
-const LOWER_Z = 0x7a;
 // A start tag from its name on: name, attributes (each after a space or newline, with or without a double-quoted
 // value), spaces, an optional self-closing slash, '>'. An end tag: name, spaces, '>'.
 const PLAIN_START_TAG = /([a-z][a-z0-9-]*)((?:[ \n][a-z][a-z0-9_:.-]*(?:="[^"&\0\r]*")?)*)[ \n]*(\/?)>/y;
@@ -109,6 +107,8 @@ function ownCopy(slice: string): string {
 
 const LESS_THAN = 0x3c;
 const AMPERSAND = 0x26;
+const LOWER_A = 0x61;
+const LOWER_Z = 0x7a;
 const NUL = 0x00;
 const EOF = -1;
 const DATA_STOPS = /[<&\0]/g;
