@@ -14,7 +14,7 @@ export interface AuditOptions {
   strict?: boolean;
   /** The least severe level that makes {@link AuditReport.summary} `failed`: broken < redirects < titles. @default 'broken' */
   failOn?: FailOn;
-  /** Titles longer than this many characters are reported. @default 60 */
+  /** Titles longer than this many characters are reported (a safe integer, at most 2^53-1). @default 60 */
   titleMax?: number;
   /** Titles shorter than this many characters are reported (0 turns the check off). @default 10 */
   titleMin?: number;
@@ -62,7 +62,8 @@ function flag(input: AuditOptions, name: 'external' | 'checkFragments' | 'strict
 
 function whole(input: AuditOptions, name: 'titleMax' | 'titleMin', min: number): number {
   const value = input[name] ?? AUDIT_DEFAULTS[name];
-  if (!Number.isInteger(value) || value < min) fail(name, `an integer >= ${min}`, value);
+  if (!Number.isInteger(value) || value < min || value > Number.MAX_SAFE_INTEGER)
+    fail(name, value > Number.MAX_SAFE_INTEGER ? `an integer between ${min} and ${Number.MAX_SAFE_INTEGER}` : `an integer >= ${min}`, value);
   return value;
 }
 

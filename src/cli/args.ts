@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MAX_TIMER_MS } from '../crawler/options.js';
 import type { CrawlerOptions, LogLevel, OutputFormat, Scope } from '../crawler/options.js';
 
 /** A command-line mistake: reported in one line, exit code 2. */
@@ -71,12 +72,20 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   logLevel: '--log-level',
 };
 
-/** Parses a whole number >= min given to `flag`, or throws a UsageError naming the flag. */
-export function integerFlag(flag: string, text: string | undefined, min: number): number | undefined {
+/**
+ * Parses a whole number from `min` to `max` given to `flag` (digits only: no sign, fraction or exponent), or throws a
+ * UsageError naming the flag: `--depth must be a whole number >= 0, got -1`. The range is shown when `max` is a real
+ * limit (times in ms stop at {@link MAX_TIMER_MS}) or the value passed it; `max` defaults to the largest safe integer.
+ */
+export function integerFlag(flag: string, text: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min)
-    throw new UsageError(`--${flag} expects a whole number >= ${min}, got ${JSON.stringify(text)}`);
-  return Number(text);
+  const value = /^-?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  // `-0` passes as 0.
+  if (value >= min && value <= max) return value === 0 ? 0 : value;
+  const rule = max < Number.MAX_SAFE_INTEGER || value > max ? `between ${min} and ${max}` : `>= ${min}`;
+  // A plain token reads best as typed (`got -1`); quotes show an empty value or one with spaces.
+  const shown = /^[!-~]+$/.test(text) && !text.includes('"') ? text : JSON.stringify(text);
+  throw new UsageError(`--${flag} must be a whole number ${rule}, got ${shown}`);
 }
 
 /** Checks a flag's value against its allowed choices, or throws a UsageError naming the flag. */
@@ -97,16 +106,54 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+// What a value that only looks like an option starts with: a minus sign and a digit or a point (`-1`, `-0.5`, `-.5`).
+const NEGATIVE_NUMBER = /^-[\d.]/;
+
 /**
- * Parses a command's arguments against the shared crawl flags plus the command's own. Pure.
+ * Joins each value-taking flag with a following argument that looks like a negative number (`-d -1` becomes
+ * `--depth=-1`), so validation can say what is wrong with it. parseArgs would take `-1` for an option and answer
+ * "Option '-d' argument is ambiguous". Arguments after `--` are left alone. Pure.
+ */
+export function joinNegativeValues(argv: readonly string[], flags: FlagTable): string[] {
+  const takesValue = new Map<string, string>();
+  for (const [name, config] of Object.entries(flags)) {
+    if (config.type !== 'string') continue;
+    takesValue.set(`--${name}`, name);
+    if (config.short !== undefined) takesValue.set(`-${config.short}`, name);
+  }
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (arg === '--') {
+      joined.push(...argv.slice(index));
+      break;
+    }
+    const name = takesValue.get(arg);
+    const next = argv[index + 1];
+    if (name !== undefined && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`--${name}=${next}`);
+      index++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+/**
+ * Parses a command's arguments against the shared crawl flags plus the command's own. A value-taking flag followed by
+ * a negative number takes it as its value (see {@link joinNegativeValues}). Pure.
  * @throws UsageError for unknown flags or missing values.
  */
 export function parseCommandArgs(argv: readonly string[], extraFlags: FlagTable = {}): ParsedArgs {
+  const options = { ...CRAWL_FLAGS, ...extraFlags };
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: { ...CRAWL_FLAGS, ...extraFlags }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+    const message = (error as Error).message;
+    // parseArgs calls a flag followed by another option "ambiguous"; say what is missing instead.
+    const flag = /use '(--[\w-]+)=-XYZ'/.exec(message)?.[1];
+    if (flag !== undefined) throw new UsageError(`${flag} needs a value (write ${flag}=VALUE for one that starts with -)`);
+    throw new UsageError(message.split('\n')[0] ?? 'invalid arguments');
   }
 }
 
@@ -130,13 +177,13 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     maxDepth: integerFlag('depth', str(values['depth']), 0),
     concurrency: integerFlag('concurrency', str(values['concurrency']), 1),
     perHost: integerFlag('per-host', str(values['per-host']), 1),
-    delayMs: integerFlag('delay', str(values['delay']), 0),
+    delayMs: integerFlag('delay', str(values['delay']), 0, MAX_TIMER_MS),
     autoThrottle: values['auto-throttle'] ? true : undefined,
     scope: choiceFlag<Scope>('scope', str(values['scope']), ['host', 'origin', 'domain', 'prefix', 'any']),
     include: list(values['include']),
     exclude: list(values['exclude']),
     maxPages: integerFlag('max-pages', str(values['max-pages']), 1),
-    timeoutMs: integerFlag('timeout', str(values['timeout']), 1),
+    timeoutMs: integerFlag('timeout', str(values['timeout']), 1, MAX_TIMER_MS),
     retries: integerFlag('retries', str(values['retries']), 0),
     maxRedirects: integerFlag('max-redirects', str(values['max-redirects']), 0),
     maxBytes: integerFlag('max-bytes', str(values['max-bytes']), 1),
@@ -168,13 +215,13 @@ export function parseCrawlArgs(argv: readonly string[]): CrawlCommand | 'help' {
 export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to N levels from the start URLs (default 3)
   -c, --concurrency N      requests in flight, all hosts together (default 16)
       --per-host N         requests in flight per host (default 4)
-      --delay MS           minimum time between requests to one host (default 0)
+      --delay MS           minimum time between requests to one host, at most 2147483647 (default 0)
       --auto-throttle      adapt each host's delay and concurrency to its latency and to 429/503 answers
       --scope S            host | origin | domain | prefix | any (default host)
       --include REGEX      only crawl URLs matching REGEX (repeatable)
       --exclude REGEX      never crawl URLs matching REGEX (repeatable)
       --max-pages N        stop after N pages
-      --timeout MS         total time per request (default 30000)
+      --timeout MS         total time per request, at most 2147483647 (default 30000)
       --retries N          retries on network errors, 429 and 5xx (default 2)
       --max-redirects N    redirect hops per request (default 10)
       --max-bytes B        body size cap, longer bodies are cut (default 10485760)

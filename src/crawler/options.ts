@@ -17,7 +17,10 @@ export type OutputFormat = 'jsonl' | 'csv';
 /** pino levels, plus `silent`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-/** Everything a crawl can be told. Every field is optional except `startUrls`. */
+/**
+ * Everything a crawl can be told. Every field is optional except `startUrls`. Counts and sizes are safe integers
+ * (at most 2^53-1); times in ms are at most {@link MAX_TIMER_MS} (2147483647), the longest delay a Node timer takes.
+ */
 export interface CrawlerOptions {
   /** Where the crawl starts (depth 0). At least one absolute http(s) URL. */
   startUrls: readonly string[];
@@ -27,13 +30,13 @@ export interface CrawlerOptions {
   concurrency?: number;
   /** Requests in flight at once to one host. @default 4 */
   perHost?: number;
-  /** Minimum time between the starts of two requests to one host, in ms (robots.txt Crawl-delay may raise it). @default 0 */
+  /** Minimum time between the starts of two requests to one host, in ms (robots.txt Crawl-delay may raise it); at most 2147483647. @default 0 */
   delayMs?: number;
   /**
    * Adapt each host's delay and concurrency to how it answers, like Scrapy's AutoThrottle: the delay moves towards
    * latency / targetConcurrency, 429/503 and network failures halve the host's concurrency and double its delay, and
    * successes grow concurrency back up to `perHost`. `delayMs` and Crawl-delay stay the floor. `true` uses the
-   * defaults (targetConcurrency 2, startDelayMs 1000, maxDelayMs 60000). @default false
+   * defaults (targetConcurrency 2, startDelayMs 1000, maxDelayMs 60000); both delays are at most 2147483647 ms. @default false
    */
   autoThrottle?: boolean | { targetConcurrency?: number; startDelayMs?: number; maxDelayMs?: number };
   /** Which links count as part of the site. @default 'host' */
@@ -44,13 +47,13 @@ export interface CrawlerOptions {
   exclude?: readonly (string | RegExp)[];
   /** Stop after this many pages have been fetched (robots.txt requests not counted). @default Infinity */
   maxPages?: number;
-  /** Total time allowed for one request (connect, headers and body), in ms. @default 30000 */
+  /** Total time allowed for one request (connect, headers and body), in ms; at most 2147483647. @default 30000 */
   timeoutMs?: number;
   /** Retries after a network error, a 429 or a 5xx answer. @default 2 */
   retries?: number;
-  /** First retry waits about this long (then doubled each time, with jitter), in ms. @default 500 */
+  /** First retry waits about this long (then doubled each time, with jitter, up to 30 s), in ms; at most 2147483647. @default 500 */
   retryDelayMs?: number;
-  /** Longest wait a Retry-After header can ask for before the request is given up, in ms. @default 60000 */
+  /** Longest wait a Retry-After header can ask for before the request is given up, in ms; at most 2147483647. @default 60000 */
   maxRetryAfterMs?: number;
   /** Redirect hops followed per request. @default 10 */
   maxRedirects?: number;
@@ -95,9 +98,9 @@ export interface CrawlerOptions {
   records?: DatasetWriter<Record<string, unknown>>;
   /** Stops the crawl when aborted: nothing new is scheduled, in-flight requests get `stopGraceMs` to finish. */
   signal?: AbortSignal;
-  /** How long in-flight requests may run on after an abort before they are cut, in ms. @default 5000 */
+  /** How long in-flight requests may run on after an abort before they are cut, in ms; at most 2147483647. @default 5000 */
   stopGraceMs?: number;
-  /** How often `progress` events fire, in ms. @default 1000 */
+  /** How often `progress` events fire, in ms; at least 10, at most 2147483647. @default 1000 */
   progressIntervalMs?: number;
   /** A pino logger to log through (its level wins). @default a JSON logger on stderr */
   logger?: Logger;
@@ -133,6 +136,12 @@ export interface ResolvedOptions
 export const VERSION = '0.1.0';
 /** Where the default User-Agent points people who see sitecrawl in their logs. */
 export const HOMEPAGE = 'https://github.com/sitecrawl/sitecrawl';
+
+/**
+ * The longest time any option may give, in ms: 2^31-1 (about 24.8 days), the largest delay `setTimeout` takes. Node
+ * runs a longer timer after 1 ms (TimeoutOverflowWarning), so a longer timeout would fail every request at once.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** Defaults of every option that has one. */
 export const DEFAULTS = Object.freeze({
@@ -181,11 +190,27 @@ function fail(name: string, rule: string, value: unknown): never {
   throw new OptionsError(name, `Expected \`${name}\` to be ${rule}, got ${describe(value)}`);
 }
 
-function integer(input: Record<string, unknown>, name: keyof typeof DEFAULTS, min: number, allowInfinity = false): number {
+/** Whether `value` is an integer in [min, max]. */
+function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** The rule a rejected integer broke: the range when the maximum is a real limit or was passed, else just `>= min`. */
+function integerRule(min: number, max: number, value: unknown): string {
+  const showMax = max < Number.MAX_SAFE_INTEGER || (typeof value === 'number' && value > max);
+  return showMax ? `an integer between ${min} and ${max}` : `an integer >= ${min}`;
+}
+
+function integer(input: Record<string, unknown>, name: keyof typeof DEFAULTS, min: number, max = Number.MAX_SAFE_INTEGER, allowInfinity = false): number {
   const value = input[name] ?? DEFAULTS[name];
   if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(name, `an integer >= ${min}`, value);
+  if (!isIntegerIn(value, min, max)) fail(name, integerRule(min, max, value), value);
   return value;
+}
+
+/** A time in ms: an integer from `min` to {@link MAX_TIMER_MS}. */
+function milliseconds(input: Record<string, unknown>, name: keyof typeof DEFAULTS, min: number): number {
+  return integer(input, name, min, MAX_TIMER_MS);
 }
 
 function boolean(input: Record<string, unknown>, name: keyof typeof DEFAULTS): boolean {
@@ -257,11 +282,11 @@ function autoThrottle(input: Record<string, unknown>, perHost: number): AutoThro
     if (!(key in AUTO_THROTTLE_DEFAULTS)) throw new OptionsError('autoThrottle', `Unknown autoThrottle setting \`${key}\``);
   }
   const settings = { ...AUTO_THROTTLE_DEFAULTS, ...given };
-  if (typeof settings.targetConcurrency !== 'number' || !(settings.targetConcurrency > 0))
-    fail('autoThrottle', 'an object whose targetConcurrency is a number > 0', settings.targetConcurrency);
+  if (typeof settings.targetConcurrency !== 'number' || !(settings.targetConcurrency > 0) || !Number.isFinite(settings.targetConcurrency))
+    fail('autoThrottle', 'an object whose targetConcurrency is a finite number > 0', settings.targetConcurrency);
   for (const key of ['startDelayMs', 'maxDelayMs'] as const) {
     const ms = settings[key];
-    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) fail('autoThrottle', `an object whose ${key} is an integer >= 0`, ms);
+    if (!isIntegerIn(ms, 0, MAX_TIMER_MS)) fail('autoThrottle', `an object whose ${key} is ${integerRule(0, MAX_TIMER_MS, ms)}`, ms);
   }
   return Object.freeze({ ...(settings as Omit<AutoThrottleSettings, 'maxConcurrency'>), maxConcurrency: perHost });
 }
@@ -298,15 +323,15 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     maxDepth: integer(input, 'maxDepth', 0),
     concurrency: integer(input, 'concurrency', 1),
     perHost,
-    delayMs: integer(input, 'delayMs', 0),
+    delayMs: milliseconds(input, 'delayMs', 0),
     scope: oneOf(input, 'scope', SCOPES),
     include: patterns(input, 'include'),
     exclude: patterns(input, 'exclude'),
-    maxPages: integer(input, 'maxPages', 1, true),
-    timeoutMs: integer(input, 'timeoutMs', 1),
+    maxPages: integer(input, 'maxPages', 1, Number.MAX_SAFE_INTEGER, true),
+    timeoutMs: milliseconds(input, 'timeoutMs', 1),
     retries: integer(input, 'retries', 0),
-    retryDelayMs: integer(input, 'retryDelayMs', 0),
-    maxRetryAfterMs: integer(input, 'maxRetryAfterMs', 0),
+    retryDelayMs: milliseconds(input, 'retryDelayMs', 0),
+    maxRetryAfterMs: milliseconds(input, 'maxRetryAfterMs', 0),
     maxRedirects: integer(input, 'maxRedirects', 0),
     maxBytes: integer(input, 'maxBytes', 1),
     userAgent,
@@ -325,8 +350,8 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     pages: optionalObject<DatasetWriter<PageRecord>>(input, 'pages', hasMethods('write', 'close'), 'a DatasetWriter'),
     records: optionalObject<DatasetWriter<Record<string, unknown>>>(input, 'records', hasMethods('write', 'close'), 'a DatasetWriter'),
     signal: signal as AbortSignal | undefined,
-    stopGraceMs: integer(input, 'stopGraceMs', 0),
-    progressIntervalMs: integer(input, 'progressIntervalMs', 10),
+    stopGraceMs: milliseconds(input, 'stopGraceMs', 0),
+    progressIntervalMs: milliseconds(input, 'progressIntervalMs', 10),
     workers: integer(input, 'workers', 0),
     logger: optionalObject<Logger>(input, 'logger', hasMethods('child', 'info'), 'a pino Logger'),
     logLevel: oneOf(input, 'logLevel', LOG_LEVELS),

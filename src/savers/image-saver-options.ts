@@ -5,7 +5,7 @@ import type { ImageType } from './image-type.js';
 /** How saved files are laid out under `images/`: `sharded` (`images/ab/ab12….png`) or `flat` (`images/ab12….png`). */
 export type ImageLayout = 'sharded' | 'flat';
 
-/** Options of {@link ImageSaver}. Every field is optional. */
+/** Options of {@link ImageSaver}. Every field is optional; counts and sizes are safe integers (at most 2^53-1). */
 export interface ImageSaverOptions {
   /** Directory for `images/`, `images.jsonl` and `index.html`. @default the crawl's `outDir` (one of the two is required) */
   outDir?: string;
@@ -67,7 +67,9 @@ export function resolveImageSaverOptions(options: ImageSaverOptions): ResolvedIm
   const integer = (name: keyof typeof IMAGE_SAVER_DEFAULTS, min: number, allowInfinity = false): number => {
     const value = input[name] ?? IMAGE_SAVER_DEFAULTS[name];
     if (allowInfinity && value === Number.POSITIVE_INFINITY) return value;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(name, `an integer >= ${min}`, value);
+    // Past 2^53-1 integers are no longer exact, so a count there is a typo, not a limit.
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > Number.MAX_SAFE_INTEGER)
+      fail(name, value as number > Number.MAX_SAFE_INTEGER ? `an integer between ${min} and ${Number.MAX_SAFE_INTEGER}` : `an integer >= ${min}`, value);
     return value;
   };
   const boolean = (name: 'resume' | 'gallery'): boolean => {
