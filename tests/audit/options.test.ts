@@ -14,6 +14,8 @@ describe('resolveAuditOptions', () => {
     ['failOn', { failOn: 'sometimes' }],
     ['titleMax', { titleMax: 0 }],
     ['titleMax', { titleMax: 1.5 }],
+    ['titleMax', { titleMax: 1e21 }],
+    ['titleMax', { titleMax: Number.MAX_SAFE_INTEGER + 1 }],
     ['titleMin', { titleMin: -1 }],
     ['titleMin', { titleMin: 70 }],
     ['external', { external: 'yes' }],

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { OptionsError } from '../../src/errors.js';
-import { DEFAULTS, resolveOptions } from '../../src/crawler/options.js';
+import { DEFAULTS, MAX_TIMER_MS, resolveOptions } from '../../src/crawler/options.js';
 import type { CrawlerOptions } from '../../src/crawler/options.js';
 import type { PageRecord } from '../../src/crawler/page-record.js';
 import { MemoryDataset } from '../../src/storage/dataset.js';
@@ -234,5 +234,48 @@ describe('resolveOptions patterns', () => {
   test('keeps RegExps as given', () => {
     const pattern = /blog/i;
     expect(resolveOptions({ startUrls: START, include: [pattern, 'x'] }).include[0]).toBe(pattern);
+  });
+});
+
+describe('resolveOptions bounds', () => {
+  const TIMES = ['delayMs', 'timeoutMs', 'retryDelayMs', 'maxRetryAfterMs', 'stopGraceMs', 'progressIntervalMs'] as const;
+  const COUNTS = ['maxDepth', 'concurrency', 'perHost', 'maxPages', 'retries', 'maxRedirects', 'maxBytes', 'maxUrlLength', 'maxRepeatedSegments', 'workers'] as const;
+
+  test('the largest time is the largest setTimeout delay', () => {
+    expect(MAX_TIMER_MS).toBe(2 ** 31 - 1);
+  });
+
+  // Node runs a timer longer than 2^31-1 ms after 1 ms: such a timeout failed every request at once.
+  test.each(TIMES)('%s above 2147483647 ms gives invalid-option naming it', (option) => {
+    const error = rejectionOf({ startUrls: START, [option]: MAX_TIMER_MS + 1 });
+    expect(error.code).toBe('invalid-option');
+    expect(error.option).toBe(option);
+  });
+
+  test.each(TIMES)('%s = 2147483647 is accepted', (option) => {
+    expect(resolveOptions({ startUrls: START, [option]: MAX_TIMER_MS })[option]).toBe(MAX_TIMER_MS);
+  });
+
+  test('the message states the range', () => {
+    expect(rejectionOf({ startUrls: START, timeoutMs: 2147483648 }).message).toBe('Expected `timeoutMs` to be an integer between 1 and 2147483647, got 2147483648');
+  });
+
+  test.each(['startDelayMs', 'maxDelayMs'])('autoThrottle.%s above 2147483647 ms gives invalid-option', (key) => {
+    const error = rejectionOf({ startUrls: START, autoThrottle: { [key]: MAX_TIMER_MS + 1 } });
+    expect(error.option).toBe('autoThrottle');
+    expect(resolveOptions({ startUrls: START, autoThrottle: { [key]: MAX_TIMER_MS } }).autoThrottle).toMatchObject({ [key]: MAX_TIMER_MS });
+  });
+
+  test('autoThrottle.targetConcurrency must be finite', () => {
+    expect(rejectionOf({ startUrls: START, autoThrottle: { targetConcurrency: Number.POSITIVE_INFINITY } }).option).toBe('autoThrottle');
+  });
+
+  // Past 2^53-1 integers are no longer exact: 1e21 is a typo, not a limit.
+  test.each(COUNTS.flatMap((option) => [[option, 1e21], [option, Number.MAX_SAFE_INTEGER + 1]] as const))('%s = %d gives invalid-option', (option, value) => {
+    expect(rejectionOf({ startUrls: START, [option]: value }).option).toBe(option);
+  });
+
+  test.each(COUNTS)('%s = 2^53-1 is accepted', (option) => {
+    expect(resolveOptions({ startUrls: START, [option]: Number.MAX_SAFE_INTEGER })[option]).toBe(Number.MAX_SAFE_INTEGER);
   });
 });
