@@ -1,7 +1,7 @@
 // The public API of sitecrawl: re-exports only.
 export { Crawler } from './crawler/crawler.js';
 export type { CrawlSummary, StopReason } from './crawler/crawl-run.js';
-export { resolveOptions, DEFAULTS, VERSION } from './crawler/options.js';
+export { resolveOptions, DEFAULTS, MAX_TIMER_MS, VERSION } from './crawler/options.js';
 export type { CrawlerOptions, ResolvedOptions, Scope, OutputFormat, LogLevel } from './crawler/options.js';
 export { CrawlError, OptionsError, FetchError, ExtractorError, OutputError } from './errors.js';
 export type { ErrorCode, FetchErrorCode, RecordedError } from './errors.js';
