@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { adjustThrottle, initialThrottle } from './auto-throttle.js';
 import type { AutoThrottleSettings, HostThrottle, LatencySample } from './auto-throttle.js';
+import { MAX_TIMER_MS } from './options.js';
 
 interface HostSlot {
   queue: PQueue;
@@ -128,14 +129,21 @@ export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> 
       reject(signal.reason);
       return;
     }
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    // Node fires a timer longer than MAX_TIMER_MS after 1 ms. Each delay option is capped, but starts booked ahead
+    // for one host add up (the third of four waits two delays), so a longer wait is taken in steps.
+    const wait = (left: number) => {
+      timer = setTimeout(() => {
+        if (left > MAX_TIMER_MS) return wait(left - MAX_TIMER_MS);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.min(left, MAX_TIMER_MS));
+    };
+    wait(ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
