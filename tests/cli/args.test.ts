@@ -101,8 +101,7 @@ describe('every numeric flag rejects what is not a whole number in range, naming
   });
 });
 
-// Each case starts a process; they run side by side.
-describe.concurrent('the built CLI: a negative number for any numeric flag exits 2 with one line naming the flag, no request made', () => {
+describe('the built CLI: a negative number for any numeric flag exits 2 with one line naming the flag, no request made', () => {
   const CASES: ReadonlyArray<readonly [Command, string, string]> = [
     ...NUMERIC_FLAGS.map(([command, flag]) => [command, flag, '-1'] as const),
     ['crawl', '-c', '-1'],
