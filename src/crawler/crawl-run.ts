@@ -287,6 +287,7 @@ export class CrawlRun {
       title,
       links,
       ms: Math.round(loaded.ms),
+      attempts: loaded.attempts,
       truncated: response?.truncated ?? false,
       redirects: loaded.redirects.map((hop) => ({ url: hop.url, status: hop.status })),
       error: error ? toRecordedError(error) : null,
