@@ -4,6 +4,8 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
 import { FetchError } from '../errors.js';
 import type { FetchErrorCode } from '../errors.js';
+import { guardedConnector } from './guarded-connector.js';
+import type { AddressFilter } from './public-address.js';
 
 /** One HTTP exchange, without redirects followed. */
 export interface HttpResponse {
@@ -42,6 +44,8 @@ export interface FetcherOptions {
   maxBytes: number;
   /** Keep-alive connections per origin. */
   connectionsPerOrigin: number;
+  /** When set, connections go only to addresses it accepts (checked after DNS); others fail as `blocked-address`. */
+  isAddressAllowed?: AddressFilter | undefined;
 }
 
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
@@ -159,7 +163,7 @@ export class Fetcher {
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin,
       keepAliveTimeout: 10_000,
-      connect: { timeout: options.timeoutMs },
+      connect: options.isAddressAllowed ? guardedConnector(options.isAddressAllowed, { timeout: options.timeoutMs }) : { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });

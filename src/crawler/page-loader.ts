@@ -138,7 +138,9 @@ export class PageLoader {
             options.limiter.observe(host, { latencyMs: answer.ms, status: answer.status });
             return answer;
           } catch (failure) {
-            if (!(failure instanceof FetchError && failure.code === 'aborted')) options.limiter.observe(host, { latencyMs: 0, status: null });
+            // Neither an abort nor a refused address says anything about how the host copes.
+            if (!(failure instanceof FetchError && (failure.code === 'aborted' || failure.code === 'blocked-address')))
+              options.limiter.observe(host, { latencyMs: 0, status: null });
             throw failure;
           }
         });
