@@ -25,7 +25,10 @@ export interface PageRecord {
    * hop, retry and pause between retries included (the wait for the first request's slot is not).
    */
   ms: number;
-  /** Requests sent for this page: one per try of each redirect hop (1 for a page answered at once). */
+  /**
+   * Requests sent for this page: one per try of each redirect hop (1 for a page answered at once; 0 when none was,
+   * as for a page whose robots.txt is at a refused address).
+   */
   attempts: number;
   /** The body was longer than `maxBytes` and was cut. */
   truncated: boolean;
