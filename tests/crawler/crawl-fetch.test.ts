@@ -85,8 +85,8 @@ describe('timeouts', () => {
     const { pages } = await crawlToArray(site.url('/'), { timeoutMs, retries: 1 });
     const record = byPath(pages, '/s');
     expect(record).toMatchObject({ status: null, error: { code: 'timeout' }, attempts: 2 });
-    // Both tries ran their full timeout; the slack is the timer's granularity, not a tolerance for missing time.
-    expect(record.ms).toBeGreaterThanOrEqual(2 * timeoutMs - 20);
+    // Both tries ran their full timeout (was 0); the slack covers timers armed on libuv's cached loop clock.
+    expect(record.ms).toBeGreaterThanOrEqual(2 * timeoutMs - 50);
     expect(byPath(pages, '/').attempts).toBe(1);
   });
 
