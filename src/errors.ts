@@ -15,6 +15,7 @@ export type FetchErrorCode =
   | 'too-many-redirects'
   | 'bad-redirect'
   | 'robots-disallowed'
+  | 'blocked-address'
   | 'network'
   | `http-${number}`;
 

@@ -37,6 +37,7 @@ export const CRAWL_FLAGS = {
   'user-agent': { type: 'string' },
   'ignore-robots': { type: 'boolean' },
   'follow-nofollow': { type: 'boolean' },
+  'deny-private': { type: 'boolean' },
   'sort-query': { type: 'boolean' },
   'strip-query': { type: 'boolean' },
   'strip-param': { type: 'string', multiple: true },
@@ -190,6 +191,7 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     userAgent: str(values['user-agent']),
     obeyRobots: values['ignore-robots'] ? false : undefined,
     followNofollow: values['follow-nofollow'] ? true : undefined,
+    denyPrivateAddresses: values['deny-private'] ? true : undefined,
     sortQuery: values['sort-query'] ? true : undefined,
     stripQuery: values['strip-query'] ? true : undefined,
     stripParams: list(values['strip-param']),
@@ -228,6 +230,7 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
       --user-agent UA      User-Agent header (robots.txt rules for it apply too)
       --ignore-robots      do not fetch or obey robots.txt
       --follow-nofollow    follow rel=nofollow links
+      --deny-private       refuse loopback, private and link-local addresses (checked after DNS)
       --sort-query         treat URLs differing only in parameter order as one
       --strip-query        drop query strings
       --strip-param NAME   drop a query parameter, NAME may end in * (repeatable)

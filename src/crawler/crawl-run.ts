@@ -24,6 +24,7 @@ import { ProgressTicker } from './progress.js';
 import { RobotsCache } from './robots.js';
 import type { RobotsResponse } from './robots.js';
 import { createScope } from './scope.js';
+import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
@@ -71,6 +72,8 @@ export class CrawlRun {
   readonly #fetcher: Fetcher;
   readonly #limiter: Limiter;
   readonly #robots: RobotsCache | undefined;
+  /** Origins whose robots.txt (or a redirect of it) is at a refused address, with the error their URLs record. */
+  readonly #robotsRefusals = new Map<string, FetchError>();
   readonly #loader: PageLoader;
   readonly #outputs: Outputs;
   readonly #ticker: ProgressTicker;
@@ -99,7 +102,14 @@ export class CrawlRun {
     this.#seen = options.seenSet ?? new FingerprintSeenSet();
     const normalize = createUrlNormalizer(options);
     this.#normalize = (url) => normalize(url)?.href ?? null;
-    this.#fetcher = new Fetcher({ userAgent: options.userAgent, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, connectionsPerOrigin: options.perHost });
+    const addressRule = options.denyPrivateAddresses;
+    this.#fetcher = new Fetcher({
+      userAgent: options.userAgent,
+      timeoutMs: options.timeoutMs,
+      maxBytes: options.maxBytes,
+      connectionsPerOrigin: options.perHost,
+      isAddressAllowed: addressRule === true ? isPublicAddress : addressRule || undefined,
+    });
     this.#limiter = new Limiter({
       concurrency: options.concurrency,
       perHost: options.perHost,
@@ -150,6 +160,7 @@ export class CrawlRun {
       savers: options.savers,
       loader: this.#loader,
       robots: this.#robots,
+      robotsRefusal: (origin) => this.#robotsRefusals.get(origin),
       counters: this.#counters,
       logger,
       stopSignal: this.#stop.signal,
@@ -236,6 +247,12 @@ export class CrawlRun {
     this.#inFlight++;
     try {
       if (this.#robots && !(await this.#robots.isAllowed(new URL(request.url)))) {
+        // Not a robots.txt verdict but our own refusal to connect: the page is recorded with it, not skipped silently.
+        const refusal = this.#robotsRefusals.get(new URL(request.url).origin);
+        if (refusal) {
+          await this.#finish(request, { finalUrl: request.url, response: undefined, redirects: [], redirectSkipped: undefined, error: refusal, ms: 0, attempts: 0 });
+          return;
+        }
         this.#reserved--;
         this.#skip('robots', request.url);
         if (request.depth === 0) this.#log.warn({ url: request.url }, 'start URL disallowed by robots.txt');
@@ -258,6 +275,8 @@ export class CrawlRun {
   async #finish(request: CrawlRequest, loaded: Loaded): Promise<void> {
     const response = loaded.response;
     let error: CrawlError | undefined = loaded.error;
+    // A redirect "disallowed" only because its target's robots.txt is at a refused address was refused, not skipped.
+    if (!error && loaded.redirectSkipped === 'robots') error = this.#robotsRefusals.get(new URL(loaded.finalUrl).origin);
     if (!error && response && response.status >= 400) error = new FetchError(`http-${response.status}`, `HTTP ${response.status}`);
     let title: string | null = null;
     let links = 0;
@@ -287,6 +306,7 @@ export class CrawlRun {
       title,
       links,
       ms: Math.round(loaded.ms),
+      attempts: loaded.attempts,
       truncated: response?.truncated ?? false,
       redirects: loaded.redirects.map((hop) => ({ url: hop.url, status: hop.status })),
       error: error ? toRecordedError(error) : null,
@@ -310,6 +330,8 @@ export class CrawlRun {
         }
         return { status: response.status, body: response.body?.toString('utf8') ?? '' };
       } catch (error) {
+        if (error instanceof FetchError && error.code === 'blocked-address')
+          this.#robotsRefusals.set(new URL(robotsUrl).origin, new FetchError('blocked-address', `robots.txt: ${error.message}`, { cause: error }));
         return { error: error instanceof Error ? error : new Error(String(error)) };
       }
     }

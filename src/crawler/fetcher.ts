@@ -4,6 +4,8 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
 import { FetchError } from '../errors.js';
 import type { FetchErrorCode } from '../errors.js';
+import { guardedConnector } from './guarded-connector.js';
+import type { AddressFilter } from './public-address.js';
 
 /** One HTTP exchange, without redirects followed. */
 export interface HttpResponse {
@@ -42,6 +44,8 @@ export interface FetcherOptions {
   maxBytes: number;
   /** Keep-alive connections per origin. */
   connectionsPerOrigin: number;
+  /** When set, connections go only to addresses it accepts (checked after DNS); others fail as `blocked-address`. */
+  isAddressAllowed?: AddressFilter | undefined;
 }
 
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
@@ -93,7 +97,25 @@ function flattenHeaders(raw: Dispatcher.ResponseData['headers']): Record<string,
     if (value === undefined) continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (headers['location'] !== undefined) headers['location'] = decodeHeaderUtf8(headers['location']);
   return headers;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a header value undici decoded as Latin-1 (each raw byte one code point below 256) as UTF-8, the way browsers
+ * and curl read a Location header carrying raw bytes, so `/ziel/ü` sent as UTF-8 is requested as `/ziel/%C3%BC`. A
+ * value that is not valid UTF-8 keeps its Latin-1 reading. Pure.
+ */
+export function decodeHeaderUtf8(value: string): string {
+  // Plain ASCII (nearly every header) reads the same both ways; a code point above 255 means it was never bytes.
+  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  try {
+    return strictUtf8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
 }
 
 /** `text/HTML; charset=x` -> `text/html`. */
@@ -141,7 +163,7 @@ export class Fetcher {
     this.#agent = new Agent({
       connections: options.connectionsPerOrigin,
       keepAliveTimeout: 10_000,
-      connect: { timeout: options.timeoutMs },
+      connect: options.isAddressAllowed ? guardedConnector(options.isAddressAllowed, { timeout: options.timeoutMs }) : { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });

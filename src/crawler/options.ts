@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { AUTO_THROTTLE_DEFAULTS } from './auto-throttle.js';
 import type { AutoThrottleSettings } from './auto-throttle.js';
 import { OptionsError } from '../errors.js';
+import type { AddressFilter } from './public-address.js';
 
 /** How far from its start URL a link may lead and still be crawled. */
 export type Scope = 'host' | 'origin' | 'domain' | 'prefix' | 'any';
@@ -65,6 +66,15 @@ export interface CrawlerOptions {
   obeyRobots?: boolean;
   /** Follow links marked rel=nofollow. @default false */
   followNofollow?: boolean;
+  /**
+   * Refuse to connect to internal addresses: loopback, private, link-local (cloud metadata), unique-local and the
+   * other special-purpose ranges ({@link isPublicAddress}). Checked on the addresses DNS gives, when the connection is
+   * made, for pages, redirect hops, robots.txt, images and link checks; a refused request is recorded as
+   * `blocked-address` and not retried, and nothing is sent. Turn it on whenever the start URLs or the sites come from
+   * someone else. A function replaces the rule: it gets each address a connection would go to and returns `true` to
+   * allow it. @default false
+   */
+  denyPrivateAddresses?: boolean | AddressFilter;
   /** Longest URL crawled, in characters (crawl-trap guard). @default 2048 */
   maxUrlLength?: number;
   /** Most times one path segment may repeat in a URL's path before it is taken for a trap. @default 3 */
@@ -160,6 +170,7 @@ export const DEFAULTS = Object.freeze({
   userAgent: `sitecrawl/${VERSION} (+${HOMEPAGE})`,
   obeyRobots: true,
   followNofollow: false,
+  denyPrivateAddresses: false as boolean | AddressFilter,
   maxUrlLength: 2048,
   maxRepeatedSegments: 3,
   sortQuery: false,
@@ -291,6 +302,12 @@ function autoThrottle(input: Record<string, unknown>, perHost: number): AutoThro
   return Object.freeze({ ...(settings as Omit<AutoThrottleSettings, 'maxConcurrency'>), maxConcurrency: perHost });
 }
 
+function addressRule(input: Record<string, unknown>): boolean | AddressFilter {
+  const value = input['denyPrivateAddresses'] ?? DEFAULTS.denyPrivateAddresses;
+  if (typeof value !== 'boolean' && typeof value !== 'function') fail('denyPrivateAddresses', 'true, false or a function (address) => boolean', value);
+  return value as boolean | AddressFilter;
+}
+
 /**
  * Validates options once, at the boundary: rejects unknown keys (a typo fails loudly) and bad values, fills defaults,
  * and returns a frozen object the engine trusts. The CLI builds the same input and calls this too.
@@ -337,6 +354,7 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     userAgent,
     obeyRobots: boolean(input, 'obeyRobots'),
     followNofollow: boolean(input, 'followNofollow'),
+    denyPrivateAddresses: addressRule(input),
     maxUrlLength: integer(input, 'maxUrlLength', 16),
     maxRepeatedSegments: integer(input, 'maxRepeatedSegments', 1),
     sortQuery: boolean(input, 'sortQuery'),

@@ -27,8 +27,19 @@ export interface Loaded {
   redirectSkipped: SkipReason | undefined;
   /** Set when the page failed: network error after retries, redirect loop, too many redirects. */
   error: FetchError | undefined;
-  /** Time spent in requests (sum over hops of the last attempt), in ms. */
+  /**
+   * Wall time from the first request sent to the outcome, in ms: every redirect hop and retry, and the pauses and
+   * queue waits between them, included; the wait for the first request's slot is not. 0 when no request was sent.
+   */
   ms: number;
+  /** Requests sent (or tried) for this load: one per try of each redirect hop. 0 when none was sent. */
+  attempts: number;
+}
+
+/** When a load's first request was sent and how many it has sent, shared by its hops. */
+interface Tally {
+  startedAt: number | undefined;
+  attempts: number;
 }
 
 /** Per-load choices; the loader's own settings apply where one is not given. */
@@ -79,32 +90,33 @@ export class PageLoader {
     const acceptRedirect = overrides.acceptRedirect ?? options.acceptRedirect;
     const redirects: RedirectHop[] = [];
     const chain = new Set<string>([url]);
+    const tally: Tally = { startedAt: undefined, attempts: 0 };
+    const outcome = (finalUrl: string, response: HttpResponse | undefined, error?: FetchError, redirectSkipped?: SkipReason): Loaded => ({
+      finalUrl, response, redirects, redirectSkipped, error,
+      ms: tally.startedAt === undefined ? 0 : performance.now() - tally.startedAt,
+      attempts: tally.attempts,
+    });
     let current = url;
-    let ms = 0;
     for (;;) {
-      const attempt = await this.#fetchWithRetries(current, overrides);
-      ms += attempt.response?.ms ?? 0;
-      if (!attempt.response) return { finalUrl: current, response: undefined, redirects, redirectSkipped: undefined, error: attempt.error, ms };
+      const attempt = await this.#fetchWithRetries(current, overrides, tally);
+      if (!attempt.response) return outcome(current, undefined, attempt.error);
       const response = attempt.response;
       const location = response.headers['location'];
-      if (!REDIRECT_STATUSES.has(response.status) || location === undefined) {
-        return { finalUrl: current, response, redirects, redirectSkipped: undefined, error: undefined, ms };
-      }
+      if (!REDIRECT_STATUSES.has(response.status) || location === undefined) return outcome(current, response);
       redirects.push({ url: current, status: response.status, location });
-      const failed = (error: FetchError) => ({ finalUrl: current, response, redirects, redirectSkipped: undefined, error, ms });
       const target = options.normalize(resolveLocation(location, current) ?? '');
-      if (target === null) return failed(new FetchError('bad-redirect', `Redirect to an unusable location: ${location}`));
-      if (chain.has(target)) return failed(new FetchError('redirect-loop', `Redirect loop back to ${target}`));
+      if (target === null) return outcome(current, response, new FetchError('bad-redirect', `Redirect to an unusable location: ${location}`));
+      if (chain.has(target)) return outcome(current, response, new FetchError('redirect-loop', `Redirect loop back to ${target}`));
       if (redirects.length > options.maxRedirects)
-        return failed(new FetchError('too-many-redirects', `More than ${options.maxRedirects} redirects`));
+        return outcome(current, response, new FetchError('too-many-redirects', `More than ${options.maxRedirects} redirects`));
       const skipped = await acceptRedirect(target);
-      if (skipped) return { finalUrl: target, response, redirects, redirectSkipped: skipped, error: undefined, ms };
+      if (skipped) return outcome(target, response, undefined, skipped);
       chain.add(target);
       current = target;
     }
   }
 
-  async #fetchWithRetries(url: string, overrides: LoadOptions): Promise<{ response?: HttpResponse; error?: FetchError }> {
+  async #fetchWithRetries(url: string, overrides: LoadOptions, tally: Tally): Promise<{ response?: HttpResponse; error?: FetchError }> {
     const options = this.#options;
     const host = new URL(url).host;
     for (let attempt = 0; ; attempt++) {
@@ -114,6 +126,8 @@ export class PageLoader {
         // The throttle hears how the request went before the host's slot is released, so the next request to the
         // host already runs under the adjusted delay and concurrency.
         response = await options.limiter.run(host, async () => {
+          tally.startedAt ??= performance.now();
+          tally.attempts++;
           try {
             const answer = await options.fetcher.request(url, {
               method: overrides.method,
@@ -124,7 +138,9 @@ export class PageLoader {
             options.limiter.observe(host, { latencyMs: answer.ms, status: answer.status });
             return answer;
           } catch (failure) {
-            if (!(failure instanceof FetchError && failure.code === 'aborted')) options.limiter.observe(host, { latencyMs: 0, status: null });
+            // Neither an abort nor a refused address says anything about how the host copes.
+            if (!(failure instanceof FetchError && (failure.code === 'aborted' || failure.code === 'blocked-address')))
+              options.limiter.observe(host, { latencyMs: 0, status: null });
             throw failure;
           }
         });

@@ -20,8 +20,16 @@ export interface PageRecord {
   title: string | null;
   /** Distinct in-scope links found on the page. */
   links: number;
-  /** Time spent in requests for this page (redirect hops included, queue waits and retry pauses not), in ms. */
+  /**
+   * Wall time spent on this page, in ms: from its first request sent to its final answer or failure, every redirect
+   * hop, retry and pause between retries included (the wait for the first request's slot is not).
+   */
   ms: number;
+  /**
+   * Requests sent for this page: one per try of each redirect hop (1 for a page answered at once; 0 when none was,
+   * as for a page whose robots.txt is at a refused address).
+   */
+  attempts: number;
   /** The body was longer than `maxBytes` and was cut. */
   truncated: boolean;
   /** Redirects answered for this request, in order: each hop's URL and status (the last target is `finalUrl`). */
@@ -32,7 +40,7 @@ export interface PageRecord {
 
 /** Column order of pages.csv. */
 export const PAGE_COLUMNS: readonly (keyof PageRecord)[] = [
-  'url', 'finalUrl', 'status', 'depth', 'parent', 'contentType', 'bytes', 'title', 'links', 'ms', 'truncated', 'redirects', 'error',
+  'url', 'finalUrl', 'status', 'depth', 'parent', 'contentType', 'bytes', 'title', 'links', 'ms', 'attempts', 'truncated', 'redirects', 'error',
 ];
 
 /** Why a discovered link or a queued URL was not fetched. Not errors: counted in the summary and logged at debug. */

@@ -11,6 +11,8 @@ export interface SaverHostOptions {
   savers: readonly Saver[];
   loader: PageLoader;
   robots: RobotsCache | undefined;
+  /** The error to record for a URL of an origin whose robots.txt is at a refused address (`blocked-address`). */
+  robotsRefusal: (origin: string) => FetchError | undefined;
   counters: RunCounters;
   logger: Logger;
   stopSignal: AbortSignal;
@@ -71,7 +73,7 @@ export class SaverHost {
     }
     const robots = this.#options.robots;
     if (robots && fetchOptions.obeyRobots !== false && !(await robots.isAllowed(parsed)))
-      return { ...empty, error: toRecordedError(new FetchError('robots-disallowed', 'Disallowed by robots.txt')) };
+      return { ...empty, error: toRecordedError(this.#options.robotsRefusal(parsed.origin) ?? new FetchError('robots-disallowed', 'Disallowed by robots.txt')) };
     const loaded = await this.#options.loader.load(parsed.href, {
       method: fetchOptions.method,
       maxBytes: fetchOptions.maxBytes,

@@ -38,7 +38,7 @@ export interface FetchOutcome {
   redirects: readonly FetchHop[];
   /** `null`, or `{ code, message }`: `http-404`, `timeout`, `robots-disallowed`, `redirect-loop`, ... */
   error: { code: string; message: string } | null;
-  /** Time spent in requests, in ms. */
+  /** Wall time from the first request sent to the outcome (redirect hops, retries and their pauses included), in ms. */
   ms: number;
 }
 

@@ -4,7 +4,7 @@ import { expect, test } from '../helpers/fixtures.js';
 
 const S = 'https://s.test';
 const classify = createLinkScope({ startUrls: [`${S}/`], scope: 'host', include: [], exclude: [], sortQuery: false, stripQuery: false, stripParams: [] });
-const start: PageRecord = { url: `${S}/`, finalUrl: `${S}/`, status: 200, depth: 0, parent: null, contentType: 'text/html', bytes: 1, title: 't', links: 0, ms: 1, truncated: false, redirects: [], error: null };
+const start: PageRecord = { url: `${S}/`, finalUrl: `${S}/`, status: 200, depth: 0, parent: null, contentType: 'text/html', bytes: 1, title: 't', links: 0, ms: 1, attempts: 1, truncated: false, redirects: [], error: null };
 
 function hostileReport(): AuditReport {
   const report = buildAuditReport({

@@ -7,7 +7,7 @@ const classify = createLinkScope({ startUrls: [`${S}/`], scope: 'host', include:
 
 function page(path: string, fields: Partial<PageRecord> = {}): PageRecord {
   const url = `${S}${path}`;
-  return { url, finalUrl: url, status: 200, depth: 1, parent: `${S}/`, contentType: 'text/html', bytes: 10, title: path, links: 0, ms: 1, truncated: false, redirects: [], error: null, ...fields };
+  return { url, finalUrl: url, status: 200, depth: 1, parent: `${S}/`, contentType: 'text/html', bytes: 10, title: path, links: 0, ms: 1, attempts: 1, truncated: false, redirects: [], error: null, ...fields };
 }
 
 function audit(path: string, references: Array<Partial<PageReference> & { url: string }>, anchors: string[] | null = null): AuditPageRecord {

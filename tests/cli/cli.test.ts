@@ -59,7 +59,7 @@ test('--format csv writes pages.csv with a header row', async ({ site, tmp }) =>
   const result = await runCli(['crawl', site.url('/'), '-o', out, '--format', 'csv', '--quiet']);
   expect(result.code).toBe(0);
   const lines = (await readFile(join(out, 'pages.csv'), 'utf8')).trim().split('\r\n');
-  expect(lines[0]).toBe('url,finalUrl,status,depth,parent,contentType,bytes,title,links,ms,truncated,redirects,error');
+  expect(lines[0]).toBe('url,finalUrl,status,depth,parent,contentType,bytes,title,links,ms,attempts,truncated,redirects,error');
   expect(lines).toHaveLength(3);
   expect(result.stderr).toBe('');
 });

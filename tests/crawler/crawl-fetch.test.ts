@@ -10,7 +10,7 @@ describe('retries', () => {
   test('a flaky 500 then 200 succeeds on the retry', async ({ site }) => {
     site.page('/', ['/f']).flaky('/f', 1, OK).page('/next', []);
     const { pages, summary } = await crawlToArray(site.url('/'), { retries: 2 });
-    expect(byPath(pages, '/f')).toMatchObject({ status: 200, title: 'ok', error: null });
+    expect(byPath(pages, '/f')).toMatchObject({ status: 200, title: 'ok', error: null, attempts: 2 });
     expect(site.hits('/f')).toBe(2);
     expect(site.hits('/next')).toBe(1);
     expect(summary.failed).toBe(0);
@@ -79,6 +79,23 @@ describe('timeouts', () => {
     expect(site.hits('/s')).toBe(2);
   });
 
+  test('a page that timed out on every try records the time spent on all tries and how many there were', async ({ site }) => {
+    site.page('/', ['/s']).stall('/s');
+    const timeoutMs = 300;
+    const { pages } = await crawlToArray(site.url('/'), { timeoutMs, retries: 1 });
+    const record = byPath(pages, '/s');
+    expect(record).toMatchObject({ status: null, error: { code: 'timeout' }, attempts: 2 });
+    // Both tries ran their full timeout (was 0); the slack covers timers armed on libuv's cached loop clock.
+    expect(record.ms).toBeGreaterThanOrEqual(2 * timeoutMs - 50);
+    expect(byPath(pages, '/').attempts).toBe(1);
+  });
+
+  test('attempts count every try of every redirect hop', async ({ site }) => {
+    site.page('/', ['/r']).redirect('/r', '/f').flaky('/f', 1, OK).page('/next', []);
+    const { pages } = await crawlToArray(site.url('/'), { retries: 2 });
+    expect(byPath(pages, '/r')).toMatchObject({ status: 200, error: null, attempts: 3 });
+  });
+
   test('a body that stops arriving mid-way times out', async ({ site }) => {
     site.page('/', ['/half']).route('/half', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html', 'content-length': '1000' });
@@ -86,6 +103,28 @@ describe('timeouts', () => {
     });
     const { pages } = await crawlToArray(site.url('/'), { timeoutMs: 300, retries: 0 });
     expect(byPath(pages, '/half').error?.code).toBe('timeout');
+  });
+});
+
+describe('Location headers with raw bytes', () => {
+  // Node writes header strings as Latin-1, so this sends the UTF-8 bytes of the path unescaped, as some servers do.
+  const rawLocation = (path: string, encoding: BufferEncoding) => Buffer.from(path, encoding).toString('latin1');
+
+  test('a UTF-8 Location is read as UTF-8, as browsers and curl read it', async ({ site }) => {
+    site.page('/', ['/moved']).page('/ziel/%C3%BC', [], { title: 'Ziel' });
+    site.route('/moved', (_req, res) => res.writeHead(301, { location: rawLocation('/ziel/ü', 'utf8') }).end());
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(byPath(pages, '/moved')).toMatchObject({ finalUrl: site.url('/ziel/%C3%BC'), status: 200, title: 'Ziel', error: null });
+    expect(site.requests.map((request) => request.path)).not.toContain('/ziel/%C3%83%C2%BC');
+    expect(site.hits('/ziel/%C3%BC')).toBe(1);
+  });
+
+  test('a Location that is not valid UTF-8 keeps its Latin-1 reading', async ({ site }) => {
+    site.page('/', ['/moved']).page('/ziel/%C3%BC', [], { title: 'Ziel' });
+    site.route('/moved', (_req, res) => res.writeHead(301, { location: rawLocation('/ziel/ü', 'latin1') }).end());
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(byPath(pages, '/moved')).toMatchObject({ finalUrl: site.url('/ziel/%C3%BC'), status: 200, error: null });
+    expect(site.hits('/ziel/%C3%BC')).toBe(1);
   });
 });
 
