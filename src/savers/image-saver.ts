@@ -11,6 +11,7 @@ import type { SavedImageRecord } from './image-manifest.js';
 import { resolveImageSaverOptions } from './image-saver-options.js';
 import type { ImageSaverOptions, ResolvedImageSaverOptions } from './image-saver-options.js';
 import { IMAGE_EXTENSIONS, readDimensions, sniffImageType } from './image-type.js';
+import { hasSvgScript } from './svg-script.js';
 import type { ImageType } from './image-type.js';
 
 /** A downloaded body that is an image, as `accept` and `fileName` see it. */
@@ -273,6 +274,7 @@ export class ImageSaver implements Saver {
     if (typeof data['declaredWidth'] === 'number') record.declaredWidth = data['declaredWidth'];
     if (typeof data['declaredHeight'] === 'number') record.declaredHeight = data['declaredHeight'];
     if (Array.isArray(data['alternates']) && data['alternates'].length > 0) record.alternates = data['alternates'].map(String);
+    if (image.type === 'svg' && hasSvgScript(image.body)) record.hasScript = true;
     return record;
   }
 
