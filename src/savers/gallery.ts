@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ImageRecord, SavedImageRecord } from './image-manifest.js';
 
 const escapeHtml = (text: string) =>
@@ -22,24 +23,76 @@ function formatBytes(bytes: number): string {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-function card(image: SavedImageRecord): string {
+// A saved SVG opened as a document runs its scripts (in the file: origin, beside the user's files); inside an <img>
+// no script runs and nothing is loaded. So no link leads to a saved file of an SVG: every thumbnail opens an in-page
+// view (CSS :target, the same <img> shown large), and only raster files get a direct "file" link.
+function card(image: SavedImageRecord, index: number): string {
+  const id = `i${index}`;
+  const file = escapeHtml(fileHref(image.file));
   const size = image.width !== null && image.height !== null ? `${image.width}×${image.height}` : 'vector';
   const source = isHttp(image.page) ? `<a href="${escapeHtml(image.page)}" rel="noreferrer">${escapeHtml(image.page)}</a>` : escapeHtml(image.page);
   const origin = isHttp(image.url) ? `<a href="${escapeHtml(image.url)}" rel="noreferrer">original</a>` : 'inline data URI';
+  const direct = image.type === 'svg' || /\.svgz?$/i.test(image.file) ? '' : ` · <a href="${file}">file</a>`;
+  const script = image.hasScript === true ? ' · <span class="script">has script</span>' : '';
   const more = (image.urls?.length ?? 1) > 1 || (image.pages?.length ?? 1) > 1
     ? ` <span class="more">(${plural(image.urls?.length ?? 1, 'URL')}, ${plural(image.pages?.length ?? 1, 'page')})</span>`
     : '';
-  return `<figure data-type="${image.type}">
-<a class="thumb" href="${escapeHtml(fileHref(image.file))}"><img src="${escapeHtml(fileHref(image.file))}" alt="${escapeHtml(image.alt)}" loading="lazy"></a>
-<figcaption><b>${image.type.toUpperCase()}</b> ${size} · ${formatBytes(image.bytes)} · ${origin}${more}<br>
+  return `<figure id="${id}" data-type="${image.type}">
+<a class="thumb" href="#${id}"><img src="${file}" alt="${escapeHtml(image.alt)}" loading="lazy"></a><a class="close" href="#_" aria-label="close"></a>
+<figcaption><b>${image.type.toUpperCase()}</b> ${size} · ${formatBytes(image.bytes)}${script} · ${origin}${direct}${more}<br>
 ${image.alt ? `<span class="alt">${escapeHtml(image.alt)}</span><br>` : ''}from ${source}</figcaption>
 </figure>`;
 }
 
+const GALLERY_CSS = `
+body{font:14px/1.4 system-ui,sans-serif;margin:1rem;background:#fafafa;color:#222}
+nav{margin:.5rem 0 1rem}button{margin:0 .25rem .25rem 0;padding:.25rem .6rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
+button.on{background:#222;color:#fff}
+main{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:1rem}
+figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:6px;overflow:hidden}
+figure[hidden]{display:none}
+.thumb{display:flex;align-items:center;justify-content:center;height:180px;background:repeating-conic-gradient(#eee 0 25%,#fff 0 50%) 50%/16px 16px}
+.thumb img{max-width:100%;max-height:180px}
+figure:target .thumb{position:fixed;inset:0;z-index:1;height:auto;background:rgba(0,0,0,.85)}
+figure:target .thumb img{max-width:95vw;max-height:95vh;background:repeating-conic-gradient(#eee 0 25%,#fff 0 50%) 50%/16px 16px}
+figure[data-type=svg]:target .thumb img{width:95vw;height:95vh;object-fit:contain}
+.close{display:none}
+figure:target .close{display:block;position:fixed;inset:0;z-index:2;cursor:zoom-out}
+figure:target .close::after{content:"×";position:absolute;top:.5rem;right:1rem;color:#fff;font-size:2rem}
+figcaption{padding:.4rem .5rem;font-size:12px;word-break:break-all}.alt{color:#555}.more{color:#777}.script{color:#a00}
+`;
+
+const GALLERY_JS = `
+for (const button of document.querySelectorAll('nav button')) {
+  button.addEventListener('click', () => {
+    for (const other of document.querySelectorAll('nav button')) other.classList.toggle('on', other === button);
+    const filter = button.dataset.filter;
+    for (const figure of document.querySelectorAll('main figure')) figure.hidden = filter !== 'all' && figure.dataset.type !== filter;
+  });
+}
+addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && /^#i\\d+$/.test(location.hash)) location.hash = '_';
+});
+`;
+
+const sourceHash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+// Nothing but the saved files (by relative path: 'self' when served, file: when opened from disk) and the gallery's
+// own style and script, by hash: text from the crawl that escaped escaping still could not run or load anything.
+const CSP = [
+  "default-src 'none'",
+  "img-src 'self' file:",
+  `style-src ${sourceHash(GALLERY_CSS)}`,
+  `script-src ${sourceHash(GALLERY_JS)}`,
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
 /**
  * Renders `index.html`: a self-contained gallery of the saved images (thumbnails are the saved files, by relative
- * path), each with its type, dimensions, size, original URL and source page, plus buttons that filter by type. CSS
- * and script are inline and nothing is loaded from the network. Pure.
+ * path), each with its type, dimensions, size, original URL and source page, plus buttons that filter by type. A
+ * click on a thumbnail shows the image large in the page, in an `<img>`: a saved SVG is never opened as a document,
+ * so its scripts never run (raster images also get a direct link to their file). CSS and script are inline, and a
+ * CSP lets the page load nothing but the saved images and run nothing but its own script. Pure.
  */
 export function renderGallery(records: readonly ImageRecord[], title = 'sitecrawl images'): string {
   const saved = records.filter((record): record is SavedImageRecord => record.error === null);
@@ -54,18 +107,10 @@ export function renderGallery(records: readonly ImageRecord[], title = 'sitecraw
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:1rem;background:#fafafa;color:#222}
-nav{margin:.5rem 0 1rem}button{margin:0 .25rem .25rem 0;padding:.25rem .6rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
-button.on{background:#222;color:#fff}
-main{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:1rem}
-figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:6px;overflow:hidden}
-figure[hidden]{display:none}
-.thumb{display:flex;align-items:center;justify-content:center;height:180px;background:repeating-conic-gradient(#eee 0 25%,#fff 0 50%) 50%/16px 16px}
-.thumb img{max-width:100%;max-height:180px}
-figcaption{padding:.4rem .5rem;font-size:12px;word-break:break-all}.alt{color:#555}.more{color:#777}
-</style>
+<style>${GALLERY_CSS}</style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
@@ -74,17 +119,9 @@ figcaption{padding:.4rem .5rem;font-size:12px;word-break:break-all}.alt{color:#5
 ${buttons}
 </nav>
 <main>
-${saved.map(card).join('\n')}
+${saved.map((image, index) => card(image, index)).join('\n')}
 </main>
-<script>
-for (const button of document.querySelectorAll('nav button')) {
-  button.addEventListener('click', () => {
-    for (const other of document.querySelectorAll('nav button')) other.classList.toggle('on', other === button);
-    const filter = button.dataset.filter;
-    for (const figure of document.querySelectorAll('main figure')) figure.hidden = filter !== 'all' && figure.dataset.type !== filter;
-  });
-}
-</script>
+<script>${GALLERY_JS}</script>
 </body>
 </html>
 `;

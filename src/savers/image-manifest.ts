@@ -29,6 +29,11 @@ export interface SavedImageRecord {
   declaredHeight?: number;
   /** Other candidates of the srcset or picture, not downloaded. */
   alternates?: string[];
+  /**
+   * `true` for an SVG that would run script if opened as a document (see `hasSvgScript`); absent otherwise. The
+   * gallery shows every SVG through an `<img>`, where no script runs, whatever this says.
+   */
+  hasScript?: boolean;
   /** Every URL with this content, when there is more than one (the first is `url`). */
   urls?: string[];
   /** Every page that pointed to this content, when there is more than one (the first is `page`). */

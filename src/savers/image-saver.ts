@@ -11,6 +11,7 @@ import type { SavedImageRecord } from './image-manifest.js';
 import { resolveImageSaverOptions } from './image-saver-options.js';
 import type { ImageSaverOptions, ResolvedImageSaverOptions } from './image-saver-options.js';
 import { IMAGE_EXTENSIONS, readDimensions, sniffImageType } from './image-type.js';
+import { hasSvgScript } from './svg-script.js';
 import type { ImageType } from './image-type.js';
 
 /** A downloaded body that is an image, as `accept` and `fileName` see it. */
@@ -49,6 +50,7 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
  * not images (`not-an-image`), over `maxBytes` (`too-large`, cut at the cap), under the minimum sizes (`too-small`) or
  * of other types (`filtered-type`) are recorded as rejected. Content is stored once per SHA-256 under
  * `images/ab/<sha256>.<ext>`, written atomically; `maxImages` is exact (a slot is reserved before a file is written).
+ * An SVG that would run script if opened as a document gets `hasScript: true` in the manifest.
  *
  * Steps you can override: `accept(image)` (the filters) and `fileName(image, type)` (where a file goes). Use one
  * saver per run: `limitReached` stays aborted once the limit is hit.
@@ -273,6 +275,7 @@ export class ImageSaver implements Saver {
     if (typeof data['declaredWidth'] === 'number') record.declaredWidth = data['declaredWidth'];
     if (typeof data['declaredHeight'] === 'number') record.declaredHeight = data['declaredHeight'];
     if (Array.isArray(data['alternates']) && data['alternates'].length > 0) record.alternates = data['alternates'].map(String);
+    if (image.type === 'svg' && hasSvgScript(image.body)) record.hasScript = true;
     return record;
   }
 

@@ -2,10 +2,22 @@ import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import type { DatasetWriter } from './dataset.js';
 import { FileSink } from './file-sink.js';
 
-/** One CSV field (RFC 4180): objects as JSON, null/undefined empty, quoted when it holds a comma, quote or newline. */
+// OWASP "CSV Injection": a spreadsheet runs a cell that starts with = + - @ (or a tab or CR) as a formula, and Excel
+// and Numbers also take the fullwidth forms U+FF1D U+FF0B U+FF0D U+FF20 (the set csv-stringify's escape_formulas uses).
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * One CSV field (RFC 4180), the one escaper behind every CSV sitecrawl writes (pages.csv, records.csv, audit.csv):
+ * `null`/`undefined` empty; objects and arrays as JSON; a string a spreadsheet would run as a formula (it starts with
+ * `=`, `+`, `-`, `@`, a tab, a CR or a fullwidth `＝＋－＠`) prefixed with `'`, which spreadsheets show as text;
+ * then quoted when it holds a comma, quote, CR or LF. Only strings are prefixed: a number (`-1` in a `depth` or
+ * `status` column) stays a number, while a string is text from a page or an extractor, so a title `-1` becomes
+ * `'-1`, as csv-stringify's `escape_formulas` does. Pure.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -63,6 +63,16 @@ describe('buildAuditReport', () => {
     expect(renderAuditCsv(report).split('\r\n')[1]).toBe(`${S}/second,500,http-500,HTTP 500,,,,`);
   });
 
+  test('audit.csv prefixes link text a spreadsheet would run as a formula with the shared escaper', () => {
+    const report = buildAuditReport(
+      input({
+        audits: [audit('/', [{ url: `${S}/gone`, text: '-2+3' }, { url: `${S}/gone`, text: '@SUM(1)' }, { url: `${S}/gone`, text: '\uFF1DSUM(1)' }, { url: `${S}/gone`, text: 'plain' }])],
+        checks: new Map([check(`${S}/gone`, { status: 404, error: { code: 'http-404', message: 'HTTP 404' } })]),
+      }),
+    );
+    expect(renderAuditCsv(report).split('\r\n').slice(1, -1).map((row) => row.split(',')[5]).sort()).toEqual(["'-2+3", "'@SUM(1)", "'\uFF1DSUM(1)", 'plain']);
+  });
+
   test('an https to http redirect is listed even with one hop; a redirect to an unchecked external URL is not broken', () => {
     const report = buildAuditReport(
       input({

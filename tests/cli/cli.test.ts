@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from '../helpers/fixtures.js';
+import { csvObjects } from '../helpers/csv.js';
 import { runCli, startNode } from '../helpers/run-process.js';
 
 function jsonLines(text: string): Array<Record<string, unknown>> {
@@ -62,6 +63,17 @@ test('--format csv writes pages.csv with a header row', async ({ site, tmp }) =>
   expect(lines[0]).toBe('url,finalUrl,status,depth,parent,contentType,bytes,title,links,ms,attempts,truncated,redirects,error');
   expect(lines).toHaveLength(3);
   expect(result.stderr).toBe('');
+});
+
+test('--format csv writes a title or description a spreadsheet would run as a formula as text, prefixed with \'', async ({ site, tmp }) => {
+  site.page('/', ['/a'], { title: '=HYPERLINK("http://x","y")', head: '<meta name="description" content="@SUM(1)">' }).page('/a', [], { title: '-2+3' });
+  const out = join(tmp, 'out');
+  const result = await runCli(['crawl', site.url('/'), '-o', out, '--format', 'csv', '--quiet']);
+  expect(result.code).toBe(0);
+  const pages = csvObjects(await readFile(join(out, 'pages.csv'), 'utf8'));
+  expect(pages.map((page) => [page['title'], page['depth']]).sort()).toEqual([["'-2+3", '1'], [`'=HYPERLINK("http://x","y")`, '0']]);
+  const records = csvObjects(await readFile(join(out, 'records.csv'), 'utf8'));
+  expect(records.find((record) => record['url'] === site.url('/'))).toMatchObject({ title: `'=HYPERLINK("http://x","y")`, description: "'@SUM(1)" });
 });
 
 test('--depth 0 fetches the start URL only, --max-pages caps the count', async ({ site, tmp }) => {

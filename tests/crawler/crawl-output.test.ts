@@ -5,6 +5,7 @@ import { Crawler, Extractor, LinkExtractor, MemoryDataset, OptionsError, OutputE
 import type { CrawlProgress, DatasetWriter, Page, PageRecord } from '../../src/index.js';
 import type { Site } from '../helpers/site.js';
 import { crawlToArray } from '../helpers/crawl.js';
+import { csvObjects } from '../helpers/csv.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 
 function smallSite(site: Site): void {
@@ -68,6 +69,25 @@ describe('outDir', () => {
     expect(header).toBe('type,url,title,description,h1,canonical,lang,bytes');
     expect(title).toMatch(/^title,.*,Home,/);
     expect(size).toMatch(/^size,http:\/\/127\.0\.0\.1:\d+\/,,,,,,\d+$/);
+  });
+
+  test("format 'csv' prefixes page text a spreadsheet would run as a formula with ', in pages.csv and records.csv", async ({ site, tmp }) => {
+    const titles = ['=HYPERLINK("http://x","y")', '+1', '-2+3', '@SUM(1)'];
+    site.page('/', ['/a', '/b', '/c', '/d'], { title: 'Home', body: '<a href="/a">=1+1</a>' });
+    ['/a', '/b', '/c', '/d'].forEach((path, index) => site.page(path, [], { title: titles[index] as string }));
+    class LinkTextExtractor extends Extractor<{ url: string; text: string; depth: number }> {
+      readonly name = 'link-text';
+      extract(page: Page) {
+        return { records: page.elements('a').map((element) => ({ url: page.finalUrl, text: page.text(element), depth: -1 })) };
+      }
+    }
+    await crawlToArray(site.url('/'), { outDir: tmp, format: 'csv', extractors: [new LinkExtractor(), new LinkTextExtractor()] });
+    const pages = csvObjects(await readFile(join(tmp, 'pages.csv'), 'utf8'));
+    expect(pages.map((page) => page['title']).sort()).toEqual(["'+1", "'-2+3", `'=HYPERLINK("http://x","y")`, "'@SUM(1)", 'Home']);
+    expect(pages.map((page) => page['depth']).sort()).toEqual(['0', '1', '1', '1', '1']);
+    const records = csvObjects(await readFile(join(tmp, 'records.csv'), 'utf8'));
+    expect(records.map((record) => record['text'])).toContain("'=1+1");
+    expect(records.every((record) => record['depth'] === '-1')).toBe(true);
   });
 
   test('a crawl that produces no records leaves no records file', async ({ site, tmp }) => {

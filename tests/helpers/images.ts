@@ -107,6 +107,22 @@ export function svg(width: number, height: number, seed = 1): Buffer {
   return Buffer.from(`<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="rgb(${r},${g},${b})"/></svg>\n`);
 }
 
+/**
+ * An SVG of `width` x `height` whose script, if it ever runs, sets the document's title to `SCRIPT_RAN` and
+ * `globalThis.scriptRan` (it runs only when the file is opened as a document, never inside an `<img>`).
+ */
+export function scriptedSvg(width: number, height: number, seed = 1): Buffer {
+  const [r, g, b] = rgb(seed);
+  return Buffer.from(
+    `<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><title>scripted</title>` +
+      `<rect width="100%" height="100%" fill="rgb(${r},${g},${b})"/>` +
+      `<script>globalThis.scriptRan = true; document.title = '${SCRIPT_RAN}'; try { top.document.title = '${SCRIPT_RAN}'; } catch {}</script></svg>\n`,
+  );
+}
+
+/** The title {@link scriptedSvg}'s script writes. */
+export const SCRIPT_RAN = 'svg script ran';
+
 /** `body` as a base64 `data:` URI of `mediaType`. */
 export function dataUri(mediaType: string, body: Buffer): string {
   return `data:${mediaType};base64,${body.toString('base64')}`;

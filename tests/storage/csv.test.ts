@@ -29,6 +29,38 @@ describe('csvField', () => {
   ])('writes %s', (_name, value, expected) => {
     expect(csvField(value)).toBe(expected);
   });
+
+  // OWASP CSV Injection: text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers.
+  test.each<[string, unknown, string]>([
+    ['=HYPERLINK with its quotes doubled', '=HYPERLINK("http://x","y")', `"'=HYPERLINK(""http://x"",""y"")"`],
+    ['a leading +', '+1', "'+1"],
+    ['a leading - with a formula after it', '-2+3', "'-2+3"],
+    ['a leading @', '@SUM(1)', "'@SUM(1)"],
+    ['a leading tab', '\t=1', "'\t=1"],
+    ['a leading CR, quoted for the CR', '\r=1', `"'\r=1"`],
+    ['a fullwidth =', '\uFF1D1+1', "'\uFF1D1+1"],
+    ['a fullwidth +', '\uFF0B1', "'\uFF0B1"],
+    ['a fullwidth -', '\uFF0D1', "'\uFF0D1"],
+    ['a fullwidth @', '\uFF20SUM(1)', "'\uFF20SUM(1)"],
+    ['a string -1 (text from a page)', '-1', "'-1"],
+    ['a quote after the prefix', '=A1&"x"', `"'=A1&""x"""`],
+    ['a comma after the prefix', '=SUM(1,2)', `"'=SUM(1,2)"`],
+  ])('prefixes %s with an apostrophe', (_name, value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
+
+  test.each<[string, unknown, string]>([
+    ['a negative number', -1, '-1'],
+    ['a negative fraction', -0.5, '-0.5'],
+    ['negative infinity', -Infinity, '-Infinity'],
+    ['a negative bigint', -12n, '-12'],
+    ['an = inside the text', 'a=b', 'a=b'],
+    ['a URL with = and + in its query', 'http://e.com/?a=1+2', 'http://e.com/?a=1+2'],
+    ['a leading space before =', ' =1', ' =1'],
+    ['an object whose first value starts with =', { title: '=1' }, '"{""title"":""=1""}"'],
+  ])('leaves %s as is', (_name, value, expected) => {
+    expect(csvField(value)).toBe(expected);
+  });
 });
 
 describe('CsvWriter', () => {
@@ -80,6 +112,14 @@ describe('CsvWriter', () => {
     writer.write({ url: 'http://e.com/', title: 'T', extra: 'dropped', error: { code: 'http-404' } });
     writer.close();
     expect(await readFile(path, 'utf8')).toBe('title,url,error\r\nT,http://e.com/,"{""code"":""http-404""}"\r\n');
+  });
+
+  test('prefixes formula text in rows and in taken columns, and keeps numbers as numbers', async ({ tmp }) => {
+    const path = join(tmp, 'out.csv');
+    const writer = new CsvWriter<Record<string, unknown>>(path);
+    writer.write({ title: '@SUM(1)', depth: -1, '=key': 'x' });
+    writer.close();
+    expect(await readFile(path, 'utf8')).toBe("title,depth,'=key\r\n'@SUM(1),-1,x\r\n");
   });
 
   test('writes an empty file when no record and no columns came', async ({ tmp }) => {
