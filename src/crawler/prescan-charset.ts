@@ -1,8 +1,8 @@
 import { encodingForLabel } from './encoding-label.js';
 
 // WHATWG HTML 13.2.3.2 "Determining the character encoding": the prescan, with its "get an attribute" and "get an XML
-// encoding" steps, and "the algorithm for extracting a character encoding from a meta element" it calls (HTML 2.5).
-// https://html.spec.whatwg.org/multipage/parsing.html#prescan-a-byte-stream-to-determine-its-encoding
+// encoding" steps, and "the algorithm for extracting a character encoding from a meta element" it calls (HTML "URLs and
+// fetching"). https://html.spec.whatwg.org/multipage/parsing.html#prescan-a-byte-stream-to-determine-its-encoding
 // Step numbers in the comments are the spec's.
 
 /**
@@ -16,18 +16,14 @@ const LF = 0x0a;
 const FF = 0x0c;
 const CR = 0x0d;
 const SPACE = 0x20;
-const DOUBLE_QUOTE = 0x22;
-const SINGLE_QUOTE = 0x27;
-const EXCLAMATION = 0x21;
-const HYPHEN = 0x2d;
 const SLASH = 0x2f;
-const LESS_THAN = 0x3c;
 const EQUALS = 0x3d;
 const GREATER_THAN = 0x3e;
-const QUESTION = 0x3f;
-const COMMENT_END = Uint8Array.of(HYPHEN, HYPHEN, GREATER_THAN);
-const ENCODING = Uint8Array.from(Buffer.from('encoding', 'latin1'));
 const UPPER_ASCII = /[A-Z]+/g;
+const HAS_UPPER_ASCII = /[A-Z]/;
+// Step 3's second case: a case-insensitive '<meta' followed by whitespace or '/'.
+const META_START = /<meta[\t\n\f\r /]/i;
+const CONTROL_OR_SPACE = /[\0-\x20]/;
 
 /** The prescan ran out of bytes (or reached its end condition) and aborts. */
 const OUT_OF_BYTES = Symbol('out of bytes');
@@ -49,60 +45,61 @@ const SKIPPED: Attribute = { name: '', value: '' };
  * encoding name (as `TextDecoder#encoding` spells it) or `null` when the bytes declare none. Pure; never throws.
  */
 export function prescanCharset(bytes: Uint8Array): string | null {
-  // A plain Uint8Array view: cheaper to make than Buffer#subarray, and the loops below see one kind of array.
-  const input = new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES));
-  // The loop below can only return from a `<meta`: without one, only the UTF-16 prefixes and an XML declaration count.
-  const declared = hasMeta(input) ? new Prescan(input).run() : utf16XmlPrefix(input);
+  // The steps read bytes; they read the isomorphic decoding of the bytes here (a character per byte, of the same value),
+  // whose searches are native (a JavaScript loop over bytes was 3 times slower).
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString('latin1');
+  // The loop can only return from a `<meta`: without one, only the UTF-16 prefixes and an XML declaration count.
+  const declared = META_START.test(head) ? new Prescan(head).run() : utf16XmlPrefix(head);
   // Running out of bytes aborts the prescan, which then returns the result of "get an XML encoding".
-  return declared === OUT_OF_BYTES ? xmlEncoding(input) : declared;
+  return declared === OUT_OF_BYTES ? xmlEncoding(head) : declared;
 }
 
 /** Step 2, "prescan for UTF-16 XML declarations": '<?x' in UTF-16 at the very start. */
-function utf16XmlPrefix(input: Uint8Array): string | typeof OUT_OF_BYTES {
-  if (input[0] === LESS_THAN && input[1] === 0 && input[2] === QUESTION && input[3] === 0 && input[4] === 0x78 && input[5] === 0) return 'utf-16le';
-  if (input[0] === 0 && input[1] === LESS_THAN && input[2] === 0 && input[3] === QUESTION && input[4] === 0 && input[5] === 0x78) return 'utf-16be';
+function utf16XmlPrefix(head: string): string | typeof OUT_OF_BYTES {
+  if (head.startsWith('<\0?\0x\0')) return 'utf-16le';
+  if (head.startsWith('\0<\0?\0x')) return 'utf-16be';
   return OUT_OF_BYTES;
 }
 
 class Prescan {
-  readonly #input: Uint8Array;
+  /** The bytes, a character per byte. */
+  readonly #head: string;
   /** The spec's `position`. */
   #position = 0;
 
-  constructor(input: Uint8Array) {
-    this.#input = input;
+  constructor(head: string) {
+    this.#head = head;
   }
 
   run(): string | typeof OUT_OF_BYTES {
-    const prefixed = utf16XmlPrefix(this.#input);
+    const head = this.#head;
+    const prefixed = utf16XmlPrefix(head);
     if (prefixed !== OUT_OF_BYTES) return prefixed;
-    const input = this.#input;
     for (;;) {
       // Step 3, "Loop". "Any other byte: do nothing with that byte": every case starts at a '<'.
-      const position = indexOfByte(input, LESS_THAN, this.#position);
+      const position = head.indexOf('<', this.#position);
       if (position === -1) return OUT_OF_BYTES;
       this.#position = position;
-      const next = input[position + 1];
-      if (next === EXCLAMATION && input[position + 2] === HYPHEN && input[position + 3] === HYPHEN) {
-        // '<!--': to the first '>' after the '<' that ends '-->'; the two hyphens may be those of '<!--' itself.
-        const end = indexOfSequence(input, COMMENT_END, position + 2);
+      if (head.startsWith('<!--', position)) {
+        // To the first '>' after the '<' that ends '-->'; the two hyphens may be those of '<!--' itself.
+        const end = head.indexOf('-->', position + 2);
         if (end === -1) return OUT_OF_BYTES;
         this.#position = end + 2;
-      } else if (isMetaStart(input, position)) {
+      } else if (isMetaStart(head, position)) {
         const charset = this.#meta();
         if (charset !== null) return charset;
-      } else if (isAsciiLetter(next) || (next === SLASH && isAsciiLetter(input[position + 2]))) {
+      } else if (isAsciiLetter(head.charCodeAt(position + 1)) || (head.charCodeAt(position + 1) === SLASH && isAsciiLetter(head.charCodeAt(position + 2)))) {
         // A tag: to the next whitespace or '>' byte, then past every attribute.
         let end = position + 1;
-        while (end < input.length && !isSpace(input[end] as number) && input[end] !== GREATER_THAN) end++;
-        if (end === input.length) return OUT_OF_BYTES;
+        while (end < head.length && !isSpace(head.charCodeAt(end)) && head.charCodeAt(end) !== GREATER_THAN) end++;
+        if (end === head.length) return OUT_OF_BYTES;
         this.#position = end;
         for (let attribute = this.#getAttribute(false); attribute !== null; attribute = this.#getAttribute(false)) {
           if (attribute === OUT_OF_BYTES) return OUT_OF_BYTES;
         }
-      } else if (next === EXCLAMATION || next === SLASH || next === QUESTION) {
-        // '<!', '</', '<?': to the first '>' after the '<'.
-        const end = indexOfByte(input, GREATER_THAN, position + 1);
+      } else if (head.startsWith('<!', position) || head.startsWith('</', position) || head.startsWith('<?', position)) {
+        // To the first '>' after the '<'.
+        const end = head.indexOf('>', position + 1);
         if (end === -1) return OUT_OF_BYTES;
         this.#position = end;
       }
@@ -153,13 +150,13 @@ class Prescan {
    * and values are lower-cased ASCII; with `keep` false they are not read at all (SKIPPED).
    */
   #getAttribute(keep: boolean): Attribute | null | typeof OUT_OF_BYTES {
-    const input = this.#input;
-    const length = input.length;
+    const head = this.#head;
+    const length = head.length;
     let position = this.#position;
     // 1-2: skip whitespace and '/'; a '>' ends the tag.
-    while (position < length && (isSpace(input[position] as number) || input[position] === SLASH)) position++;
+    while (position < length && (isSpace(head.charCodeAt(position)) || head.charCodeAt(position) === SLASH)) position++;
     if (position === length) return OUT_OF_BYTES;
-    if (input[position] === GREATER_THAN) {
+    if (head.charCodeAt(position) === GREATER_THAN) {
       this.#position = position;
       return null;
     }
@@ -167,7 +164,7 @@ class Prescan {
     const nameStart = position;
     let hasValue = false;
     for (; position < length; position++) {
-      const byte = input[position] as number;
+      const byte = head.charCodeAt(position);
       if (byte === EQUALS && position > nameStart) {
         hasValue = true;
         break;
@@ -176,40 +173,40 @@ class Prescan {
     }
     if (position === length) return OUT_OF_BYTES;
     const nameEnd = position;
-    if (!hasValue && isSpace(input[position] as number)) {
+    if (!hasValue && isSpace(head.charCodeAt(position))) {
       // 6-7, "Spaces": whitespace, then '=' or the attribute has no value.
-      while (position < length && isSpace(input[position] as number)) position++;
+      while (position < length && isSpace(head.charCodeAt(position))) position++;
       if (position === length) return OUT_OF_BYTES;
-      hasValue = input[position] === EQUALS;
+      hasValue = head.charCodeAt(position) === EQUALS;
     }
     if (!hasValue) {
       this.#position = position;
-      return keep ? { name: isomorphicLowerCase(input, nameStart, nameEnd), value: '' } : SKIPPED;
+      return keep ? { name: asciiLowerCase(head.slice(nameStart, nameEnd)), value: '' } : SKIPPED;
     }
     // 8-9, "Value": past the '=' and any whitespace.
     position++;
-    while (position < length && isSpace(input[position] as number)) position++;
+    while (position < length && isSpace(head.charCodeAt(position))) position++;
     if (position === length) return OUT_OF_BYTES;
-    const first = input[position];
+    const first = head[position] as string;
     let valueStart = position;
     let valueEnd: number;
-    if (first === DOUBLE_QUOTE || first === SINGLE_QUOTE) {
+    if (first === '"' || first === "'") {
       // 10: a quoted value ends at the same quote, which is consumed.
       valueStart = position + 1;
-      valueEnd = indexOfByte(input, first, valueStart);
+      valueEnd = head.indexOf(first, valueStart);
       if (valueEnd === -1) return OUT_OF_BYTES;
       this.#position = valueEnd + 1;
-    } else if (first === GREATER_THAN) {
+    } else if (first === '>') {
       valueEnd = position;
       this.#position = position;
     } else {
       // 10-12: an unquoted value ends before whitespace or '>'.
-      for (position++; position < length && !isSpace(input[position] as number) && input[position] !== GREATER_THAN; position++);
+      for (position++; position < length && !isSpace(head.charCodeAt(position)) && head.charCodeAt(position) !== GREATER_THAN; position++);
       if (position === length) return OUT_OF_BYTES;
       valueEnd = position;
       this.#position = position;
     }
-    return keep ? { name: isomorphicLowerCase(input, nameStart, nameEnd), value: isomorphicLowerCase(input, valueStart, valueEnd) } : SKIPPED;
+    return keep ? { name: asciiLowerCase(head.slice(nameStart, nameEnd)), value: asciiLowerCase(head.slice(valueStart, valueEnd)) } : SKIPPED;
   }
 }
 
@@ -218,7 +215,7 @@ class Prescan {
  * `text/html; charset=windows-1251`): the encoding, or `null` for none or an unknown label.
  */
 export function encodingFromMetaContent(content: string): string | null {
-  const text = content.replace(UPPER_ASCII, (letters) => letters.toLowerCase());
+  const text = asciiLowerCase(content);
   let position = 0;
   for (;;) {
     // "Loop": the next "charset", then optional whitespace and '='; without the '=', search again from there.
@@ -243,83 +240,45 @@ export function encodingFromMetaContent(content: string): string | null {
  * "Get an XML encoding": the `encoding` of an XML declaration at the very start of the bytes, or `null`. It applies
  * only when the prescan aborts without a `<meta>` declaration (a '<?xml' is otherwise skipped like any '<?').
  */
-function xmlEncoding(input: Uint8Array): string | null {
+function xmlEncoding(head: string): string | null {
   // 1-3: '<?xml' at the start, and the declaration's '>'.
-  if (input[0] !== LESS_THAN || input[1] !== QUESTION || input[2] !== 0x78 || input[3] !== 0x6d || input[4] !== 0x6c) return null;
-  const declarationEnd = indexOfByte(input, GREATER_THAN, 0);
+  if (!head.startsWith('<?xml')) return null;
+  const declarationEnd = head.indexOf('>');
   if (declarationEnd === -1) return null;
   // 4-9: the first 'encoding' before that '>', then '=' with optional whitespace or control bytes around it.
-  let position = indexOfSequence(input, ENCODING, 0);
-  if (position === -1 || position + ENCODING.length > declarationEnd) return null;
-  position += ENCODING.length;
-  while (position < input.length && (input[position] as number) <= SPACE) position++;
-  if (input[position] !== EQUALS) return null;
+  let position = head.indexOf('encoding');
+  if (position === -1 || position + 'encoding'.length > declarationEnd) return null;
+  position += 'encoding'.length;
+  while (position < head.length && head.charCodeAt(position) <= SPACE) position++;
+  if (head.charCodeAt(position) !== EQUALS) return null;
   position++;
-  while (position < input.length && (input[position] as number) <= SPACE) position++;
+  while (position < head.length && head.charCodeAt(position) <= SPACE) position++;
   // 10-15: a quoted label without whitespace or control bytes (its closing quote may lie past the '>').
-  const quote = input[position];
-  if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) return null;
-  const end = indexOfByte(input, quote, position + 1);
+  const quote = head[position];
+  if (quote !== '"' && quote !== "'") return null;
+  const end = head.indexOf(quote, position + 1);
   if (end === -1) return null;
-  for (let index = position + 1; index < end; index++) if ((input[index] as number) <= SPACE) return null;
+  const label = head.slice(position + 1, end);
+  if (CONTROL_OR_SPACE.test(label)) return null;
   // 16-18.
-  const encoding = encodingForLabel(isomorphicDecode(input, position + 1, end));
+  const encoding = encodingForLabel(label);
   return encoding === 'utf-16le' || encoding === 'utf-16be' ? 'utf-8' : encoding;
 }
 
-/** Whether a case-insensitive '<meta' followed by whitespace or '/' starts at `position` (step 3's second case). */
-function isMetaStart(input: Uint8Array, position: number): boolean {
-  const after = input[position + 5];
-  return (
-    ((input[position + 1] as number) | 0x20) === 0x6d &&
-    ((input[position + 2] as number) | 0x20) === 0x65 &&
-    ((input[position + 3] as number) | 0x20) === 0x74 &&
-    ((input[position + 4] as number) | 0x20) === 0x61 &&
-    after !== undefined &&
-    (isSpace(after) || after === SLASH)
-  );
+/** Whether a case-insensitive '<meta' followed by whitespace or '/' starts at `position` (no character of the head, U+0000-U+00FF,
+ * lower-cases to ASCII but A-Z). */
+function isMetaStart(head: string, position: number): boolean {
+  const after = head.charCodeAt(position + 5);
+  return (isSpace(after) || after === SLASH) && head.slice(position + 1, position + 5).toLowerCase() === 'meta';
 }
 
-/** Whether the bytes hold a '<meta' followed by whitespace or '/' anywhere (the prescan's fast path when not). */
-function hasMeta(input: Uint8Array): boolean {
-  for (let position = indexOfByte(input, LESS_THAN, 0); position !== -1; position = indexOfByte(input, LESS_THAN, position + 1)) {
-    if (isMetaStart(input, position)) return true;
-  }
-  return false;
+/** ASCII lower case: what "get an attribute" does to the bytes A-Z (String#toLowerCase would also fold others). */
+function asciiLowerCase(text: string): string {
+  return HAS_UPPER_ASCII.test(text) ? text.replace(UPPER_ASCII, (letters) => letters.toLowerCase()) : text;
 }
 
-// A loop, not Uint8Array#indexOf: the body is often a Buffer, whose indexOf goes through C++ at a cost per call that
-// exceeds scanning the few bytes to the next '<' (the prescan made ~50 such calls per kilobyte).
-function indexOfByte(input: Uint8Array, byte: number, from: number): number {
-  for (let position = from; position < input.length; position++) if (input[position] === byte) return position;
-  return -1;
-}
-
-function indexOfSequence(input: Uint8Array, sequence: Uint8Array, from: number): number {
-  const first = sequence[0] as number;
-  for (let position = indexOfByte(input, first, from); position !== -1; position = indexOfByte(input, first, position + 1)) {
-    let index = 1;
-    while (index < sequence.length && input[position + index] === sequence[index]) index++;
-    if (index === sequence.length) return position;
-  }
-  return -1;
-}
-
-/** The bytes as code points of the same value (Infra's "isomorphic decode"). */
-function isomorphicDecode(input: Uint8Array, start: number, end: number): string {
-  let text = '';
-  for (let position = start; position < end; position++) text += String.fromCharCode(input[position] as number);
-  return text;
-}
-
-/** The bytes as code points of the same value, A-Z lower-cased: what "get an attribute" appends byte by byte. */
-function isomorphicLowerCase(input: Uint8Array, start: number, end: number): string {
-  let text = '';
-  for (let position = start; position < end; position++) {
-    const byte = input[position] as number;
-    text += String.fromCharCode(byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte);
-  }
-  return text;
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 function skipSpaces(text: string, position: number): number {
@@ -330,8 +289,4 @@ function skipSpaces(text: string, position: number): number {
 /** ASCII whitespace: the bytes the prescan treats as space (tab, LF, FF, CR, space). */
 function isSpace(byte: number): boolean {
   return byte === SPACE || byte === LF || byte === TAB || byte === CR || byte === FF;
-}
-
-function isAsciiLetter(byte: number | undefined): boolean {
-  return byte !== undefined && ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a);
 }
