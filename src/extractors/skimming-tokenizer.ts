@@ -15,8 +15,9 @@ import { binaryOfText } from './binary-utf8.js';
  *   tokenizer adds of its own (references, replacements) are added as UTF-8 bytes.
  *
  * It overrides some of parse5's protected methods and moves `preprocessor.pos`, which parse5 does not promise to keep
- * stable. Should a parse5 release rename the methods, the shortcuts silently stop (slower, still exact); should it
- * change what `pos` means, the differential tests (tests/extractors/streamed-elements.test.ts) fail.
+ * stable, so package.json pins parse5 to ~8.1.x. Should a parse5 release rename the methods or stop calling them, the
+ * shortcuts would stop without a wrong result (only slower): tests/extractors/skimming-tokenizer.test.ts fails then;
+ * should it change what `pos` means, the differential tests (tests/extractors/streamed-elements.test.ts) fail.
  */
 export class SkimmingTokenizer extends Tokenizer {
   /** Set by the shadow whenever the stack changes. */

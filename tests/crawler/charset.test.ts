@@ -94,6 +94,14 @@ describe('decodeHtml', () => {
     expect(decodeHtml(body, contentType)).toEqual({ text, charset });
   });
 
+  test('decodes x-user-defined, which TextDecoder lacks: ASCII as it is, other bytes into U+F780-U+F7FF', () => {
+    expect(decodeHtml(bytes('<p>', [0x80, 0xff], '</p>'), 'text/html; charset=x-user-defined')).toEqual({ text: '<p>\uF780\uF7FF</p>', charset: 'x-user-defined' });
+  });
+
+  test('decodes a replacement label (ISO-2022-KR) to one U+FFFD, as the WHATWG Encoding standard says', () => {
+    expect(decodeHtml(ascii('<p>hi</p>'), 'text/html; charset=ISO-2022-KR')).toEqual({ text: '\uFFFD', charset: 'replacement' });
+  });
+
   test('turns invalid UTF-8 into U+FFFD instead of throwing', () => {
     expect(decodeHtml(bytes('<p>', [0xff, 0xfe, 0xc3], '</p>'), 'text/html; charset=utf-8').text).toBe('<p>\uFFFD\uFFFD\uFFFD</p>');
   });

@@ -21,6 +21,24 @@ describe('charsets', () => {
     expect(pages[0]?.title).toBe('Καλημέρα');
   });
 
+  test('a <meta charset> inside a comment is not honoured', async ({ site }) => {
+    site.encoded('/', 'utf-8', '<!doctype html><!-- old: <meta charset="windows-1251"> --><title>Привет</title>', { header: false });
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(pages[0]?.title).toBe('Привет');
+  });
+
+  test('a description that mentions charset= does not set the charset', async ({ site }) => {
+    site.encoded('/', 'utf-8', '<meta name="description" content="Save as charset=windows-1251, not UTF-8"><title>Привет</title>', { header: false });
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(pages[0]?.title).toBe('Привет');
+  });
+
+  test('an XML declaration names the charset when no <meta> does', async ({ site }) => {
+    site.encoded('/', 'windows-1251', '<?xml version="1.0" encoding="windows-1251"?><html><title>Привет</title></html>', { header: false });
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(pages[0]?.title).toBe('Привет');
+  });
+
   test('the header charset wins over a conflicting <meta>', async ({ site }) => {
     site.encoded('/', 'windows-1251', '<meta charset="iso-8859-1"><title>Тест</title>');
     const { pages } = await crawlToArray(site.url('/'));
