@@ -53,6 +53,6 @@ async function settleOutputs(outDir: string, policy: OutDirPolicy): Promise<void
       throw new OutDirRefused(`${outDir} holds outputs of another command (${listed(foreign)}), not only an earlier images run's: use --overwrite to replace them, or another -o`);
     return removeOutputs(outDir, found.filter((name) => !reuse.keep.includes(name)));
   }
-  const hint = reusable ? `, ${reuse.flag} to keep the images it saved,` : '';
-  throw new OutDirRefused(`${outDir} holds the outputs of an earlier run (${listed(found)}): use --overwrite to replace them${hint} or another -o`);
+  const hint = reusable ? `, ${reuse.flag} to keep the images it saved` : '';
+  throw new OutDirRefused(`${outDir} holds the outputs of an earlier run (${listed(found)}): use --overwrite to replace them${hint}, or another -o`);
 }
