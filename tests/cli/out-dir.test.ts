@@ -92,6 +92,13 @@ describe('an unusable output directory ends at once with exit 2, one line, and n
   });
 });
 
+test('a --log-file in a new directory is created and gets the log lines', async ({ site, tmp }) => {
+  site.status('/', 404);
+  const log = join(tmp, 'logs', 'nested', 'crawl.jsonl');
+  expect((await cli(['crawl', site.url('/'), '-o', join(tmp, 'out'), '-q', '--log-file', log])).code).toBe(0);
+  expect((await readJsonLines(log)).some((line) => line['msg'] === 'page failed')).toBe(true);
+});
+
 describe('a second run into the same output directory', () => {
   test('is refused with exit 2 naming --overwrite, touches nothing and makes no request', async ({ site, tmp }) => {
     site.page('/', ['/a']).page('/a', []);
