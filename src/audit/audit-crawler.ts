@@ -84,7 +84,7 @@ export class AuditCrawler extends Crawler {
     if (this.#auditing) throw new CrawlError('invalid-option', 'This crawler is already running');
     this.#auditing = true;
     try {
-      if (this.auditOptions.outDir !== undefined) prepareOutDir(this.auditOptions.outDir);
+      if (this.auditOptions.outDir !== undefined) await prepareOutDir(this.auditOptions.outDir);
       this.#collector.reset();
       return await super.run();
     } finally {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OptionsError, OutputError } from '../errors.js';
+import { prepareOutputDir } from '../storage/output-dir.js';
 import { renderAuditCsv } from './report-csv.js';
 import { renderAuditHtml } from './report-html.js';
 import type { AuditReport } from './report-types.js';
@@ -11,13 +11,13 @@ import type { AuditReport } from './report-types.js';
 export const AUDIT_FILES = Object.freeze({ json: 'audit.json', csv: 'audit.csv', html: 'report.html' });
 
 /**
- * Creates the output directory if needed and checks that it can be written, before any request.
+ * Creates the output directory if needed and checks that it can be written, before any request (asynchronously and
+ * bounded: see `prepareOutputDir`).
  * @throws OptionsError (option `outDir`) when it cannot be created or written.
  */
-export function prepareOutDir(outDir: string): void {
+export async function prepareOutDir(outDir: string): Promise<void> {
   try {
-    mkdirSync(outDir, { recursive: true });
-    accessSync(outDir, constants.W_OK);
+    await prepareOutputDir(outDir);
   } catch (error) {
     throw new OptionsError('outDir', `Cannot write to output directory ${outDir}: ${(error as Error).message}`);
   }

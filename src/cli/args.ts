@@ -11,6 +11,8 @@ export class UsageError extends Error {
 export interface CrawlCommand {
   options: CrawlerOptions;
   outDir: string;
+  /** `--overwrite`: replace an earlier run's outputs in `outDir` (otherwise such a directory is refused). */
+  overwrite: boolean;
   quiet: boolean;
   logLevel: LogLevel;
   logFile: string | undefined;
@@ -43,6 +45,7 @@ export const CRAWL_FLAGS = {
   'strip-param': { type: 'string', multiple: true },
   workers: { type: 'string' },
   out: { type: 'string', short: 'o' },
+  overwrite: { type: 'boolean' },
   format: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   'log-level': { type: 'string' },
@@ -200,7 +203,7 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     outDir,
     logLevel,
   });
-  return { options, outDir, quiet: values['quiet'] === true, logLevel, logFile: str(values['log-file']) };
+  return { options, outDir, overwrite: values['overwrite'] === true, quiet: values['quiet'] === true, logLevel, logFile: str(values['log-file']) };
 }
 
 /**
@@ -236,6 +239,7 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
       --strip-param NAME   drop a query parameter, NAME may end in * (repeatable)
       --workers N          most threads parsing HTML, 0 parses on the main thread (default: CPU count)
   -o, --out DIR            output directory (default ./sitecrawl-out)
+      --overwrite          replace an earlier run's outputs in DIR (without it such a DIR is refused)
       --format F           jsonl | csv (default jsonl)
   -q, --quiet              no progress and no summary
       --log-level L        fatal | error | warn | info | debug | trace | silent (default warn)
@@ -251,5 +255,6 @@ Crawls breadth-first from the start URLs and writes one record per fetched URL t
 Options:
 ${CRAWL_OPTIONS_HELP}  -h, --help               show this help
 
-Exit codes: 0 the crawl ran (even if some pages failed), 1 output failed, 2 usage error, 130 interrupted.
+Exit codes: 0 the crawl ran (even if some pages failed), 1 output failed, 2 usage error (or an unusable or
+already used output directory), 130 interrupted.
 `;

@@ -117,5 +117,5 @@ Crawl options (the same as 'sitecrawl crawl', but logs default to error: failed 
 ${CRAWL_OPTIONS_HELP.replace(/^ {6}--format F .*\n/m, '')}  -h, --help               show this help
 
 Exit codes: 0 nothing at or above --fail-on was found, 1 something was (or a report file could not be written),
-2 usage error, 130 interrupted.
+2 usage error (or an unusable or already used output directory), 130 interrupted.
 `;

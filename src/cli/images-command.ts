@@ -35,14 +35,19 @@ const IMAGE_FLAGS = {
   'include-icons': { type: 'boolean' },
   'include-data-uris': { type: 'boolean' },
   layout: { type: 'string' },
+  'skip-saved': { type: 'boolean' },
 } as const satisfies FlagTable;
+
+// What --skip-saved builds on: the saved files and the manifest of an earlier images run, and nothing of another command.
+const IMAGES_REUSE = { keep: ['images', 'images.jsonl'], sameCommand: ['images', 'images.jsonl', 'index.html', 'pages.jsonl', 'pages.csv'], flag: '--skip-saved' };
 
 /** Help text of `sitecrawl images`. */
 export const IMAGES_HELP = `Usage: sitecrawl images <url...> [options]
 
 Crawls breadth-first from the start URLs and saves the images of every page under OUT/images/ (one file per
 content, named by SHA-256), with OUT/images.jsonl (one record per saved or rejected image), OUT/index.html (a
-gallery) and OUT/pages.jsonl. Re-running into the same OUT skips images already saved.
+gallery) and OUT/pages.jsonl. An OUT holding an earlier run's outputs is refused unless --skip-saved (build on
+an earlier images run) or --overwrite (replace it) is given.
 
 Image options:
       --max-images N       save at most N new files, then stop the crawl
@@ -56,11 +61,13 @@ Image options:
       --include-icons      also save favicons and touch icons
       --include-data-uris  also save images inlined as data: URIs
       --layout L           sharded (images/ab/abcd….png) | flat (images/abcd….png) (default sharded)
+      --skip-saved         keep the images an earlier images run saved in OUT and do not download them again
 
 Crawl options:
 ${CRAWL_OPTIONS_HELP.split('\n').filter((line) => !line.includes('--max-bytes')).join('\n')}  -h, --help               show this help
 
-Exit codes: 0 the crawl ran (even if some pages or images failed), 1 output failed, 2 usage error, 130 interrupted.
+Exit codes: 0 the crawl ran (even if some pages or images failed), 1 output failed, 2 usage error (or an unusable
+or already used output directory), 130 interrupted.
 `;
 
 // The flag behind each image option, so a validation error names what the user typed.
@@ -99,6 +106,7 @@ export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help'
   const { values, positionals } = parseCommandArgs(argv, IMAGE_FLAGS);
   if (values['help']) return 'help';
   const crawl = crawlCommandFrom({ values: { ...values, 'max-bytes': undefined }, positionals }, 'images', 'sitecrawl-out');
+  if (values['skip-saved'] && crawl.overwrite) throw new UsageError('--skip-saved keeps what --overwrite removes: give one of them');
   const saver: ImageSaverOptions = defined({
     outDir: crawl.outDir,
     maxImages: integerFlag('max-images', str(values['max-images']), 1),
@@ -109,6 +117,7 @@ export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help'
     types: typesFlag(str(values['types'])),
     imageConcurrency: integerFlag('image-concurrency', str(values['image-concurrency']), 1),
     layout: choiceFlag<ImageLayout>('layout', str(values['layout']), ['sharded', 'flat']),
+    skipSaved: values['skip-saved'] === true ? true : undefined,
   });
   const extractor: ImageExtractorOptions = defined({
     imageScope: choiceFlag<ImageScope>('image-scope', str(values['image-scope']), ['any', 'host', 'domain']),
@@ -168,6 +177,7 @@ export async function imagesCommand(argv: readonly string[], streams: CliStreams
   const { outDir, quiet } = command.crawl;
   return runCrawler(command.crawl, streams, {
     name: 'images',
+    reuse: { ...IMAGES_REUSE, enabled: command.saver.skipSaved === true },
     create: (options) =>
       new ImageCrawler({
         ...options,

@@ -1,3 +1,6 @@
+import { close, open, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Crawler } from '../crawler/crawler.js';
@@ -5,8 +8,11 @@ import type { CrawlSummary } from '../crawler/crawl-run.js';
 import { OptionsError } from '../errors.js';
 import type { CrawlerOptions } from '../crawler/options.js';
 import type { CrawlProgress } from '../crawler/progress.js';
+import { prepareOutputDir } from '../storage/output-dir.js';
 import { FLAG_OF_OPTION, UsageError } from './args.js';
 import type { CrawlCommand } from './args.js';
+import { OutDirRefused, claimOutDir } from './out-dir.js';
+import type { OutDirPolicy } from './out-dir.js';
 import { ProgressDisplay } from './progress.js';
 
 /** Where the CLI writes: injectable so tests can run it in-process. */
@@ -28,10 +34,41 @@ export interface CrawlerRunSpec<C extends Crawler> {
   finish(crawler: C, summary: CrawlSummary, interrupted: boolean): number | Promise<number>;
   /** The progress line's extra text, if the command has more to show than pages. */
   progressSuffix?(progress: CrawlProgress): string;
+  /** What the command may build on from an earlier run in its output directory (see {@link claimOutDir}). */
+  reuse?: OutDirPolicy['reuse'];
 }
 
-function makeLogger(level: string, logFile: string | undefined, stderr: NodeJS.WriteStream, display: ProgressDisplay | undefined): Logger {
-  if (logFile) return pino({ level, base: { name: 'sitecrawl' } }, pino.destination({ dest: logFile, mkdir: true, sync: true }));
+/**
+ * Opens the `--log-file` for appending, creating its directory, with asynchronous calls only (pino's own `mkdir`
+ * option is a synchronous recursive mkdir, which never returns on some paths).
+ * @throws OutDirRefused naming the flag when it cannot be opened.
+ */
+async function openLogFile(path: string): Promise<number> {
+  try {
+    await prepareOutputDir(dirname(path));
+    return await promisify(open)(path, 'a');
+  } catch (error) {
+    throw new OutDirRefused(`--log-file: Cannot write to ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Where `--log-file` lines go: the file's descriptor, once it is open. */
+interface LogFile {
+  fd?: number;
+}
+
+function makeLogger(level: string, logFile: LogFile | undefined, stderr: NodeJS.WriteStream, display: ProgressDisplay | undefined): Logger {
+  if (logFile)
+    return pino({ level, base: { name: 'sitecrawl' } }, {
+      write(line: string) {
+        if (logFile.fd === undefined) return;
+        try {
+          writeSync(logFile.fd, line);
+        } catch {
+          // A log file that stops taking lines (a full disk) must not stop the crawl; its outputs report their own failures.
+        }
+      },
+    });
   // Log lines pass through the progress bar: clear it, write, draw it again. People at a terminal get one readable
   // line per entry; pipes and files keep pino's JSON.
   const readable = Boolean(stderr.isTTY);
@@ -92,16 +129,29 @@ export function parseOrExit<C>(name: string, help: string, parse: () => C | 'hel
  */
 export async function runCrawler<C extends Crawler>(command: CrawlCommand, streams: CliStreams, spec: CrawlerRunSpec<C>): Promise<number> {
   const display = command.quiet ? undefined : new ProgressDisplay(streams.stderr, spec.progressSuffix);
-  const logger = makeLogger(command.logLevel, command.logFile, streams.stderr, display);
+  const logFile: LogFile | undefined = command.logFile === undefined ? undefined : {};
+  const logger = makeLogger(command.logLevel, logFile, streams.stderr, display);
   const controller = new AbortController();
   let crawler: C;
   try {
+    // Options are checked before the output directory is touched, so a typo never costs an earlier run's files.
     crawler = spec.create({ ...command.options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
+    await claimOutDir(command.outDir, { overwrite: command.overwrite, ...(spec.reuse ? { reuse: spec.reuse } : {}) });
+    if (logFile && command.logFile !== undefined) logFile.fd = await openLogFile(command.logFile);
   } catch (error) {
-    if (!(error instanceof OptionsError)) throw error;
-    streams.stderr.write(`sitecrawl ${spec.name}: ${usageMessage(error)}\n`);
+    if (error instanceof OutDirRefused) streams.stderr.write(`sitecrawl ${spec.name}: ${error.message}\n`);
+    else if (error instanceof OptionsError) streams.stderr.write(`sitecrawl ${spec.name}: ${usageMessage(error)}\n`);
+    else throw error;
     return EXIT.usage;
   }
+  try {
+    return await runToEnd(crawler, controller, display, streams, spec);
+  } finally {
+    if (logFile?.fd !== undefined) await promisify(close)(logFile.fd).catch(() => undefined);
+  }
+}
+
+async function runToEnd<C extends Crawler>(crawler: C, controller: AbortController, display: ProgressDisplay | undefined, streams: CliStreams, spec: CrawlerRunSpec<C>): Promise<number> {
   if (display) crawler.on('progress', (progress) => display.update(progress));
 
   let interrupted = false;

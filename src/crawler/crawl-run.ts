@@ -179,6 +179,7 @@ export class CrawlRun {
     this.#log.info({ startUrls: this.#options.startUrls, maxDepth: this.#options.maxDepth }, 'crawl started');
     this.#ticker.start(this.#options.progressIntervalMs);
     try {
+      await this.#outputs.open();
       this.#parser.start();
       await this.#savers.open();
       await this.#seedStartUrls();

@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetWriter } from '../storage/dataset.js';
 import { CsvWriter } from '../storage/csv.js';
 import { JsonlWriter } from '../storage/jsonl.js';
+import { prepareOutputDir } from '../storage/output-dir.js';
 import { OptionsError, OutputError } from '../errors.js';
 import type { OutputFormat } from './options.js';
 import { PAGE_COLUMNS } from './page-record.js';
@@ -17,28 +18,40 @@ function openFile<R extends object>(path: string, format: OutputFormat, columns?
 
 /**
  * The run's datasets: pages and records, each going to the writers given in options and to files in `outDir`. The
- * records file is created on the first record, so a crawl without extractors leaves no empty file.
+ * records file is created on the first record, so a crawl without extractors leaves no empty file. A run replaces the
+ * pages and records files an earlier run left in `outDir` (both formats), so none of them is ever stale.
  */
 export class Outputs {
   readonly #pages: DatasetWriter<PageRecord>[] = [];
   readonly #records: DatasetWriter<AnyRecord>[] = [];
+  readonly #outDir: string | undefined;
   readonly #recordsPath: string | undefined;
   readonly #format: OutputFormat;
   #recordsFileOpened = false;
 
-  /** @throws OptionsError when `outDir` cannot be created or written. */
   constructor(options: { outDir: string | undefined; format: OutputFormat; pages?: DatasetWriter<PageRecord> | undefined; records?: DatasetWriter<AnyRecord> | undefined }) {
     this.#format = options.format;
     if (options.pages) this.#pages.push(options.pages);
     if (options.records) this.#records.push(options.records);
-    if (options.outDir !== undefined) {
-      try {
-        mkdirSync(options.outDir, { recursive: true });
-        this.#pages.push(openFile<PageRecord>(join(options.outDir, `pages.${options.format}`), options.format, PAGE_COLUMNS));
-      } catch (error) {
-        throw new OptionsError('outDir', `Cannot write to output directory ${options.outDir}: ${(error as Error).message}`);
-      }
-      this.#recordsPath = join(options.outDir, `records.${options.format}`);
+    this.#outDir = options.outDir;
+    if (options.outDir !== undefined) this.#recordsPath = join(options.outDir, `records.${options.format}`);
+  }
+
+  /**
+   * Creates `outDir` and proves it writable (asynchronously, so a path no file system takes ends with an error rather
+   * than a hang), removes an earlier run's pages and records files, and opens the pages file. Called once, before any
+   * request.
+   * @throws OptionsError when `outDir` cannot be created or written.
+   */
+  async open(): Promise<void> {
+    const outDir = this.#outDir;
+    if (outDir === undefined) return;
+    try {
+      await prepareOutputDir(outDir);
+      for (const name of ['pages.jsonl', 'pages.csv', 'records.jsonl', 'records.csv']) await rm(join(outDir, name), { force: true });
+      this.#pages.push(openFile<PageRecord>(join(outDir, `pages.${this.#format}`), this.#format, PAGE_COLUMNS));
+    } catch (error) {
+      throw new OptionsError('outDir', `Cannot write to output directory ${outDir}: ${(error as Error).message}`);
     }
   }
 

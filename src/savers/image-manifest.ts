@@ -70,8 +70,9 @@ const isSaved = (value: Record<string, unknown>): boolean =>
  * While running, every outcome is appended as one line the moment it is known (a saved file, a rejection, or another
  * URL with content already saved, as a line with the same `sha256` and `file`), so a killed run keeps a manifest of
  * every file it left. At close the file is rewritten atomically with one line per content, `urls` and `pages` merged.
- * On open, the previous manifest (either form) is read back: images whose file still exists are carried over, so a
- * re-run skips their URLs; earlier rejections are dropped and tried again.
+ * With `skipSaved`, the previous manifest (either form) is read back on open: images whose file still exists are
+ * carried over, so a re-run skips their URLs; earlier rejections are dropped and tried again. Without it the previous
+ * manifest is replaced, so the manifest never mixes runs.
  */
 export class ImageManifest {
   /** The manifest's path relative to the store's root. */
@@ -88,9 +89,9 @@ export class ImageManifest {
     this.name = name;
   }
 
-  /** Reads back the previous manifest (when `resume`), keeps the images whose files exist, and starts the journal. Returns how many were kept. */
-  async open(resume: boolean): Promise<number> {
-    if (resume) {
+  /** Reads back the previous manifest (when `skipSaved`), keeps the images whose files exist, and starts the journal. Returns how many were kept. */
+  async open(skipSaved: boolean): Promise<number> {
+    if (skipSaved) {
       const text = (await this.#store.readText(this.name)) ?? '';
       for (const line of text.split('\n')) {
         const value = parseLine(line);

@@ -25,8 +25,12 @@ export interface ImageSaverOptions {
   imageConcurrency?: number;
   /** File layout under `images/`. @default 'sharded' */
   layout?: ImageLayout;
-  /** Read the previous `images.jsonl` in the output directory and skip URLs whose files are still there. @default true */
-  resume?: boolean;
+  /**
+   * Keep what an earlier images run saved in the output directory: read its `images.jsonl` back, skip URLs whose files
+   * are still there and carry their records into this run's manifest. Off, the manifest lists this run's images only.
+   * @default false
+   */
+  skipSaved?: boolean;
   /** Write `index.html`, a gallery of the saved images, at the end. @default true */
   gallery?: boolean;
 }
@@ -46,7 +50,7 @@ export const IMAGE_SAVER_DEFAULTS = Object.freeze({
   maxBytes: 32 * 1024 * 1024,
   imageConcurrency: 8,
   layout: 'sharded' as ImageLayout,
-  resume: true,
+  skipSaved: false,
   gallery: true,
 });
 
@@ -72,7 +76,7 @@ export function resolveImageSaverOptions(options: ImageSaverOptions): ResolvedIm
       fail(name, value as number > Number.MAX_SAFE_INTEGER ? `an integer between ${min} and ${Number.MAX_SAFE_INTEGER}` : `an integer >= ${min}`, value);
     return value;
   };
-  const boolean = (name: 'resume' | 'gallery'): boolean => {
+  const boolean = (name: 'skipSaved' | 'gallery'): boolean => {
     const value = input[name] ?? IMAGE_SAVER_DEFAULTS[name];
     if (typeof value !== 'boolean') fail(name, 'true or false', value);
     return value;
@@ -98,7 +102,7 @@ export function resolveImageSaverOptions(options: ImageSaverOptions): ResolvedIm
     types: [...new Set(types)],
     imageConcurrency: integer('imageConcurrency', 1),
     layout: layout as ImageLayout,
-    resume: boolean('resume'),
+    skipSaved: boolean('skipSaved'),
     gallery: boolean('gallery'),
   };
   if (resolved.minBytes > resolved.maxBytes) fail('minBytes', `at most maxBytes (${resolved.maxBytes})`, resolved.minBytes);

@@ -4,6 +4,7 @@ import { OptionsError } from '../errors.js';
 import type { DownloadRequest } from '../extractors/extractor.js';
 import type { DownloadSource, Saver, SaverContext } from '../extractors/saver.js';
 import { FileStore } from '../storage/files.js';
+import { prepareOutputDir } from '../storage/output-dir.js';
 import { decodeDataUri, describeDataUri } from './data-uri.js';
 import { renderGallery } from './gallery.js';
 import { ImageManifest } from './image-manifest.js';
@@ -90,8 +91,8 @@ export class ImageSaver implements Saver {
   }
 
   /**
-   * Opens the output directory: removes `.part` files a killed run left, reads back the previous manifest (when
-   * `resume`) and starts the journal. Called once by the crawl before the first request.
+   * Opens the output directory: creates it and proves it writable, removes `.part` files a killed run left, reads
+   * back the previous manifest (with `skipSaved`) and starts the journal. Called once by the crawl before the first request.
    * @throws OptionsError when neither the saver nor the crawl has an output directory, or it cannot be written.
    */
   async open(context: SaverContext): Promise<void> {
@@ -104,8 +105,9 @@ export class ImageSaver implements Saver {
     this.#store = new FileStore(outDir);
     this.#manifest = new ImageManifest(this.#store);
     try {
+      await prepareOutputDir(outDir);
       const removed = await this.#store.removeStaleParts('images');
-      const kept = await this.#manifest.open(this.options.resume);
+      const kept = await this.#manifest.open(this.options.skipSaved);
       context.logger.debug({ removed, kept }, 'image store opened');
     } catch (error) {
       throw new OptionsError('outDir', `Cannot write images to ${outDir}: ${(error as Error).message}`);
@@ -126,7 +128,7 @@ export class ImageSaver implements Saver {
     if (this.#keys.has(key)) return;
     this.#keys.add(key);
     context.count('found');
-    if (this.options.resume && manifest.savedFor(url)) {
+    if (this.options.skipSaved && manifest.savedFor(url)) {
       context.count('existing');
       return;
     }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { DatasetWriter } from './dataset.js';
 import { FileSink } from './file-sink.js';
 
@@ -90,22 +90,31 @@ function rewriteHeader(path: string, oldHeaderBytes: number, header: string): vo
   const temporary = `${path}.${process.pid}.tmp`;
   const source = openSync(path, 'r');
   try {
-    const target = openSync(temporary, 'w');
-    try {
-      writeAll(target, Buffer.from(header, 'utf8'));
-      const chunk = Buffer.allocUnsafe(1 << 20);
-      let position = oldHeaderBytes;
-      for (let read = readSync(source, chunk, 0, chunk.byteLength, position); read > 0; read = readSync(source, chunk, 0, chunk.byteLength, position)) {
-        writeAll(target, chunk.subarray(0, read));
-        position += read;
-      }
-    } finally {
-      closeSync(target);
-    }
+    copyWithHeader(source, temporary, oldHeaderBytes, header);
+  } catch (error) {
+    // A full disk fails the copy: the file keeps its first header and every row, and no temporary file stays.
+    rmSync(temporary, { force: true });
+    throw error;
   } finally {
     closeSync(source);
   }
   renameSync(temporary, path);
+}
+
+/** Writes `header` and then the rows of `source` (from `oldHeaderBytes` on) to a new file at `temporary`. */
+function copyWithHeader(source: number, temporary: string, oldHeaderBytes: number, header: string): void {
+  const target = openSync(temporary, 'w');
+  try {
+    writeAll(target, Buffer.from(header, 'utf8'));
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let position = oldHeaderBytes;
+    for (let read = readSync(source, chunk, 0, chunk.byteLength, position); read > 0; read = readSync(source, chunk, 0, chunk.byteLength, position)) {
+      writeAll(target, chunk.subarray(0, read));
+      position += read;
+    }
+  } finally {
+    closeSync(target);
+  }
 }
 
 function writeAll(fd: number, buffer: Buffer): void {

@@ -30,7 +30,7 @@ test('the manifest is a journal while running and one line per content after clo
   ]);
 });
 
-test('re-running into the same directory skips the images it has without downloading them', async ({ site, tmp }) => {
+test('re-running into the same directory with skipSaved skips the images it has without downloading them', async ({ site, tmp }) => {
   site.page('/', [], { body: '<img src="/a.png"><img src="/b.png"><img src="/copy-of-a.png">' });
   serveImage(site, '/a.png', png(5, 5, 1));
   serveImage(site, '/b.png', png(5, 5, 2));
@@ -39,14 +39,14 @@ test('re-running into the same directory skips the images it has without downloa
   expect(first.files).toHaveLength(2);
   site.page('/', [], { body: '<img src="/a.png"><img src="/b.png"><img src="/copy-of-a.png"><img src="/c.png">' });
   serveImage(site, '/c.png', png(5, 5, 3));
-  const second = await harvest(site.url('/'), tmp);
+  const second = await harvest(site.url('/'), tmp, { saver: { skipSaved: true } });
   expect([site.hits('/a.png'), site.hits('/b.png'), site.hits('/copy-of-a.png'), site.hits('/c.png')]).toEqual([1, 1, 1, 1]);
   expect(second.summary.savers).toMatchObject({ 'images.found': 4, 'images.existing': 3, 'images.saved': 1 });
   expect(second.files).toHaveLength(3);
   expect(pathsOf(second.saved.flatMap((record) => (record['urls'] as string[] | undefined) ?? [record['url']]))).toEqual(['/a.png', '/b.png', '/c.png', '/copy-of-a.png']);
 });
 
-test('a killed run’s journal is read back: duplicate lines merge, a torn last line is skipped, rejections are retried', async ({ site, tmp }) => {
+test('with skipSaved a killed run’s journal is read back: duplicate lines merge, a torn last line is skipped, rejections are retried', async ({ site, tmp }) => {
   const a = png(5, 5, 1);
   site.page('/', [], { body: '<img src="/a.png"><img src="/a2.png"><img src="/was-404.png">' });
   serveImage(site, '/a.png', a);
@@ -65,11 +65,11 @@ test('a killed run’s journal is read back: duplicate lines merge, a torn last 
   await mkdir(join(tmp, 'images'));
   await writeFile(join(tmp, 'images.jsonl'), journal);
   // The file of a journaled image is gone: it is downloaded again. Put it back and it is skipped.
-  const again = await harvest(site.url('/'), tmp);
+  const again = await harvest(site.url('/'), tmp, { saver: { skipSaved: true } });
   expect(site.hits('/a.png') + site.hits('/a2.png')).toBe(4);
   expect(again.files).toHaveLength(2);
   await writeFile(join(tmp, 'images.jsonl'), journal);
-  const third = await harvest(site.url('/'), tmp);
+  const third = await harvest(site.url('/'), tmp, { saver: { skipSaved: true } });
   expect(site.hits('/a.png') + site.hits('/a2.png')).toBe(4);
   expect(site.hits('/was-404.png')).toBe(3);
   // Two skipped by the manifest; the retried one downloads again but finds its file already there.
@@ -81,13 +81,16 @@ test('a killed run’s journal is read back: duplicate lines merge, a torn last 
   expect((await readFile(join(tmp, 'images.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
 });
 
-test('with resume off an existing file is kept and counted, not written again', async ({ site, tmp }) => {
-  site.page('/', [], { body: '<img src="/a.png">' });
+test('without skipSaved (the default) an existing file is kept and counted, not written again; the manifest lists this run only', async ({ site, tmp }) => {
+  site.page('/', [], { body: '<img src="/a.png"><img src="/gone.png">' });
   serveImage(site, '/a.png', png(5, 5, 1));
+  serveImage(site, '/gone.png', png(5, 5, 2));
   await harvest(site.url('/'), tmp);
-  const again = await harvest(site.url('/'), tmp, { saver: { resume: false } });
+  site.page('/', [], { body: '<img src="/a.png">' });
+  const again = await harvest(site.url('/'), tmp);
   expect(site.hits('/a.png')).toBe(2);
   expect(again.summary.savers).toMatchObject({ 'images.existing': 1 });
   expect(again.summary.savers['images.saved']).toBeUndefined();
   expect(again.saved).toHaveLength(1);
+  expect(pathsOf(again.records.map((record) => record['url']))).toEqual(['/a.png']);
 });
