@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Limiter } from '../../src/crawler/limiter.js';
+import { Limiter, abortableDelay } from '../../src/crawler/limiter.js';
 import type { Site } from '../helpers/site.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 
@@ -57,6 +57,16 @@ describe('per-host state', () => {
     await runHosts(limiter, 0, 100);
     expect(limiter.hostCount).toBe(100);
     expect(limiter.hostState('host-0.example:80')).toEqual({ delayMs: 60_000, concurrency: 4 });
+  });
+
+  test('records whose delay has passed are swept as new hosts go idle', async () => {
+    const limiter = new Limiter({ concurrency: 64, perHost: 4, delayMs: 1000 });
+    await runHosts(limiter, 0, 1000);
+    expect(limiter.hostCount).toBeLessThanOrEqual(1000);
+    // Waits out the delay of the first 1,000 hosts (the subject of the test, not a synchronization).
+    await abortableDelay(1100);
+    await runHosts(limiter, 1000, 100);
+    expect(limiter.hostCount).toBeLessThanOrEqual(100);
   });
 
   test('an expired record is dropped: with a zero delay no host is remembered', async () => {
