@@ -4,7 +4,9 @@ import { Limiter, abortableDelay } from '../../src/crawler/limiter.js';
 import type { Site } from '../helpers/site.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 
-const SLACK_MS = 50; // see crawl-robots.test.ts: server-side gaps can be short by one request's latency
+// The server sees a request some time after the limiter starts it, and that lag varies (more on a loaded machine), so
+// gaps measured at the server can be short of the delay by the difference of two lags.
+const SLACK_MS = 150;
 
 /** A full garbage collection, so heap figures show what is still referenced. */
 function collectGarbage(): void {
@@ -81,27 +83,27 @@ describe('politeness survives eviction', () => {
     site.page('/warm-up', []).page('/a', []).page('/b', []);
     // The process's first fetch takes a while to reach the server; it would blur the gap measured there.
     await (await fetch(site.url('/warm-up'))).text();
-    const limiter = new Limiter({ concurrency: 4, perHost: 4, delayMs: 500 });
+    const limiter = new Limiter({ concurrency: 4, perHost: 4, delayMs: 600 });
     // Once the first request is done the host's queue is idle and dropped; only its last start is kept.
     await fetchThrough(limiter, site, '/a');
     await fetchThrough(limiter, site, '/b');
-    expect(startGaps(site, ['/a', '/b'])[0]).toBeGreaterThanOrEqual(500 - SLACK_MS);
+    expect(startGaps(site, ['/a', '/b'])[0]).toBeGreaterThanOrEqual(600 - SLACK_MS);
   });
 
   test('a Crawl-delay learnt while the host is idle spaces its next requests, and outlives the eviction', async ({ site }) => {
-    site.robots('User-agent: *\nCrawl-delay: 0.3\n').page('/a', []).page('/b', []);
+    site.robots('User-agent: *\nCrawl-delay: 0.6\n').page('/a', []).page('/b', []);
     const limiter = new Limiter({ concurrency: 4, perHost: 4, delayMs: 0 });
     const host = new URL(site.url('/')).host;
     await fetchThrough(limiter, site, '/robots.txt');
     // With no delay the host left nothing behind; robots.txt is read only now.
     expect(limiter.hostCount).toBe(0);
-    limiter.setHostDelay(host, 300);
+    limiter.setHostDelay(host, 600);
     await fetchThrough(limiter, site, '/a');
     await fetchThrough(limiter, site, '/b');
     const gaps = startGaps(site, ['/robots.txt', '/a', '/b']);
     expect(gaps).toHaveLength(2);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(300 - SLACK_MS);
-    expect(limiter.hostState(host).delayMs).toBe(300);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(600 - SLACK_MS);
+    expect(limiter.hostState(host).delayMs).toBe(600);
   });
 
   test('an idle host keeps what the adaptive throttle learnt', async () => {
