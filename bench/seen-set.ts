@@ -1,7 +1,8 @@
 /**
  * Seen-set memory and speed: inserts N deterministic synthetic URLs (57-91 characters, mean 74.5) into a seen-set and
- * measures bytes per URL, inserts/s and lookups/s. Each (implementation, N) runs in its own child process with
- * `--expose-gc`, so one measurement's garbage never shows in another.
+ * measures bytes per URL, inserts/s and lookups/s, per second of wall time and of the process's CPU time (steadier on a
+ * shared machine). Each (implementation, N) runs in its own child process with `--expose-gc`, so one measurement's
+ * garbage never shows in another.
  *
  *   node --import tsx bench/seen-set.ts [--counts 1000000,10000000] [--memory-max 10000000] [--presize]
  *
@@ -31,6 +32,9 @@ interface Measurement {
   peakRssMB: number;
   insertsPerSecond: number;
   lookupsPerSecond: number;
+  /** The same per second of this process's CPU time: steadier than wall time on a shared machine. */
+  insertsPerCpuSecond: number;
+  lookupsPerCpuSecond: number;
 }
 
 const BATCH = 1_000;
@@ -52,11 +56,14 @@ function measure(implementation: Implementation, count: number, presize: boolean
     implementation === 'fingerprint' ? new FingerprintSeenSet(presize ? { initialCapacity: Math.ceil(count / 0.75) } : {}) : new MemorySeenSet();
   // The URL strings are built outside the timers.
   let insertMs = 0;
+  let insertCpuMs = 0;
   for (let start = 0; start < count; start += BATCH) {
     const urls = syntheticUrls(start, Math.min(BATCH, count - start));
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     set.add(urls);
     insertMs += performance.now() - started;
+    insertCpuMs += cpuMs(cpuStarted);
   }
   const insertSeconds = insertMs / 1000;
   const after = memory();
@@ -64,11 +71,14 @@ function measure(implementation: Implementation, count: number, presize: boolean
   // Half the lookups hit (URLs already added), half miss (URLs past the end).
   let hits = 0;
   let lookupMs = 0;
+  let lookupCpuMs = 0;
   for (let batch = 0; batch < LOOKUPS / BATCH; batch++) {
     const urls = syntheticUrls(batch % 2 === 0 ? (batch * 7 * BATCH) % Math.max(1, count - BATCH) : count + batch * BATCH, BATCH);
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     hits += (set.has(urls) as boolean[]).filter(Boolean).length;
     lookupMs += performance.now() - started;
+    lookupCpuMs += cpuMs(cpuStarted);
   }
   if (hits !== LOOKUPS / 2) throw new Error(`expected ${LOOKUPS / 2} lookup hits, got ${hits}`);
   return {
@@ -81,7 +91,15 @@ function measure(implementation: Implementation, count: number, presize: boolean
     peakRssMB: round((process.resourceUsage().maxRSS * 1024) / MB, 1),
     insertsPerSecond: Math.round(count / insertSeconds),
     lookupsPerSecond: Math.round(LOOKUPS / (lookupMs / 1000)),
+    insertsPerCpuSecond: Math.round(count / (insertCpuMs / 1000)),
+    lookupsPerCpuSecond: Math.round(LOOKUPS / (lookupCpuMs / 1000)),
   };
+}
+
+/** CPU time (user + system) this process spent since `since`, in ms. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 function round(value: number, digits: number): number {
@@ -113,7 +131,7 @@ function main(): void {
   process.stdout.write(`${JSON.stringify({ node: process.version, results })}\n`);
   for (const r of results)
     process.stdout.write(
-      `${r.implementation.padEnd(12)} ${String(r.urls).padStart(9)} URLs: ${r.heapMB} MB heap (${r.heapBytesPerUrl} B/URL), ${r.rssMB} MB RSS growth (${r.rssBytesPerUrl} B/URL), peak RSS ${r.peakRssMB} MB, ${r.insertsPerSecond.toLocaleString('en')} inserts/s, ${r.lookupsPerSecond.toLocaleString('en')} lookups/s\n`,
+      `${r.implementation.padEnd(12)} ${String(r.urls).padStart(9)} URLs: ${r.heapMB} MB heap (${r.heapBytesPerUrl} B/URL), ${r.rssMB} MB RSS growth (${r.rssBytesPerUrl} B/URL), peak RSS ${r.peakRssMB} MB, ${r.insertsPerSecond.toLocaleString('en')} inserts/s, ${r.lookupsPerSecond.toLocaleString('en')} lookups/s (per CPU second: ${r.insertsPerCpuSecond.toLocaleString('en')} and ${r.lookupsPerCpuSecond.toLocaleString('en')})\n`,
     );
 }
 

@@ -3,16 +3,31 @@ import { adjustThrottle, initialThrottle } from './auto-throttle.js';
 import type { AutoThrottleSettings, HostThrottle, LatencySample } from './auto-throttle.js';
 import { MAX_TIMER_MS } from './options.js';
 
-interface HostSlot {
-  queue: PQueue;
+/** What politeness needs to remember of a host between two of its requests. */
+interface HostPace {
   delayMs: number;
-  /** The delay the host may never go below: the configured delay or robots.txt Crawl-delay. */
-  floorMs: number;
   /** The adaptive throttle's state, when it is on. */
   throttle: HostThrottle | undefined;
   /** performance.now() of the latest start booked for this host (it may lie in the future while a task waits). */
   lastStartAt: number;
 }
+
+/** A host with tasks waiting or running. */
+interface HostSlot extends HostPace {
+  queue: PQueue;
+}
+
+/** An idle host's pace, kept until `expiresAt` (after which a fresh slot would behave the same). */
+interface IdleHost extends HostPace {
+  expiresAt: number;
+}
+
+// How long an idle host keeps what the adaptive throttle learnt once it is idle and its delay has passed: Scrapy's
+// downloader drops an idle slot 60 s after its last activity plus delay (`_slot_gc`), so a host idle between two
+// levels keeps its pace.
+const THROTTLE_MEMORY_MS = 60_000;
+// Idle records are swept when their count doubles since the last sweep, so sweeping costs O(1) per eviction.
+const MIN_SWEEP_SIZE = 1024;
 
 /** What the Limiter is built with. */
 export interface LimiterOptions {
@@ -31,11 +46,22 @@ export interface LimiterOptions {
 /**
  * The one place concurrency lives: a global p-queue and one p-queue per host. A task first waits for its host, then for
  * a global slot, so a slow host never sits on global slots; a per-host delay spaces the starts of tasks to one host.
+ *
+ * Per-host state stays bounded however many hosts a run meets (`audit --external`): a host's queue is dropped as soon
+ * as it is idle. Only what politeness needs outlives it, in a small record: the latest start and delay until the delay
+ * has passed (and, with the adaptive throttle, what it learnt, for 60 s more). A robots.txt Crawl-delay is kept for the
+ * whole run, one number per host that sets one.
  */
 export class Limiter {
   readonly #global: PQueue;
+  /** Hosts with tasks waiting or running. */
   readonly #hosts = new Map<string, HostSlot>();
+  /** Idle hosts whose pace still matters. Entries past `expiresAt` are dropped on access and by sweeps. */
+  readonly #idle = new Map<string, IdleHost>();
+  /** Crawl-delays above the configured delay, by host. */
+  readonly #crawlDelays = new Map<string, number>();
   readonly #options: LimiterOptions;
+  #sweepAtSize = MIN_SWEEP_SIZE;
 
   constructor(options: LimiterOptions) {
     this.#options = options;
@@ -63,11 +89,24 @@ export class Limiter {
     }) as Promise<T>;
   }
 
-  /** Raises the minimum delay between requests to `host` (robots.txt Crawl-delay); never lowers the configured one. */
+  /**
+   * Raises the minimum delay between requests to `host` (robots.txt Crawl-delay) for the rest of the run; never lowers
+   * the configured one. Called once robots.txt has been read; when the host sits idle with no start on record, its
+   * next request still waits the delay, counted from now (the robots.txt request started a little earlier).
+   */
   setHostDelay(host: string, delayMs: number): void {
-    const slot = this.#slot(host);
-    slot.floorMs = Math.max(this.#options.delayMs, delayMs);
-    slot.delayMs = Math.max(slot.delayMs, slot.floorMs);
+    if (delayMs <= this.#floorOf(host)) return;
+    this.#crawlDelays.set(host, delayMs);
+    const slot = this.#hosts.get(host);
+    if (slot) {
+      slot.delayMs = Math.max(slot.delayMs, delayMs);
+      return;
+    }
+    const now = performance.now();
+    const idle = this.#idleHost(host, now);
+    const pace: HostPace = idle ?? { ...this.#freshPace(delayMs), lastStartAt: now };
+    pace.delayMs = Math.max(pace.delayMs, delayMs);
+    this.#keepIdle(host, pace, now);
   }
 
   /**
@@ -77,16 +116,28 @@ export class Limiter {
   observe(host: string, sample: LatencySample): void {
     const settings = this.#options.autoThrottle;
     if (!settings) return;
-    const slot = this.#slot(host);
-    slot.throttle = adjustThrottle(slot.throttle ?? initialThrottle(settings, slot.floorMs), sample, slot.floorMs, settings);
-    slot.delayMs = slot.throttle.delayMs;
-    slot.queue.concurrency = Math.max(1, Math.floor(slot.throttle.concurrency));
+    const now = performance.now();
+    // The fetch reports from inside its task, so the host has its slot; the other cases serve tests and stay correct.
+    const floorMs = this.#floorOf(host);
+    const slot = this.#hosts.get(host);
+    const pace = slot ?? this.#idleHost(host, now) ?? this.#freshPace(floorMs);
+    pace.throttle = adjustThrottle(pace.throttle ?? initialThrottle(settings, floorMs), sample, floorMs, settings);
+    pace.delayMs = pace.throttle.delayMs;
+    if (slot) slot.queue.concurrency = this.#concurrencyOf(slot);
+    else this.#keepIdle(host, pace, now);
   }
 
   /** The delay and concurrency a host runs with now (for progress and tests). */
   hostState(host: string): { delayMs: number; concurrency: number } {
-    const slot = this.#slot(host);
-    return { delayMs: slot.delayMs, concurrency: slot.queue.concurrency };
+    const slot = this.#hosts.get(host);
+    if (slot) return { delayMs: slot.delayMs, concurrency: slot.queue.concurrency };
+    const pace = this.#idleHost(host, performance.now()) ?? this.#freshPace(this.#floorOf(host));
+    return { delayMs: pace.delayMs, concurrency: this.#concurrencyOf(pace) };
+  }
+
+  /** Hosts the limiter holds state for: those with tasks waiting or running, and idle ones whose pace still matters. */
+  get hostCount(): number {
+    return this.#hosts.size + this.#idle.size;
   }
 
   /** Tasks running now, all hosts together. */
@@ -106,19 +157,62 @@ export class Limiter {
   #slot(host: string): HostSlot {
     let slot = this.#hosts.get(host);
     if (!slot) {
-      const floorMs = this.#options.delayMs;
-      const settings = this.#options.autoThrottle;
-      const throttle = settings ? initialThrottle(settings, floorMs) : undefined;
-      slot = {
-        queue: new PQueue({ concurrency: throttle ? Math.floor(throttle.concurrency) : this.#options.perHost }),
-        delayMs: throttle?.delayMs ?? floorMs,
-        floorMs,
-        throttle,
-        lastStartAt: Number.NEGATIVE_INFINITY,
-      };
-      this.#hosts.set(host, slot);
+      const pace = this.#idleHost(host, performance.now()) ?? this.#freshPace(this.#floorOf(host));
+      this.#idle.delete(host);
+      const queue = new PQueue({ concurrency: this.#concurrencyOf(pace) });
+      const created: HostSlot = { queue, delayMs: pace.delayMs, throttle: pace.throttle, lastStartAt: pace.lastStartAt };
+      // p-queue says 'idle' once nothing waits or runs; a task added since then would have kept it busy.
+      queue.on('idle', () => this.#retire(host, created));
+      this.#hosts.set(host, created);
+      slot = created;
     }
     return slot;
+  }
+
+  /** Drops an idle host's queue, keeping its pace while it still matters. */
+  #retire(host: string, slot: HostSlot): void {
+    if (this.#hosts.get(host) !== slot || slot.queue.size > 0 || slot.queue.pending > 0) return;
+    this.#hosts.delete(host);
+    this.#keepIdle(host, { delayMs: slot.delayMs, throttle: slot.throttle, lastStartAt: slot.lastStartAt }, performance.now());
+  }
+
+  #keepIdle(host: string, pace: HostPace, now: number): void {
+    const paced = pace.lastStartAt + pace.delayMs;
+    const expiresAt = pace.throttle ? Math.max(paced, now) + THROTTLE_MEMORY_MS : paced;
+    if (expiresAt <= now) {
+      this.#idle.delete(host);
+      return;
+    }
+    this.#idle.set(host, { delayMs: pace.delayMs, throttle: pace.throttle, lastStartAt: pace.lastStartAt, expiresAt });
+    if (this.#idle.size >= this.#sweepAtSize) {
+      for (const [key, idle] of this.#idle) if (idle.expiresAt <= now) this.#idle.delete(key);
+      this.#sweepAtSize = Math.max(MIN_SWEEP_SIZE, 2 * this.#idle.size);
+    }
+  }
+
+  /** The idle record of `host`, unless it has expired (then it is dropped). */
+  #idleHost(host: string, now: number): IdleHost | undefined {
+    const idle = this.#idle.get(host);
+    if (idle && idle.expiresAt <= now) {
+      this.#idle.delete(host);
+      return undefined;
+    }
+    return idle;
+  }
+
+  /** The pace of a host the limiter knows nothing of (or has forgotten). */
+  #freshPace(floorMs: number): HostPace {
+    const settings = this.#options.autoThrottle;
+    const throttle = settings ? initialThrottle(settings, floorMs) : undefined;
+    return { delayMs: throttle?.delayMs ?? floorMs, throttle, lastStartAt: Number.NEGATIVE_INFINITY };
+  }
+
+  #floorOf(host: string): number {
+    return this.#crawlDelays.get(host) ?? this.#options.delayMs;
+  }
+
+  #concurrencyOf(pace: HostPace): number {
+    return pace.throttle ? Math.max(1, Math.floor(pace.throttle.concurrency)) : this.#options.perHost;
   }
 }
 

@@ -1,35 +1,31 @@
+import xxhash from 'xxhash-wasm';
+
+// The WebAssembly module compiles once, when this module loads (in each thread that imports it); from then on
+// hashing is synchronous, as the seen-set's hot path needs.
+const { h64 } = await xxhash();
+
+// Scratch for splitting the 64-bit hash into halves without BigInt arithmetic (which allocates).
+const wide = new BigUint64Array(1);
+const halves = new Uint32Array(wide.buffer);
+// Which half of `halves` holds the high word depends on the platform's byte order.
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
 /**
- * A 64-bit fingerprint of a string, as two independent 32-bit halves computed in one pass over its UTF-16 code units
- * (no UTF-8 encoding step, so no allocation). `hi` is FNV-1a; `lo` is a multiply-xorshift hash with another prime and
- * seed. Both are finished with MurmurHash3's `fmix32` avalanche, so every input bit affects every output bit and the
- * low bits of `hi` are fit to index a power-of-two table.
+ * A 64-bit fingerprint of a string: xxHash64 (seed 0) of its UTF-8 bytes, computed by `xxhash-wasm` (the reference
+ * algorithm compiled to WebAssembly). xxHash64 passes SMHasher's collision and distribution tests, so n distinct
+ * strings share a fingerprint with the probability of an ideal 64-bit hash, at most n² / 2⁶⁵ (the birthday bound).
+ *
+ * Strings are hashed as UTF-8, so two strings that differ only in lone surrogates (both become U+FFFD) get one
+ * fingerprint; no normalized URL has them, as WHATWG URL serialization percent-encodes U+FFFD in their place.
  *
  * Not cryptographic: anyone who can choose URLs can build collisions. Fine for deduplicating a crawl, where the
  * worst a collision does is skip one URL.
  *
  * @param text the string to fingerprint (for the seen-set: a normalized URL).
- * @param out receives `[hi, lo]`; written in place so the hot path allocates nothing.
+ * @param out receives `[hi, lo]`, the high and low 32 bits; written in place so the hot path allocates no array.
  */
 export function fingerprint64(text: string, out: Uint32Array): void {
-  let hi = 0x811c9dc5; // FNV-1a 32-bit offset basis
-  let lo = 0x9747b28c ^ text.length;
-  for (let index = 0; index < text.length; index++) {
-    const unit = text.charCodeAt(index);
-    hi = Math.imul(hi ^ unit, 0x01000193); // FNV-1a 32-bit prime
-    lo = Math.imul(lo ^ unit, 0x5bd1e995); // MurmurHash2's multiplier
-    lo ^= lo >>> 15;
-  }
-  out[0] = fmix32(hi);
-  out[1] = fmix32(lo);
-}
-
-// MurmurHash3's finalizer: a bijection on 32 bits with full avalanche.
-function fmix32(value: number): number {
-  let h = value;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  wide[0] = h64(text);
+  out[0] = halves[HIGH] as number;
+  out[1] = halves[1 - HIGH] as number;
 }

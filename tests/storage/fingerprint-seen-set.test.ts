@@ -71,6 +71,17 @@ describe('FingerprintSeenSet', () => {
 });
 
 describe('fingerprint64', () => {
+  // Known answers of XXH64 with seed 0, from the xxHash reference implementation.
+  test.each([
+    ['', 'ef46db3751d8e999'],
+    ['a', 'd24ec4f1a98c6e5b'],
+    ['abc', '44bc2cf5ad770999'],
+  ])('is xxHash64 of the UTF-8 bytes: %j -> %s', (text, expected) => {
+    const out = new Uint32Array(2);
+    fingerprint64(text, out);
+    expect([...out].map((half) => half.toString(16).padStart(8, '0')).join('')).toBe(expected);
+  });
+
   test('is deterministic and gives distinct fingerprints to 100,000 similar URLs', () => {
     const out = new Uint32Array(2);
     const seen = new Set<bigint>();
