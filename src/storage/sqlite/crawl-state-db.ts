@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { StateError } from '../../errors.js';
@@ -35,6 +37,13 @@ export interface CommittedBatch {
   done: number;
 }
 
+/**
+ * State files this process has open, by resolved path. POSIX drops every lock a process holds on a file when the
+ * process closes *any* descriptor of that file, so a second open here (even the header check's read) would release
+ * the first one's lock: this set refuses it before the file is touched.
+ */
+const openHere = new Set<string>();
+
 // A page cache large enough for the frontier's index pages and the seen table's leaves a batch touches.
 const CACHE_KIB = 32 * 1024;
 
@@ -50,7 +59,9 @@ const CACHE_KIB = 32 * 1024;
  *
  * **One process at a time.** The connection uses `locking_mode=EXCLUSIVE` and takes the write lock on open, holding it
  * until {@link close}; the operating system releases it when the process dies, so a killed run never leaves a stale
- * lock. While it is held, the file cannot be read by another process (the `sqlite3` shell included).
+ * lock. While it is held, the file cannot be read by another process (the `sqlite3` shell included), and a second
+ * open in the same process is refused too; nothing else in the process should open the file meanwhile, since closing
+ * any descriptor of a file drops the process's POSIX locks on it.
  *
  * Everything is synchronous (better-sqlite3): a batch is written without yielding to the event loop.
  */
@@ -67,11 +78,13 @@ export class CrawlStateDb {
   readonly images: SqliteImageDoneSet;
   readonly linkChecks: SqliteLinkCheckDoneSet;
   readonly #db: Connection;
+  readonly #key: string;
   #closed = false;
 
-  private constructor(path: string, db: Connection, isNew: boolean) {
+  private constructor(path: string, db: Connection, isNew: boolean, key: string) {
     this.path = path;
     this.#db = db;
+    this.#key = key;
     this.isNew = isNew;
     this.frontier = new SqliteFrontierStore(db);
     this.seen = new SqliteSeenSet(db);
@@ -90,6 +103,8 @@ export class CrawlStateDb {
    *   The file is left untouched in each case.
    */
   static open(path: string): CrawlStateDb {
+    const key = join(realpathSync(dirname(path)), basename(path));
+    if (openHere.has(key)) throw new StateError('state-locked', path, `The crawl state ${path} is already open in this process.`);
     const problem = checkStateFile(path);
     if (problem) throw new StateError('state-corrupt', path, `The crawl state ${path} is damaged: ${problem}. Move it away to start afresh.`);
     let db: Connection | undefined;
@@ -107,8 +122,9 @@ export class CrawlStateDb {
       if (version === undefined) createSchema(db);
       else if (version !== SCHEMA_VERSION)
         throw new StateError('state-incompatible', path, `The crawl state ${path} has schema version ${version}; this sitecrawl reads version ${SCHEMA_VERSION}.`);
-      const state = new CrawlStateDb(path, db, version === undefined);
+      const state = new CrawlStateDb(path, db, version === undefined, key);
       state.commit();
+      openHere.add(key);
       return state;
     } catch (error) {
       if (db?.inTransaction) db.exec('ROLLBACK');
@@ -151,10 +167,14 @@ export class CrawlStateDb {
    */
   close(): void {
     if (this.#closed) return;
-    this.counters.flush();
-    this.#db.exec('COMMIT');
     this.#closed = true;
-    this.#db.close();
+    try {
+      this.counters.flush();
+      this.#db.exec('COMMIT');
+    } finally {
+      this.#db.close();
+      openHere.delete(this.#key);
+    }
   }
 
   #assertOpen(): void {
