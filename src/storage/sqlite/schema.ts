@@ -6,7 +6,8 @@ import type { Database } from 'better-sqlite3';
  */
 export const SCHEMA_VERSION = 1;
 
-// Times are milliseconds since the epoch. Text states rather than numbers, so `sqlite3 OUT/state.db` reads plainly.
+// \`seen\` is a log, not an index: the memory copy answers every lookup, and appends write one page per batch where
+// random 64-bit keys would dirty a page per new URL. Times are milliseconds since the epoch. Text states rather than numbers, so `sqlite3 OUT/state.db` reads plainly.
 const TABLES = `
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 CREATE TABLE run (
@@ -27,7 +28,8 @@ CREATE TABLE frontier (
   state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'in-flight', 'done'))
 );
 CREATE INDEX frontier_queued ON frontier (depth, id) WHERE state = 'queued';
-CREATE TABLE seen (fingerprint INTEGER PRIMARY KEY);
+CREATE INDEX frontier_in_flight ON frontier (id) WHERE state = 'in-flight';
+CREATE TABLE seen (fingerprint INTEGER NOT NULL);
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE robots (
   origin TEXT PRIMARY KEY,
