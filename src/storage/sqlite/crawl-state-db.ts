@@ -156,6 +156,7 @@ export class CrawlStateDb {
   /** Commits everything written since the last commit (counters included) and opens the next transaction. */
   commit(): void {
     this.#assertOpen();
+    this.seen.flush();
     this.counters.flush();
     this.#db.exec('COMMIT');
     this.#db.exec('BEGIN IMMEDIATE');
@@ -169,6 +170,7 @@ export class CrawlStateDb {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      this.seen.flush();
       this.counters.flush();
       this.#db.exec('COMMIT');
     } finally {

@@ -29,7 +29,7 @@ CREATE TABLE frontier (
 );
 CREATE INDEX frontier_queued ON frontier (depth, id) WHERE state = 'queued';
 CREATE INDEX frontier_in_flight ON frontier (id) WHERE state = 'in-flight';
-CREATE TABLE seen (fingerprint INTEGER NOT NULL);
+CREATE TABLE seen (id INTEGER PRIMARY KEY, fingerprints BLOB NOT NULL);
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE robots (
   origin TEXT PRIMARY KEY,
