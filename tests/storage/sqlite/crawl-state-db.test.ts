@@ -92,6 +92,21 @@ describe('CrawlStateDb', () => {
     last.close();
   });
 
+  test('70,000 URLs added to the seen-set in one commit (two stored rows) are all there after reopening', ({ dir }) => {
+    const path = join(dir, 'state.db');
+    const urls = Array.from({ length: 70_000 }, (_, n) => `https://site-${n % 7}.example/page-${n}.html`);
+    const db = CrawlStateDb.open(path);
+    db.seen.add(urls);
+    db.commit();
+    db.seen.add(['https://late.example/']);
+    db.close();
+    const again = CrawlStateDb.open(path);
+    expect(again.seen.size()).toBe(70_001);
+    expect(again.seen.has([...urls, 'https://late.example/']).every(Boolean)).toBe(true);
+    expect(again.seen.add(['https://site-0.example/page-0.html', 'https://new.example/'])).toEqual([false, true]);
+    again.close();
+  });
+
   test('commitBatch admits only URLs new to the seen-set and marks only in-flight URLs done', ({ dir }) => {
     const db = CrawlStateDb.open(join(dir, 'state.db'));
     const first = db.commitBatch({ admitted: [request('/a', 1), request('/b', 1), request('/a', 1)] });
