@@ -21,6 +21,7 @@ export class SqliteFrontierStore implements FrontierStore {
   readonly #insert: Statement<[number, string, string | null]>;
   readonly #select: Statement<[number, number], FrontierRow>;
   readonly #setState: Statement<[string, number]>;
+  readonly #markTaken: Statement<[number, number]>;
   readonly #queued = new Map<number, number>();
   /** URL -> row id of each request taken and not yet marked done. */
   readonly #inFlight = new Map<string, number>();
@@ -30,6 +31,8 @@ export class SqliteFrontierStore implements FrontierStore {
     this.#insert = db.prepare('INSERT INTO frontier (depth, url, parent) VALUES (?, ?, ?)');
     this.#select = db.prepare("SELECT id, url, parent FROM frontier WHERE depth = ? AND state = 'queued' ORDER BY id LIMIT ?");
     this.#setState = db.prepare('UPDATE frontier SET state = ? WHERE id = ?');
+    // The rows just selected are exactly the depth's queued rows up to the last id: one statement marks them all.
+    this.#markTaken = db.prepare("UPDATE frontier SET state = 'in-flight' WHERE depth = ? AND state = 'queued' AND id <= ?");
     db.prepare("UPDATE frontier SET state = 'queued' WHERE state = 'in-flight'").run();
     const counts = db.prepare("SELECT depth, count(*) FROM frontier WHERE state = 'queued' GROUP BY depth").raw().all() as [number, number][];
     for (const [depth, count] of counts) this.#queued.set(depth, count);
@@ -47,10 +50,9 @@ export class SqliteFrontierStore implements FrontierStore {
   take(depth: number, max: number): CrawlRequest[] {
     if (max < 1 || !this.#queued.get(depth)) return [];
     const rows = this.#select.all(depth, max);
-    for (const row of rows) {
-      this.#setState.run('in-flight', row.id);
-      this.#inFlight.set(row.url, row.id);
-    }
+    const last = rows.at(-1);
+    if (last) this.#markTaken.run(depth, last.id);
+    for (const row of rows) this.#inFlight.set(row.url, row.id);
     const left = (this.#queued.get(depth) ?? 0) - rows.length;
     if (left > 0) this.#queued.set(depth, left);
     else this.#queued.delete(depth);
