@@ -120,6 +120,7 @@ export class CrawlStateDb {
       db.exec('BEGIN IMMEDIATE');
       const version = readSchemaVersion(db);
       if (version === undefined) createSchema(db);
+      else if (version === -1) throw new StateError('state-incompatible', path, `${path} is a SQLite database but not a sitecrawl crawl state.`);
       else if (version !== SCHEMA_VERSION)
         throw new StateError('state-incompatible', path, `The crawl state ${path} has schema version ${version}; this sitecrawl reads version ${SCHEMA_VERSION}.`);
       const state = new CrawlStateDb(path, db, version === undefined, key);
@@ -127,8 +128,11 @@ export class CrawlStateDb {
       openHere.add(key);
       return state;
     } catch (error) {
-      if (db?.inTransaction) db.exec('ROLLBACK');
-      db?.close();
+      try {
+        if (db?.inTransaction) db.exec('ROLLBACK');
+      } finally {
+        db?.close();
+      }
       throw toStateError(error, path);
     }
   }

@@ -56,12 +56,14 @@ CREATE TABLE link_checks (
 `;
 
 /**
- * The schema version of an open database: `undefined` for an empty file (no tables yet).
+ * The schema version of an open database: `undefined` for an empty file (no tables yet), `-1` for a database with
+ * tables but no version (some other program's file, which must not get ours added).
  * @throws the driver's error when the file cannot be read (corrupt, locked).
  */
 export function readSchemaVersion(db: Database): number | undefined {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").pluck().get();
-  if (table === undefined) return undefined;
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+  if (tables.length === 0) return undefined;
+  if (!tables.includes('schema_version')) return -1;
   const version = db.prepare('SELECT version FROM schema_version').pluck().get();
   return typeof version === 'number' ? version : -1;
 }

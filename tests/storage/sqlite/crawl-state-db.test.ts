@@ -167,6 +167,17 @@ describe('CrawlStateDb', () => {
     expect(codeOf(() => CrawlStateDb.open(path))).toBe('state-incompatible');
   });
 
+  test("another program's SQLite database is refused with state-incompatible and gets none of our tables", ({ dir }) => {
+    const path = join(dir, 'state.db');
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE notes (text TEXT)');
+    raw.close();
+    expect(codeOf(() => CrawlStateDb.open(path))).toBe('state-incompatible');
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(['notes']);
+    after.close();
+  });
+
   test('an empty state file (a run killed before its first checkpoint) opens as a new state', ({ dir }) => {
     const path = join(dir, 'state.db');
     writeFileSync(path, '');
