@@ -25,13 +25,13 @@ export function inspectStateHeader(header: Uint8Array, fileSize: number): string
 
 /**
  * Checks an existing state file before SQLite opens it, so a damaged file is reported rather than reused.
- * A missing or empty file is fine (a run killed before its first checkpoint leaves an empty one).
+ * A missing or empty file is fine (a process killed while SQLite was creating it leaves an empty one).
  * @returns why the file is unusable, or `undefined`.
  */
 export function checkStateFile(path: string): string | undefined {
   const size = statSync(path, { throwIfNoEntry: false })?.size;
   if (size === undefined) return undefined;
-  // SQLite writes nothing to the main file before its first checkpoint; what a WAL beside it holds, it recovers.
+  // Nothing was committed to an empty file: SQLite writes the header (page 1) before the first commit.
   if (size === 0) return undefined;
   const header = Buffer.alloc(HEADER_BYTES);
   const fd = openSync(path, 'r');

@@ -178,7 +178,7 @@ describe('CrawlStateDb', () => {
     after.close();
   });
 
-  test('an empty state file (a run killed before its first checkpoint) opens as a new state', ({ dir }) => {
+  test('an empty state file (a process killed while creating it) opens as a new state', ({ dir }) => {
     const path = join(dir, 'state.db');
     writeFileSync(path, '');
     const db = CrawlStateDb.open(path);
