@@ -20,7 +20,13 @@ export type FetchErrorCode =
   | `http-${number}`;
 
 /** Every code a sitecrawl error can carry. */
-export type ErrorCode = FetchErrorCode | 'invalid-option' | 'extractor-failed' | 'output-failed';
+export type ErrorCode = FetchErrorCode | 'invalid-option' | 'extractor-failed' | 'output-failed' | StateErrorCode;
+
+/**
+ * Codes of a crawl state file (`OUT/state.db`) that cannot be used: `state-locked` (another process holds it),
+ * `state-corrupt` (not a database, truncated or malformed), `state-incompatible` (written by a newer schema version).
+ */
+export type StateErrorCode = 'state-locked' | 'state-corrupt' | 'state-incompatible';
 
 /** Base class of all sitecrawl errors. */
 export class CrawlError extends Error {
@@ -67,6 +73,19 @@ export class ExtractorError extends CrawlError {
 export class OutputError extends CrawlError {
   constructor(message: string, options?: ErrorOptions) {
     super('output-failed', message, options);
+  }
+}
+
+/** The persisted crawl state cannot be opened or read; the file is left as it was. */
+export class StateError extends CrawlError {
+  declare readonly code: StateErrorCode;
+  constructor(
+    code: StateErrorCode,
+    readonly path: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options);
   }
 }
 

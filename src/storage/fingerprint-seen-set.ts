@@ -65,6 +65,14 @@ export class FingerprintSeenSet implements SeenSet {
     });
   }
 
+  /**
+   * Adds one fingerprint as {@link fingerprint64} computes it (`hi`, `lo` unsigned 32-bit halves); `true` when it was
+   * not there before. For stores that keep fingerprints elsewhere (SQLite) and rebuild the table from them.
+   */
+  addFingerprint(hi: number, lo: number): boolean {
+    return this.#insert(hi >>> 0, hi === 0 && lo === 0 ? 1 : lo >>> 0);
+  }
+
   /** Distinct fingerprints in the set (equal to the distinct URLs added, barring collisions). */
   size(): number {
     return this.#size;
