@@ -21,7 +21,7 @@ import type { Loaded } from './page-loader.js';
 import type { PageRecord, SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
 import { ProgressTicker } from './progress.js';
-import { RobotsCache } from './robots.js';
+import { ROBOTS_MAX_BYTES, RobotsCache, wholeLines } from './robots.js';
 import type { RobotsResponse } from './robots.js';
 import { createScope } from './scope.js';
 import { SettleCounter } from './settle-counter.js';
@@ -48,6 +48,11 @@ export interface CrawlSummary extends CrawlProgress {
 }
 
 const ROBOTS_MAX_REDIRECTS = 5; // RFC 9309 2.3.1.2
+
+/** What loading gives for a URL never requested. */
+function unfetched(url: string, error: FetchError): Loaded {
+  return { finalUrl: url, response: undefined, redirects: [], redirectSkipped: undefined, error, ms: 0 };
+}
 
 /**
  * One crawl, from start URLs to summary: breadth-first by levels (every page of depth d settles before depth d+1 is
@@ -235,13 +240,16 @@ export class CrawlRun {
   async #process(request: CrawlRequest): Promise<void> {
     this.#inFlight++;
     try {
-      if (this.#robots && !(await this.#robots.isAllowed(new URL(request.url)))) {
+      const refusal = await this.#robots?.refusal(new URL(request.url));
+      if (refusal?.code === 'robots-disallowed') {
         this.#reserved--;
         this.#skip('robots', request.url);
         if (request.depth === 0) this.#log.warn({ url: request.url }, 'start URL disallowed by robots.txt');
         return;
       }
-      const loaded = await this.#loader.load(request.url);
+      // RFC 9309 2.3.1.4 keeps the page unrequested, but a site that cannot be reached is not one that forbids
+      // crawling: the page is recorded as failed, so the summary and audits show it.
+      const loaded = refusal ? unfetched(request.url, refusal) : await this.#loader.load(request.url);
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
         this.#counters.increment('aborted');
@@ -301,14 +309,18 @@ export class CrawlRun {
     for (let hop = 0; hop <= ROBOTS_MAX_REDIRECTS; hop++) {
       try {
         const response = await this.#limiter.run(new URL(url).host, () =>
-          this.#fetcher.request(url, { signal: this.#abort.signal, shouldReadBody: (status) => status >= 200 && status < 300 }),
+          this.#fetcher.request(url, {
+            signal: this.#abort.signal,
+            shouldReadBody: (status) => status >= 200 && status < 300,
+            maxBytes: ROBOTS_MAX_BYTES,
+          }),
         );
         const location = response.headers['location'];
         if (response.status >= 300 && response.status < 400 && location) {
           url = new URL(location, url).href;
           continue;
         }
-        return { status: response.status, body: response.body?.toString('utf8') ?? '' };
+        return { status: response.status, body: response.body ? wholeLines(response.body, response.truncated) : '' };
       } catch (error) {
         return { error: error instanceof Error ? error : new Error(String(error)) };
       }

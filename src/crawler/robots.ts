@@ -109,7 +109,18 @@ export class RobotsCache {
 
   /** Whether robots.txt of the URL's origin lets our agents fetch it. Loads the file on first use per origin. */
   async isAllowed(url: URL): Promise<boolean> {
-    return (await this.rulesFor(url.origin)).isAllowed(url.href);
+    return (await this.rulesFor(url.origin)).isAllowed(url);
+  }
+
+  /**
+   * Why the URL may not be fetched, or `undefined` when it may: `robots-disallowed` (a rule forbids it) or
+   * `robots-unreachable` (robots.txt could not be had, so the whole origin is off limits; its `cause` says why).
+   * Loads the file on first use per origin.
+   */
+  async refusal(url: URL): Promise<FetchError | undefined> {
+    const rules = await this.rulesFor(url.origin);
+    if (rules.unreachable) return rules.unreachable;
+    return rules.isAllowed(url) ? undefined : new FetchError('robots-disallowed', 'Disallowed by robots.txt');
   }
 
   /** The rules of one origin, loading them on first use. */

@@ -45,12 +45,15 @@ describe('broken links', () => {
         [site.url('/missing'), 'http-404'],
         [site.url('/server-error'), 'http-500'],
         [site.url('/stall'), 'timeout'],
-        [refusedInternal, 'connect'],
+        [refusedInternal, 'robots-unreachable'],
         [external.url('/gone'), 'http-404'],
         [external.url('/down'), 'http-500'],
-        [refusedExternal, 'connect'],
+        [refusedExternal, 'robots-unreachable'],
       ].sort(),
     );
+    // RFC 9309: a host whose robots.txt cannot be fetched is not requested at all; the cause says why.
+    const causes = report.brokenLinks.filter((link) => link.error.code === 'robots-unreachable').map((link) => link.error.cause);
+    expect(causes).toEqual(['connect', 'connect']);
     const missing = report.brokenLinks[0];
     expect(missing?.url).toBe(site.url('/missing'));
     expect(missing?.status).toBe(404);
@@ -63,7 +66,7 @@ describe('broken links', () => {
     expect(site.hits('/missing')).toBe(1);
     expect(methods(external, '/gone')).toEqual(['HEAD', 'GET']);
     expect(methods(external, '/fine')).toEqual(['HEAD']);
-    expect(report.summary).toMatchObject({ broken: 7, brokenByKind: { 'http-404': 2, 'http-500': 2, connect: 2, timeout: 1 }, failed: true, worstLevel: 'broken' });
+    expect(report.summary).toMatchObject({ broken: 7, brokenByKind: { 'http-404': 2, 'http-500': 2, 'robots-unreachable': 2, timeout: 1 }, failed: true, worstLevel: 'broken' });
   });
 
   test('a 404 linked from three pages is one broken entry with three referrers, fetched once', async ({ site }) => {
