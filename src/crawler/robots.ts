@@ -113,12 +113,14 @@ export class RobotsCache {
   }
 
   /**
-   * Why the URL may not be fetched, or `undefined` when it may: `robots-disallowed` (a rule forbids it) or
-   * `robots-unreachable` (robots.txt could not be had, so the whole origin is off limits; its `cause` says why).
-   * Loads the file on first use per origin.
+   * Why the URL may not be fetched, or `undefined` when it may: `robots-disallowed` (a rule forbids it),
+   * `robots-unreachable` (robots.txt could not be had, so the whole origin is off limits; its `cause` says why), or
+   * `aborted` (the crawl stopped while robots.txt was loading). Loads the file on first use per origin.
    */
   async refusal(url: URL): Promise<FetchError | undefined> {
     const rules = await this.rulesFor(url.origin);
+    // A load cut short by the crawl's stop says nothing about the site: the URL is one the stop left unfetched.
+    if (rules.unreachable?.cause instanceof FetchError && rules.unreachable.cause.code === 'aborted') return rules.unreachable.cause;
     if (rules.unreachable) return rules.unreachable;
     return rules.isAllowed(url) ? undefined : new FetchError('robots-disallowed', 'Disallowed by robots.txt');
   }
