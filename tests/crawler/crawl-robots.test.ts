@@ -60,7 +60,8 @@ describe('robots.txt rules', () => {
     site.robots(code).page('/', ['/a']);
     const { pages, summary } = await crawlToArray(site.url('/'));
     expect(pages).toEqual([unreachable(site.url('/'), `http-${code}`)]);
-    expect(summary).toMatchObject({ pages: 1, failed: 1, errors: { 'robots-unreachable': 1 }, skipped: {} });
+    expect(summary).toMatchObject({ pages: 1, failed: 1, errors: { 'robots-unreachable': 1 } });
+    expect(summary.skipped['robots']).toBeUndefined();
     expect(site.requests.map((r) => r.path)).toEqual(['/robots.txt']);
   });
 
@@ -106,7 +107,8 @@ describe('robots.txt that cannot be fetched', () => {
     const url = `http://127.0.0.1:${port}/`;
     const { pages, summary } = await crawlToArray(url);
     expect(pages).toEqual([unreachable(url, 'connect')]);
-    expect(summary).toMatchObject({ pages: 1, failed: 1, errors: { 'robots-unreachable': 1 }, skipped: {} });
+    expect(summary).toMatchObject({ pages: 1, failed: 1, errors: { 'robots-unreachable': 1 } });
+    expect(summary.skipped['robots']).toBeUndefined();
   });
 
   test('a robots.txt that stalls past the timeout: cause timeout, the page is not requested', async ({ site }) => {
