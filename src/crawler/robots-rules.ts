@@ -9,6 +9,8 @@ interface Rule {
   readonly pieces: readonly string[] | undefined;
   /** The pattern ends with `$`: the path must end where the pattern does. */
   readonly anchored: boolean;
+  /** {@link charMask} of the pieces: a path lacking one of these characters cannot match. */
+  readonly mask: number;
   /** Longer patterns win; on equal length Allow wins (RFC 9309 2.2.2): `length * 2 + (allow ? 1 : 0)`. */
   readonly rank: number;
 }
@@ -41,6 +43,7 @@ export class RobotsGroup {
   isAllowed(path: string): boolean {
     let best = -1;
     let hash = HASH_SEED;
+    let mask = -1;
     const end = Math.min(path.length, this.#lengths.length - 1);
     for (let length = 0; ; length++) {
       if (this.#lengths[length] === 1) {
@@ -48,7 +51,10 @@ export class RobotsGroup {
         if (bucket) {
           for (const rule of bucket) {
             if (rule.rank <= best) break;
-            if (rule.prefix.length === length && path.startsWith(rule.prefix) && matchesRest(rule, path)) {
+            if (rule.prefix.length !== length || !path.startsWith(rule.prefix)) continue;
+            // Rules like `/*/print` all share the prefix `/`; the mask turns most of them away without a search.
+            if (rule.pieces && (rule.mask & ~(mask === -1 ? (mask = charMask(path)) : mask)) !== 0) continue;
+            if (matchesRest(rule, path)) {
               best = rule.rank;
               break;
             }
@@ -60,6 +66,13 @@ export class RobotsGroup {
     }
     return best < 0 || (best & 1) === 1;
   }
+}
+
+/** One bit per character class (code unit mod 31), set for each character of `text`. Never -1. */
+function charMask(text: string): number {
+  let mask = 0;
+  for (let index = 0; index < text.length; index++) mask |= 1 << text.charCodeAt(index) % 31;
+  return mask;
 }
 
 // FNV-1a over UTF-16 code units: cheap to extend one character at a time along the path.
@@ -140,7 +153,14 @@ function ruleOf(allow: boolean, value: string): Rule | undefined {
   const star = body.indexOf('*');
   const prefix = star < 0 ? body : body.slice(0, star);
   const pieces = star < 0 ? undefined : body.slice(star + 1).split('*').filter((piece, index, all) => piece !== '' || index === all.length - 1);
-  return { allow, prefix, pieces: pieces && pieces.length > 0 ? pieces : undefined, anchored: anchored && !(pieces && pieces.at(-1) === ''), rank: pattern.length * 2 + (allow ? 1 : 0) };
+  return {
+    allow,
+    prefix,
+    pieces: pieces && pieces.length > 0 ? pieces : undefined,
+    anchored: anchored && !(pieces && pieces.at(-1) === ''),
+    mask: charMask(pieces?.join('') ?? ''),
+    rank: pattern.length * 2 + (allow ? 1 : 0),
+  };
 }
 
 /** A robots.txt as groups of rules per product token. */
