@@ -16,6 +16,7 @@ export type FetchErrorCode =
   | 'bad-redirect'
   | 'robots-disallowed'
   | 'blocked-address'
+  | 'robots-unreachable'
   | 'network'
   | `http-${number}`;
 
@@ -93,10 +94,17 @@ export class StateError extends CrawlError {
 export interface RecordedError {
   code: string;
   message: string;
+  /**
+   * For `robots-unreachable` only: the code of the failure that made robots.txt unreachable (`dns`, `connect`,
+   * `timeout`, `reset`, `tls`, `http-503`, ...).
+   */
+  cause?: string;
 }
 
-/** Turns anything thrown into the `{ code, message }` a record stores. */
+/** Turns anything thrown into the `{ code, message }` a record stores (with `cause` for `robots-unreachable`). */
 export function toRecordedError(error: unknown): RecordedError {
+  if (error instanceof CrawlError && error.code === 'robots-unreachable' && error.cause instanceof CrawlError)
+    return { code: error.code, message: error.message, cause: error.cause.code };
   if (error instanceof CrawlError) return { code: error.code, message: error.message };
   if (error instanceof Error) return { code: 'network', message: error.message };
   return { code: 'network', message: String(error) };

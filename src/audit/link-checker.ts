@@ -72,7 +72,6 @@ export class LinkChecker implements Saver {
   readonly #crawled = new Set<string>();
   readonly #getOnlyHosts = new Set<string>();
   readonly #pending = new Set<Promise<void>>();
-  readonly #robotsFailures = new Map<string, Promise<FetchOutcome['error']>>();
   #context: SaverContext | undefined;
   #settled = false;
   #sitemapTask: Promise<SitemapScan> | undefined;
@@ -95,7 +94,7 @@ export class LinkChecker implements Saver {
   /** Called once per run before the first request: forgets the last run and starts reading sitemaps. */
   open(context: SaverContext): void {
     this.#context = context;
-    for (const collection of [this.#results, this.#known, this.#deferred, this.#crawled, this.#getOnlyHosts, this.#pending, this.#robotsFailures])
+    for (const collection of [this.#results, this.#known, this.#deferred, this.#crawled, this.#getOnlyHosts, this.#pending])
       collection.clear();
     this.#settled = false;
     this.#sitemapScan = undefined;
@@ -167,9 +166,6 @@ export class LinkChecker implements Saver {
       outcome = await context.fetch(url, { method, shouldReadBody: readNothing });
       if (refusesHead(head) || linkVerdict(outcome, true) === 'ok') this.#getOnlyHosts.add(host);
     }
-    // RFC 9309 makes an unreachable robots.txt disallow the whole host; for a link checker that host is simply down.
-    const unreachable = outcome.error?.code === 'robots-disallowed' ? await this.#robotsFailure(new URL(url).origin) : null;
-    if (unreachable) outcome = { ...outcome, finalUrl: url, status: null, contentType: '', redirects: [], error: unreachable };
     this.#results.set(url, {
       url,
       finalUrl: outcome.finalUrl,
@@ -182,17 +178,6 @@ export class LinkChecker implements Saver {
     });
     context.count('checked');
     if (linkVerdict(outcome, this.#options.strict) === 'broken') context.count('broken');
-  }
-
-  // The network failure that made robots.txt unreachable, once per origin; `null` when it answered.
-  #robotsFailure(origin: string): Promise<FetchOutcome['error']> {
-    let failure = this.#robotsFailures.get(origin);
-    if (!failure) {
-      const context = this.#context as SaverContext;
-      failure = context.fetch(`${origin}/robots.txt`, { obeyRobots: false, shouldReadBody: readNothing }).then((robots) => (robots.status === null ? robots.error : null));
-      this.#robotsFailures.set(origin, failure);
-    }
-    return failure;
   }
 
   #track(task: Promise<void>): void {

@@ -29,8 +29,12 @@ export interface BrokenLink {
   url: string;
   /** Status of the last answer; `null` when none came. */
   status: number | null;
-  /** `{ code, message }`: `http-404`, `timeout`, `dns`, `connect`, `tls`, `reset`, `redirect-loop`, `invalid-url`, ... */
-  error: { code: string; message: string };
+  /**
+   * `{ code, message }`: `http-404`, `timeout`, `dns`, `connect`, `tls`, `reset`, `redirect-loop`, `invalid-url`, ...;
+   * `robots-unreachable` (the host's robots.txt could not be fetched, so nothing of it was requested) adds `cause`,
+   * that failure's code (`dns`, `connect`, `timeout`, `http-503`, ...).
+   */
+  error: { code: string; message: string; cause?: string };
   /** Where it ended after redirects. */
   finalUrl: string;
   /** Redirects on the way (a chain that ends broken, a loop). */

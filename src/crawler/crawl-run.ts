@@ -21,7 +21,7 @@ import type { Loaded } from './page-loader.js';
 import type { PageRecord, SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
 import { ProgressTicker } from './progress.js';
-import { RobotsCache } from './robots.js';
+import { ROBOTS_MAX_BYTES, RobotsCache, wholeLines } from './robots.js';
 import type { RobotsResponse } from './robots.js';
 import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
@@ -50,6 +50,11 @@ export interface CrawlSummary extends CrawlProgress {
 
 const ROBOTS_MAX_REDIRECTS = 5; // RFC 9309 2.3.1.2
 
+/** What loading gives for a URL never requested. */
+function unfetched(url: string, error: FetchError): Loaded {
+  return { finalUrl: url, response: undefined, redirects: [], redirectSkipped: undefined, error, ms: 0, attempts: 0 };
+}
+
 /**
  * One crawl, from start URLs to summary: breadth-first by levels (every page of depth d settles before depth d+1 is
  * taken), a URL entering the seen-set when discovered so the shortest depth wins. Only this loop mutates the seen-set,
@@ -73,7 +78,6 @@ export class CrawlRun {
   readonly #limiter: Limiter;
   readonly #robots: RobotsCache | undefined;
   /** Origins whose robots.txt (or a redirect of it) is at a refused address, with the error their URLs record. */
-  readonly #robotsRefusals = new Map<string, FetchError>();
   readonly #loader: PageLoader;
   readonly #outputs: Outputs;
   readonly #ticker: ProgressTicker;
@@ -160,7 +164,6 @@ export class CrawlRun {
       savers: options.savers,
       loader: this.#loader,
       robots: this.#robots,
-      robotsRefusal: (origin) => this.#robotsRefusals.get(origin),
       counters: this.#counters,
       logger,
       stopSignal: this.#stop.signal,
@@ -247,19 +250,16 @@ export class CrawlRun {
   async #process(request: CrawlRequest): Promise<void> {
     this.#inFlight++;
     try {
-      if (this.#robots && !(await this.#robots.isAllowed(new URL(request.url)))) {
-        // Not a robots.txt verdict but our own refusal to connect: the page is recorded with it, not skipped silently.
-        const refusal = this.#robotsRefusals.get(new URL(request.url).origin);
-        if (refusal) {
-          await this.#finish(request, { finalUrl: request.url, response: undefined, redirects: [], redirectSkipped: undefined, error: refusal, ms: 0, attempts: 0 });
-          return;
-        }
+      const refusal = await this.#robots?.refusal(new URL(request.url));
+      if (refusal?.code === 'robots-disallowed') {
         this.#reserved--;
         this.#skip('robots', request.url);
         if (request.depth === 0) this.#log.warn({ url: request.url }, 'start URL disallowed by robots.txt');
         return;
       }
-      const loaded = await this.#loader.load(request.url);
+      // RFC 9309 2.3.1.4 keeps the page unrequested, but a site that cannot be reached is not one that forbids
+      // crawling: the page is recorded as failed, so the summary and audits show it.
+      const loaded = refusal ? unfetched(request.url, refusal) : await this.#loader.load(request.url);
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
         this.#counters.increment('aborted');
@@ -276,8 +276,12 @@ export class CrawlRun {
   async #finish(request: CrawlRequest, loaded: Loaded): Promise<void> {
     const response = loaded.response;
     let error: CrawlError | undefined = loaded.error;
-    // A redirect "disallowed" only because its target's robots.txt is at a refused address was refused, not skipped.
-    if (!error && loaded.redirectSkipped === 'robots') error = this.#robotsRefusals.get(new URL(loaded.finalUrl).origin);
+    // A redirect "disallowed" only because its target's robots.txt could not be had (or is at a refused address) did
+    // not reach a site that forbids crawling: the page failed, as a start URL on that origin would.
+    if (!error && loaded.redirectSkipped === 'robots') {
+      const refusal = await this.#robots?.refusal(new URL(loaded.finalUrl));
+      if (refusal && refusal.code !== 'robots-disallowed' && refusal.code !== 'aborted') error = refusal;
+    }
     if (!error && response && response.status >= 400) error = new FetchError(`http-${response.status}`, `HTTP ${response.status}`);
     let title: string | null = null;
     let links = 0;
@@ -322,17 +326,19 @@ export class CrawlRun {
     for (let hop = 0; hop <= ROBOTS_MAX_REDIRECTS; hop++) {
       try {
         const response = await this.#limiter.run(new URL(url).host, () =>
-          this.#fetcher.request(url, { signal: this.#abort.signal, shouldReadBody: (status) => status >= 200 && status < 300 }),
+          this.#fetcher.request(url, {
+            signal: this.#abort.signal,
+            shouldReadBody: (status) => status >= 200 && status < 300,
+            maxBytes: ROBOTS_MAX_BYTES,
+          }),
         );
         const location = response.headers['location'];
         if (response.status >= 300 && response.status < 400 && location) {
           url = new URL(location, url).href;
           continue;
         }
-        return { status: response.status, body: response.body?.toString('utf8') ?? '' };
+        return { status: response.status, body: response.body ? wholeLines(response.body, response.truncated) : '' };
       } catch (error) {
-        if (error instanceof FetchError && error.code === 'blocked-address')
-          this.#robotsRefusals.set(new URL(robotsUrl).origin, new FetchError('blocked-address', `robots.txt: ${error.message}`, { cause: error }));
         return { error: error instanceof Error ? error : new Error(String(error)) };
       }
     }

@@ -1,27 +1,39 @@
-import robotsParserModule from 'robots-parser';
 import type { Logger } from 'pino';
+import { FetchError } from '../errors.js';
+import { normalizeRobotsPath, parseRobotsTxt } from './robots-rules.js';
+import type { RobotsGroup } from './robots-rules.js';
 
-/** The part of robots-parser's Robot that sitecrawl uses. */
-interface ParsedRobots {
-  isAllowed(url: string, ua?: string): boolean | undefined;
-  getCrawlDelay(ua?: string): number | undefined;
-  getSitemaps(): string[];
+/** How much of a robots.txt is read: RFC 9309 2.5 asks crawlers to parse at least 500 KiB and lets them stop there. */
+export const ROBOTS_MAX_BYTES = 500 * 1024;
+
+/**
+ * The text of a robots.txt body; a body cut at {@link ROBOTS_MAX_BYTES} loses its last, partial line (a cut
+ * `Disallow: /private` would read `Disallow: /`, and a cut UTF-8 sequence would not decode). Pure.
+ */
+export function wholeLines(body: Buffer, truncated: boolean): string {
+  if (!truncated) return body.toString('utf8');
+  const end = Math.max(body.lastIndexOf(0x0a), body.lastIndexOf(0x0d));
+  return body.subarray(0, end + 1).toString('utf8');
 }
-// robots-parser is CommonJS whose module.exports is the function; its typings describe an ES default export.
-const robotsParser = robotsParserModule as unknown as (url: string, contents: string) => ParsedRobots;
 
 /** What loading a robots.txt gave: a status and text, or a network failure. */
 export type RobotsResponse = { status: number; body: string } | { error: Error };
 
 /** Rules of one origin, as the crawl applies them. */
 export interface RobotsRules {
-  /** How the rules were obtained: `parsed` (2xx), `allow-all` (4xx), `disallow-all` (5xx or unreachable). */
+  /** How the rules were obtained: `parsed` (2xx), `allow-all` (4xx), `disallow-all` (5xx, 429 or unreachable). */
   readonly kind: 'parsed' | 'allow-all' | 'disallow-all';
-  isAllowed(url: string): boolean;
+  /** Whether our agents may fetch a URL of this origin (URLs of other origins are not this file's business). */
+  isAllowed(url: string | URL): boolean;
   /** Crawl-delay for our agents, in ms, when the file sets one. */
   readonly crawlDelayMs: number | undefined;
   /** Sitemap URLs the file lists. */
   readonly sitemaps: readonly string[];
+  /**
+   * For `disallow-all`: the `robots-unreachable` error recorded for every URL of the origin the crawl was about to
+   * fetch, its `cause` the failure (`dns`, `connect`, `timeout`, `http-503`, ...). `undefined` otherwise.
+   */
+  readonly unreachable: FetchError | undefined;
 }
 
 /** The product token robots.txt groups are matched on: `MyBot/1.2 (+url)` -> `mybot`. */
@@ -29,37 +41,44 @@ export function productToken(userAgent: string): string {
   return (userAgent.trim().split(/[\s/]/, 1)[0] ?? '').toLowerCase();
 }
 
-/** Product tokens that have a group of their own in a robots.txt (`*` excluded). */
-function namedAgents(body: string): Set<string> {
-  const agents = new Set<string>();
-  for (const match of body.matchAll(/^\s*user-agent\s*:\s*([^#\r\n]*)/gim)) {
-    const token = productToken(match[1] ?? '');
-    if (token && token !== '*') agents.add(token);
-  }
-  return agents;
+/** The error that stands for an origin whose robots.txt could not be had (network failure, 5xx or 429). */
+function unreachableError(robotsUrl: string, response: RobotsResponse): FetchError {
+  const cause =
+    'error' in response
+      ? response.error instanceof FetchError
+        ? response.error
+        : new FetchError('network', response.error.message, { cause: response.error })
+      : new FetchError(`http-${response.status}`, `HTTP ${response.status}`);
+  return new FetchError('robots-unreachable', `${robotsUrl} could not be fetched (${cause.message}): RFC 9309 forbids crawling the origin`, { cause });
 }
 
 /**
  * Turns a robots.txt answer into rules (RFC 9309 2.3.1): 2xx is parsed; 4xx ("unavailable") allows everything; 5xx,
  * 429 and network failure ("unreachable") disallow the whole origin for this run. The groups that apply are those
  * naming one of our agent tokens (every such group must allow a URL, and the longest Crawl-delay among them counts);
- * when none is named, the `*` group applies (RFC 9309 2.2.1). Pure.
+ * when none is named, the `*` group applies (RFC 9309 2.2.1). `/robots.txt` itself is always allowed. Pure.
  */
 export function rulesFrom(robotsUrl: string, response: RobotsResponse, agentTokens: readonly string[]): RobotsRules {
   if ('error' in response || response.status === 429 || response.status >= 500)
-    return { kind: 'disallow-all', isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [] };
-  if (response.status >= 300) return { kind: 'allow-all', isAllowed: () => true, crawlDelayMs: undefined, sitemaps: [] };
-  const robot = robotsParser(robotsUrl, response.body);
-  const named = namedAgents(response.body);
-  const specific = agentTokens.filter((token) => named.has(token));
-  const applied = specific.length > 0 ? specific : agentTokens.slice(0, 1);
-  const delays = applied.map((token) => robot.getCrawlDelay(token)).filter((delay): delay is number => typeof delay === 'number' && delay > 0);
+    return { kind: 'disallow-all', isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], unreachable: unreachableError(robotsUrl, response) };
+  if (response.status >= 300) return { kind: 'allow-all', isAllowed: () => true, crawlDelayMs: undefined, sitemaps: [], unreachable: undefined };
+  const parsed = parseRobotsTxt(response.body);
+  const specific = agentTokens.filter((token) => parsed.groups.has(token));
+  const applied = specific.length > 0 ? specific : ['*'];
+  const groups = applied.map((token) => parsed.groups.get(token)).filter((group): group is RobotsGroup => group !== undefined);
+  const delays = applied.map((token) => parsed.crawlDelays.get(token)).filter((delay): delay is number => delay !== undefined && delay > 0);
+  const origin = new URL(robotsUrl).origin;
   return {
     kind: 'parsed',
-    // robots-parser answers undefined for URLs of another origin; those are not this file's business.
-    isAllowed: (url) => applied.every((token) => robot.isAllowed(url, token) !== false),
+    isAllowed: (url) => {
+      const parsedUrl = typeof url === 'string' ? new URL(url) : url;
+      if (parsedUrl.origin !== origin || parsedUrl.pathname === '/robots.txt') return true;
+      const path = normalizeRobotsPath(parsedUrl.pathname + parsedUrl.search, true);
+      return groups.every((group) => group.isAllowed(path));
+    },
     crawlDelayMs: delays.length > 0 ? Math.max(...delays) * 1000 : undefined,
-    sitemaps: robot.getSitemaps(),
+    sitemaps: parsed.sitemaps,
+    unreachable: undefined,
   };
 }
 
@@ -90,7 +109,23 @@ export class RobotsCache {
 
   /** Whether robots.txt of the URL's origin lets our agents fetch it. Loads the file on first use per origin. */
   async isAllowed(url: URL): Promise<boolean> {
-    return (await this.rulesFor(url.origin)).isAllowed(url.href);
+    return (await this.rulesFor(url.origin)).isAllowed(url);
+  }
+
+  /**
+   * Why the URL may not be fetched, or `undefined` when it may: `robots-disallowed` (a rule forbids it),
+   * `robots-unreachable` (robots.txt could not be had, so the whole origin is off limits; its `cause` says why),
+   * `blocked-address` (`denyPrivateAddresses` refused the origin's address), or `aborted` (the crawl stopped while robots.txt was loading). Loads the file on first use per origin.
+   */
+  async refusal(url: URL): Promise<FetchError | undefined> {
+    const rules = await this.rulesFor(url.origin);
+    // A load cut short by the crawl's stop says nothing about the site: the URL is one the stop left unfetched.
+    const cause = rules.unreachable?.cause;
+    if (cause instanceof FetchError && cause.code === 'aborted') return cause;
+    // Our own guard refused to connect (denyPrivateAddresses): the origin itself is blocked, not unreachable.
+    if (cause instanceof FetchError && cause.code === 'blocked-address') return new FetchError('blocked-address', `robots.txt: ${cause.message}`, { cause });
+    if (rules.unreachable) return rules.unreachable;
+    return rules.isAllowed(url) ? undefined : new FetchError('robots-disallowed', 'Disallowed by robots.txt');
   }
 
   /** The rules of one origin, loading them on first use. */

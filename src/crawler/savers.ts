@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DownloadRequest } from '../extractors/extractor.js';
 import type { DownloadSource, FetchOutcome, Saver, SaverContext, SaverFetchOptions } from '../extractors/saver.js';
 import type { RunCounters } from '../storage/counters.js';
-import { FetchError, toRecordedError } from '../errors.js';
+import { toRecordedError } from '../errors.js';
 import type { PageLoader } from './page-loader.js';
 import type { RobotsCache } from './robots.js';
 
@@ -11,8 +11,6 @@ export interface SaverHostOptions {
   savers: readonly Saver[];
   loader: PageLoader;
   robots: RobotsCache | undefined;
-  /** The error to record for a URL of an origin whose robots.txt is at a refused address (`blocked-address`). */
-  robotsRefusal: (origin: string) => FetchError | undefined;
   counters: RunCounters;
   logger: Logger;
   stopSignal: AbortSignal;
@@ -71,9 +69,8 @@ export class SaverHost {
     } catch {
       return { ...empty, error: { code: 'invalid', message: `Not a URL: ${url}` } };
     }
-    const robots = this.#options.robots;
-    if (robots && fetchOptions.obeyRobots !== false && !(await robots.isAllowed(parsed)))
-      return { ...empty, error: toRecordedError(this.#options.robotsRefusal(parsed.origin) ?? new FetchError('robots-disallowed', 'Disallowed by robots.txt')) };
+    const refusal = fetchOptions.obeyRobots === false ? undefined : await this.#options.robots?.refusal(parsed);
+    if (refusal) return { ...empty, error: toRecordedError(refusal) };
     const loaded = await this.#options.loader.load(parsed.href, {
       method: fetchOptions.method,
       maxBytes: fetchOptions.maxBytes,

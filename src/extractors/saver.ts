@@ -36,8 +36,11 @@ export interface FetchOutcome {
   truncated: boolean;
   /** Redirects followed, in order. */
   redirects: readonly FetchHop[];
-  /** `null`, or `{ code, message }`: `http-404`, `timeout`, `robots-disallowed`, `redirect-loop`, ... */
-  error: { code: string; message: string } | null;
+  /**
+   * `null`, or `{ code, message }`: `http-404`, `timeout`, `robots-disallowed`, `blocked-address`, `redirect-loop`, ...;
+   * `robots-unreachable` (the origin's robots.txt could not be fetched; nothing was requested) adds `cause`.
+   */
+  error: { code: string; message: string; cause?: string } | null;
   /** Wall time from the first request sent to the outcome (redirect hops, retries and their pauses included), in ms. */
   ms: number;
 }

@@ -45,12 +45,15 @@ describe('broken links', () => {
         [site.url('/missing'), 'http-404'],
         [site.url('/server-error'), 'http-500'],
         [site.url('/stall'), 'timeout'],
-        [refusedInternal, 'connect'],
+        [refusedInternal, 'robots-unreachable'],
         [external.url('/gone'), 'http-404'],
         [external.url('/down'), 'http-500'],
-        [refusedExternal, 'connect'],
+        [refusedExternal, 'robots-unreachable'],
       ].sort(),
     );
+    // RFC 9309: a host whose robots.txt cannot be fetched is not requested at all; the cause says why.
+    const causes = report.brokenLinks.filter((link) => link.error.code === 'robots-unreachable').map((link) => link.error.cause);
+    expect(causes).toEqual(['connect', 'connect']);
     const missing = report.brokenLinks[0];
     expect(missing?.url).toBe(site.url('/missing'));
     expect(missing?.status).toBe(404);
@@ -63,7 +66,25 @@ describe('broken links', () => {
     expect(site.hits('/missing')).toBe(1);
     expect(methods(external, '/gone')).toEqual(['HEAD', 'GET']);
     expect(methods(external, '/fine')).toEqual(['HEAD']);
-    expect(report.summary).toMatchObject({ broken: 7, brokenByKind: { 'http-404': 2, 'http-500': 2, connect: 2, timeout: 1 }, failed: true, worstLevel: 'broken' });
+    expect(report.summary).toMatchObject({ broken: 7, brokenByKind: { 'http-404': 2, 'http-500': 2, 'robots-unreachable': 2, timeout: 1 }, failed: true, worstLevel: 'broken' });
+  });
+
+  test('a start URL whose robots.txt cannot be fetched is broken and fails the audit', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/`;
+    const report = await auditSite(url);
+    expect(report.brokenLinks).toEqual([expect.objectContaining({ url, status: null, error: expect.objectContaining({ code: 'robots-unreachable', cause: 'connect' }), referrers: [] })]);
+    expect(report.summary).toMatchObject({ pagesCrawled: 1, broken: 1, brokenByKind: { 'robots-unreachable': 1 }, failed: true });
+  });
+
+  test('an external link to a host whose robots.txt answers 503 is broken, and never requested', async ({ site }) => {
+    const external = await externalSite();
+    external.robots(503).page('/x', []);
+    site.page('/', [external.url('/x')]);
+    const report = await auditSite(site.url('/'), { external: true });
+    expect(brokenCodes(report)).toEqual([[external.url('/x'), 'robots-unreachable']]);
+    expect(report.brokenLinks[0]?.error.cause).toBe('http-503');
+    expect(report.summary.failed).toBe(true);
+    expect(external.requests.map((request) => request.path)).toEqual(['/robots.txt']);
   });
 
   test('a 404 linked from three pages is one broken entry with three referrers, fetched once', async ({ site }) => {

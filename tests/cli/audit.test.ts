@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { auditProgressSuffix } from '../../src/cli/audit-command.js';
 import type { CrawlProgress } from '../../src/index.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { runCli } from '../helpers/run-process.js';
 import type { Site } from '../helpers/site.js';
 
@@ -54,6 +55,17 @@ describe.concurrent('exit codes and output', () => {
     expect((await readdir(out)).sort()).toEqual(['audit.csv', 'audit.json', 'report.html']);
     const report = JSON.parse(await readFile(join(out, 'audit.json'), 'utf8')) as { brokenLinks: Array<{ url: string; referrers: unknown[] }> };
     expect(report.brokenLinks.map((link) => [link.url, link.referrers.length])).toEqual([[site.url('/gone'), 2]]);
+  });
+
+  test('a site that is down fails the audit: exit 1, its start URL reported broken (robots-unreachable)', async ({ tmp }) => {
+    const url = `http://127.0.0.1:${await closedPort()}/`;
+    const result = await runCli(['audit', url, '-o', join(tmp, 'out'), '--workers', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^Broken links: 1/m);
+    expect(result.stdout).toContain(url);
+    expect(result.stdout).toMatch(/robots-unreachable/);
+    expect(result.stdout).toMatch(/^FAILED: /m);
+    expect(result.stdout).not.toMatch(/PASSED|No problems found/);
   });
 
   test('--fail-on none exits 0 with broken links; -q prints nothing', async ({ site, tmp }) => {

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from '../helpers/fixtures.js';
 import { csvObjects } from '../helpers/csv.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { runCli, startNode } from '../helpers/run-process.js';
 
 function jsonLines(text: string): Array<Record<string, unknown>> {
@@ -114,4 +115,16 @@ test('log lines read as one line each on a terminal', async () => {
   const line = JSON.stringify({ level: 40, time: 1, name: 'sitecrawl', module: 'crawler', url: 'http://a/x', code: 'http-404', msg: 'page failed' });
   expect(formatLogLine(`${line}\n`)).toBe('warn  page failed  url=http://a/x code=http-404\n');
   expect(formatLogLine('not json\n')).toBe('not json\n');
+});
+
+test('a site that cannot be reached is a failed page in pages.jsonl and the summary, not a robots skip', async ({ tmp }) => {
+  const url = `http://127.0.0.1:${await closedPort()}/`;
+  const out = join(tmp, 'out');
+  const result = await runCli(['crawl', url, '-o', out]);
+  expect(result.code).toBe(0);
+  const pages = jsonLines(await readFile(join(out, 'pages.jsonl'), 'utf8'));
+  expect(pages).toEqual([expect.objectContaining({ url, status: null, error: expect.objectContaining({ code: 'robots-unreachable', cause: 'connect' }) })]);
+  expect(result.stderr).toMatch(/1 failed/);
+  expect(result.stderr).toMatch(/robots-unreachable 1/);
+  expect(result.stderr).not.toMatch(/robots 1/);
 });

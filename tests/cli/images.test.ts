@@ -5,6 +5,7 @@ import { formatImageSummary } from '../../src/cli/images-command.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 import { listFiles, readJsonLines, serveImage } from '../helpers/harvest.js';
 import { png } from '../helpers/images.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { runCli, startNode } from '../helpers/run-process.js';
 import { startSite } from '../helpers/site.js';
 
@@ -146,4 +147,14 @@ test('formatImageSummary shows saved, duplicates, existing, rejections by code a
     'Images: 4 saved, 1 duplicates, 2 already saved, 2 rejected (http-404 1, too-small 1), 9 found',
   );
   expect(formatImageSummary({})).toBe('Images: 0 saved, 0 rejected, 0 found');
+});
+
+test('a start URL on a site that cannot be reached is a failed page (robots-unreachable)', async ({ tmp }) => {
+  const url = `http://127.0.0.1:${await closedPort()}/`;
+  const out = join(tmp, 'out');
+  const result = await runCli(['images', url, '-o', out, '--workers', '0']);
+  expect(result.code).toBe(0);
+  const pages = await readJsonLines(join(out, 'pages.jsonl'));
+  expect(pages).toEqual([expect.objectContaining({ url, status: null, error: expect.objectContaining({ code: 'robots-unreachable', cause: 'connect' }) })]);
+  expect(result.stderr).toMatch(/robots-unreachable 1/);
 });

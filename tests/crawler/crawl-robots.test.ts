@@ -1,5 +1,6 @@
 import { onTestFinished } from 'vitest';
 import { VERSION } from '../../src/index.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { startSite } from '../helpers/site.js';
 import type { Site } from '../helpers/site.js';
 import { crawlToArray, paths } from '../helpers/crawl.js';
@@ -55,18 +56,19 @@ describe('robots.txt rules', () => {
     expect(site.hits('/robots.txt')).toBe(1);
   });
 
-  test.for([500, 503, 429])('robots.txt answering %i disallows the origin: nothing but robots.txt is requested', async (code, { site }) => {
+  test.for([500, 503, 429])('robots.txt answering %i disallows the origin: the start URL is a failed page, never requested', async (code, { site }) => {
     site.robots(code).page('/', ['/a']);
     const { pages, summary } = await crawlToArray(site.url('/'));
-    expect(pages).toEqual([]);
-    expect(summary.skipped['robots']).toBe(1);
+    expect(pages).toEqual([unreachable(site.url('/'), `http-${code}`)]);
+    expect(summary).toMatchObject({ pages: 1, failed: 1, errors: { 'robots-unreachable': 1 } });
+    expect(summary.skipped['robots']).toBeUndefined();
     expect(site.requests.map((r) => r.path)).toEqual(['/robots.txt']);
   });
 
   test('an unreachable robots.txt (connection reset) disallows the origin', async ({ site }) => {
     site.drop('/robots.txt').page('/', []);
     const { pages } = await crawlToArray(site.url('/'));
-    expect(pages).toEqual([]);
+    expect(pages).toEqual([unreachable(site.url('/'), 'reset')]);
     expect(site.requests.map((r) => r.path)).toEqual(['/robots.txt']);
   });
 
@@ -91,6 +93,59 @@ describe('robots.txt rules', () => {
     expect(other.hits('/p3')).toBe(0);
     expect(site.hits('/robots.txt')).toBe(1);
     expect(other.hits('/robots.txt')).toBe(1);
+  });
+});
+
+/** The record of a URL whose origin's robots.txt could not be fetched: failed, never requested. */
+function unreachable(url: string, cause: string) {
+  return expect.objectContaining({ url, finalUrl: url, status: null, bytes: 0, redirects: [], error: expect.objectContaining({ code: 'robots-unreachable', cause }) });
+}
+
+describe('robots.txt that cannot be fetched', () => {
+  test('a start URL on a closed port is a failed page (robots-unreachable, cause connect), not a robots skip', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}/`;
+    const { pages, summary } = await crawlToArray(url);
+    expect(pages).toEqual([unreachable(url, 'connect')]);
+    expect(summary).toMatchObject({ pages: 1, failed: 1, errors: { 'robots-unreachable': 1 } });
+    expect(summary.skipped['robots']).toBeUndefined();
+  });
+
+  test('a robots.txt that stalls past the timeout: cause timeout, the page is not requested', async ({ site }) => {
+    site.stall('/robots.txt').page('/', []);
+    const { pages, summary } = await crawlToArray(site.url('/'), { timeoutMs: 300 });
+    expect(pages).toEqual([unreachable(site.url('/'), 'timeout')]);
+    expect(summary.failed).toBe(1);
+    expect(site.hits('/')).toBe(0);
+  });
+
+  test('every in-scope URL of the origin that was about to be fetched is a failed page; other origins go on', async ({ site }) => {
+    const other = await startSite({ host: '127.0.0.2' });
+    onTestFinished(() => other.close());
+    site.page('/', ['/a', other.url('/x'), other.url('/y')]).page('/a', []);
+    other.robots(503).page('/x', []).page('/y', []);
+    const { pages, summary } = await crawlToArray(site.url('/'), { scope: 'any' });
+    const failed = pages.filter((page) => page.error !== null).sort((a, b) => a.url.localeCompare(b.url));
+    expect(failed).toEqual([unreachable(other.url('/x'), 'http-503'), unreachable(other.url('/y'), 'http-503')]);
+    expect(paths(pages)).toEqual(['/', '/a', '/x', '/y']);
+    expect(summary).toMatchObject({ pages: 4, failed: 2, errors: { 'robots-unreachable': 2 } });
+    expect(other.requests.map((r) => r.path)).toEqual(['/robots.txt']);
+  });
+});
+
+describe('robots.txt size', () => {
+  test('only the first 500 KiB are read, and a rule cut at the limit is dropped, not shortened', async ({ site }) => {
+    const head = 'User-agent: *\nDisallow: /early\n';
+    // Comment lines up to 11 bytes before the 500 KiB mark, then a rule the limit cuts to `Disallow: /`.
+    const fillerBytes = 500 * 1024 - 11 - head.length;
+    const filler = `${'#'.repeat(99)}\n`.repeat(Math.floor(fillerBytes / 100)) + `${'#'.repeat((fillerBytes % 100) - 1)}\n`;
+    const body = `${head}${filler}Disallow: /late-and-cut\nDisallow: /after\n`;
+    expect(body.indexOf('Disallow: /late')).toBe(500 * 1024 - 11);
+    site.route('/robots.txt', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(body));
+    site.page('/', ['/early', '/after', '/late-and-cut', '/a']).page('/a', []).page('/after', []).page('/late-and-cut', []);
+    const { pages } = await crawlToArray(site.url('/'));
+    expect(paths(pages)).toEqual(['/', '/a', '/after', '/late-and-cut']);
+    expect(site.hits('/early')).toBe(0);
   });
 });
 
