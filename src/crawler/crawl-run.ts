@@ -49,6 +49,7 @@ export interface CrawlSummary extends CrawlProgress {
 }
 
 const ROBOTS_MAX_REDIRECTS = 5; // RFC 9309 2.3.1.2
+const followAnyRedirect = async (): Promise<undefined> => undefined;
 
 /** What loading gives for a URL never requested. */
 function unfetched(url: string, error: FetchError): Loaded {
@@ -322,27 +323,19 @@ export class CrawlRun {
   }
 
   async #loadRobots(robotsUrl: string): Promise<RobotsResponse> {
-    let url = robotsUrl;
-    for (let hop = 0; hop <= ROBOTS_MAX_REDIRECTS; hop++) {
-      try {
-        const response = await this.#limiter.run(new URL(url).host, () =>
-          this.#fetcher.request(url, {
-            signal: this.#abort.signal,
-            shouldReadBody: (status) => status >= 200 && status < 300,
-            maxBytes: ROBOTS_MAX_BYTES,
-          }),
-        );
-        const location = response.headers['location'];
-        if (response.status >= 300 && response.status < 400 && location) {
-          url = new URL(location, url).href;
-          continue;
-        }
-        return { status: response.status, body: response.body ? wholeLines(response.body, response.truncated) : '' };
-      } catch (error) {
-        return { error: error instanceof Error ? error : new Error(String(error)) };
-      }
-    }
-    return { status: 404, body: '' }; // RFC 9309 2.3.1.2: too many redirects counts as unavailable
+    // Through the page loader, so robots.txt gets the pages' retries: one failed try would otherwise mark a whole
+    // site unreachable for the run (Scrapy retries it the same way). Redirects may cross hosts (RFC 9309 2.3.1.2).
+    const loaded = await this.#loader.load(robotsUrl, {
+      shouldReadBody: (status) => status >= 200 && status < 300,
+      maxBytes: ROBOTS_MAX_BYTES,
+      maxRedirects: ROBOTS_MAX_REDIRECTS,
+      acceptRedirect: followAnyRedirect,
+    });
+    const response = loaded.response;
+    // RFC 9309 2.3.1.2: a robots.txt that redirects too often (or in a loop, or nowhere usable) is unavailable.
+    if (loaded.error && ['too-many-redirects', 'redirect-loop', 'bad-redirect'].includes(loaded.error.code)) return { status: 404, body: '' };
+    if (loaded.error || !response) return { error: loaded.error ?? new FetchError('network', `No answer for ${robotsUrl}`) };
+    return { status: response.status, body: response.body ? wholeLines(response.body, response.truncated) : '' };
   }
 
   #isParsed(contentType: string): boolean {

@@ -48,6 +48,8 @@ export interface LoadOptions {
   maxBytes?: number;
   shouldReadBody?: (status: number, contentType: string) => boolean;
   acceptRedirect?: (url: string) => Promise<SkipReason | undefined>;
+  /** Redirect hops to follow before `too-many-redirects`. */
+  maxRedirects?: number;
 }
 
 /** What the loader needs from the run. */
@@ -107,8 +109,9 @@ export class PageLoader {
       const target = options.normalize(resolveLocation(location, current) ?? '');
       if (target === null) return outcome(current, response, new FetchError('bad-redirect', `Redirect to an unusable location: ${location}`));
       if (chain.has(target)) return outcome(current, response, new FetchError('redirect-loop', `Redirect loop back to ${target}`));
-      if (redirects.length > options.maxRedirects)
-        return outcome(current, response, new FetchError('too-many-redirects', `More than ${options.maxRedirects} redirects`));
+      const maxRedirects = overrides.maxRedirects ?? options.maxRedirects;
+      if (redirects.length > maxRedirects)
+        return outcome(current, response, new FetchError('too-many-redirects', `More than ${maxRedirects} redirects`));
       const skipped = await acceptRedirect(target);
       if (skipped) return outcome(target, response, undefined, skipped);
       chain.add(target);

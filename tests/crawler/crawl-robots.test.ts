@@ -6,6 +6,9 @@ import type { Site } from '../helpers/site.js';
 import { crawlToArray, paths } from '../helpers/crawl.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 
+// robots.txt gets the pages' retries (2 by default), so a robots.txt that keeps failing is asked for three times.
+const ROBOTS_TRIES = ['/robots.txt', '/robots.txt', '/robots.txt'];
+
 /** Paths the server saw, robots.txt excluded, in arrival order. */
 const pageRequests = (site: Site) => site.requests.filter((r) => r.path !== '/robots.txt');
 
@@ -62,13 +65,34 @@ describe('robots.txt rules', () => {
     expect(pages).toEqual([unreachable(site.url('/'), `http-${code}`)]);
     expect(summary).toMatchObject({ pages: 1, failed: 1, errors: { 'robots-unreachable': 1 } });
     expect(summary.skipped['robots']).toBeUndefined();
-    expect(site.requests.map((r) => r.path)).toEqual(['/robots.txt']);
+    expect(site.requests.map((r) => r.path)).toEqual(ROBOTS_TRIES);
   });
 
   test('an unreachable robots.txt (connection reset) disallows the origin', async ({ site }) => {
     site.drop('/robots.txt').page('/', []);
     const { pages } = await crawlToArray(site.url('/'));
     expect(pages).toEqual([unreachable(site.url('/'), 'reset')]);
+    expect(site.requests.map((r) => r.path)).toEqual(ROBOTS_TRIES);
+  });
+
+  test('a robots.txt that fails once is retried like a page, and its rules then apply', async ({ site }) => {
+    let hits = 0;
+    site.route('/robots.txt', (_req, res) => {
+      if (hits++ === 0) res.writeHead(503).end();
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /b\n');
+    });
+    site.page('/', ['/a', '/b']).page('/a', []).page('/b', []);
+    const { pages, summary } = await crawlToArray(site.url('/'));
+    expect(paths(pages)).toEqual(['/', '/a']);
+    expect(summary).toMatchObject({ failed: 0 });
+    expect(summary.skipped['robots']).toBe(1);
+    expect(site.hits('/robots.txt')).toBe(2);
+  });
+
+  test('retries: 0 asks for robots.txt once', async ({ site }) => {
+    site.robots(503).page('/', []);
+    const { pages } = await crawlToArray(site.url('/'), { retries: 0 });
+    expect(pages).toEqual([unreachable(site.url('/'), 'http-503')]);
     expect(site.requests.map((r) => r.path)).toEqual(['/robots.txt']);
   });
 
@@ -129,7 +153,7 @@ describe('robots.txt that cannot be fetched', () => {
     expect(failed).toEqual([unreachable(other.url('/x'), 'http-503'), unreachable(other.url('/y'), 'http-503')]);
     expect(paths(pages)).toEqual(['/', '/a', '/x', '/y']);
     expect(summary).toMatchObject({ pages: 4, failed: 2, errors: { 'robots-unreachable': 2 } });
-    expect(other.requests.map((r) => r.path)).toEqual(['/robots.txt']);
+    expect(other.requests.map((r) => r.path)).toEqual(ROBOTS_TRIES);
   });
 });
 
