@@ -46,6 +46,17 @@ function sortedEntries(record: Record<string, number>): string {
     .join(', ');
 }
 
+// Below these the note would be noise: a short crawl, or a limit that held back only now and then.
+const MIN_HOST_BOUND_ELAPSED_MS = 1000;
+const MIN_HOST_BOUND_SHARE = 0.5;
+
+/** The share of the crawl's time the per-host limit held requests back, when it is worth telling the user. Pure. */
+export function perHostBoundShare(summary: Pick<CrawlSummary, 'elapsedMs' | 'perHostBoundMs'>): number | undefined {
+  if (summary.elapsedMs < MIN_HOST_BOUND_ELAPSED_MS) return undefined;
+  const share = Math.min(1, summary.perHostBoundMs / summary.elapsedMs);
+  return share >= MIN_HOST_BOUND_SHARE ? share : undefined;
+}
+
 /** The end-of-run summary, several lines; `stopReason` overrides the summary's own (a command's limit). Pure. */
 export function formatSummary(summary: CrawlSummary, outputs: readonly string[], stopReason: string = summary.stopReason): string {
   const seconds = summary.elapsedMs / 1000;
@@ -57,6 +68,9 @@ export function formatSummary(summary: CrawlSummary, outputs: readonly string[],
   for (const depth of summary.byDepth) lines.push(`  depth ${depth.depth}: ${pages(depth.pages)}${depth.failed ? ` (${count(depth.failed)} failed)` : ''}`);
   if (Object.keys(summary.errors).length > 0) lines.push(`Errors: ${sortedEntries(summary.errors)}`);
   if (Object.keys(summary.skipped).length > 0) lines.push(`Not followed: ${sortedEntries(summary.skipped)}`);
+  const hostBound = perHostBoundShare(summary);
+  if (hostBound !== undefined)
+    lines.push(`Per-host limit reached ${Math.round(hostBound * 100)}% of the time: --per-host raises it (keep it low on sites that are not yours)`);
   for (const output of outputs) lines.push(`Wrote ${output}`);
   return `${lines.join('\n')}\n`;
 }

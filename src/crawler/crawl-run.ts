@@ -46,6 +46,11 @@ export interface CrawlSummary extends CrawlProgress {
   stopReason: StopReason;
   /** URLs in the seen-set at the end. */
   seen: number;
+  /**
+   * How long requests waited for the `perHost` limit while `concurrency` had free slots, in ms: near `elapsedMs`, the
+   * per-host limit rather than the site bounded the crawl (raise `perHost` on a server of your own).
+   */
+  perHostBoundMs: number;
 }
 
 const ROBOTS_MAX_REDIRECTS = 5; // RFC 9309 2.3.1.2
@@ -78,7 +83,6 @@ export class CrawlRun {
   readonly #fetcher: Fetcher;
   readonly #limiter: Limiter;
   readonly #robots: RobotsCache | undefined;
-  /** Origins whose robots.txt (or a redirect of it) is at a refused address, with the error their URLs record. */
   readonly #loader: PageLoader;
   readonly #outputs: Outputs;
   readonly #ticker: ProgressTicker;
@@ -213,7 +217,12 @@ export class CrawlRun {
         await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
     }
     if (this.#fatal !== undefined) throw this.#fatal;
-    const summary: CrawlSummary = { ...this.#snapshot(), stopReason: this.#stopReason, seen: await this.#seen.size() };
+    const summary: CrawlSummary = {
+      ...this.#snapshot(),
+      stopReason: this.#stopReason,
+      seen: await this.#seen.size(),
+      perHostBoundMs: this.#limiter.hostBoundMs,
+    };
     this.#log.info({ pages: summary.pages, failed: summary.failed, elapsedMs: Math.round(summary.elapsedMs), stopReason: summary.stopReason }, 'crawl finished');
     return summary;
   }

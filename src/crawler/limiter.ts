@@ -28,6 +28,8 @@ interface IdleHost extends HostPace {
 const THROTTLE_MEMORY_MS = 60_000;
 // Idle records are swept when their count doubles since the last sweep, so sweeping costs O(1) per eviction.
 const MIN_SWEEP_SIZE = 1024;
+/** How often the limiter samples whether the per-host limit holds tasks back, in ms. */
+export const HOST_BOUND_SAMPLE_MS = 100;
 
 /** What the Limiter is built with. */
 export interface LimiterOptions {
@@ -62,6 +64,12 @@ export class Limiter {
   readonly #crawlDelays = new Map<string, number>();
   readonly #options: LimiterOptions;
   #sweepAtSize = MIN_SWEEP_SIZE;
+  /** Tasks waiting for a slot of an undelayed host (a delayed host's tasks wait for its delay, not its limit). */
+  #waitingForHost = 0;
+  #hostBoundMs = 0;
+  /** Samples whether the per-host limit holds tasks back; runs only while tasks wait or run. */
+  #sampler: NodeJS.Timeout | undefined;
+  #sampledAt = 0;
 
   constructor(options: LimiterOptions) {
     this.#options = options;
@@ -79,7 +87,11 @@ export class Limiter {
     const signal = this.#options.signal;
     // Not passed to p-queue as `signal`: p-queue would also reject tasks already running, and in-flight requests get
     // a grace period to finish.
+    const waits = slot.delayMs === 0 && slot.queue.pending >= slot.queue.concurrency;
+    if (waits) this.#waitingForHost++;
+    this.#sampler ??= this.#startSampler();
     return slot.queue.add(async () => {
+      if (waits) this.#waitingForHost--;
       signal?.throwIfAborted();
       await this.#waitForTurn(slot);
       return this.#global.add(() => {
@@ -143,6 +155,33 @@ export class Limiter {
   /** Tasks running now, all hosts together. */
   get running(): number {
     return this.#global.pending;
+  }
+
+  /**
+   * How long, in ms, requests waited for a host's `perHost` limit while global slots stood free: the time the per-host
+   * limit, not the site or `concurrency`, bounded the crawl. Delayed hosts do not count (their delay bounds them).
+   * Sampled every {@link HOST_BOUND_SAMPLE_MS} ms, so it is exact to about that much.
+   */
+  get hostBoundMs(): number {
+    return this.#hostBoundMs;
+  }
+
+  // Sampled from a timer, not tracked at every start and end: when a task ends, the next one of its host starts a few
+  // microtasks later, and event-driven bookkeeping counted those hand-overs as waits (tens of µs per request).
+  #startSampler(): NodeJS.Timeout {
+    this.#sampledAt = performance.now();
+    const sampler = setInterval(() => {
+      const now = performance.now();
+      if (this.#waitingForHost > 0 && this.#global.pending < this.#options.concurrency) this.#hostBoundMs += now - this.#sampledAt;
+      this.#sampledAt = now;
+      if (this.#global.pending === 0 && this.#global.size === 0 && this.#hosts.size === 0) {
+        clearInterval(sampler);
+        this.#sampler = undefined;
+      }
+    }, HOST_BOUND_SAMPLE_MS);
+    // Observation only: it must never keep a process alive.
+    sampler.unref();
+    return sampler;
   }
 
   // Start-to-start spacing as Scrapy's DOWNLOAD_DELAY: a task starts `delayMs` after the latest booked start, with the

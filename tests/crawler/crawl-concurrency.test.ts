@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { onTestFinished } from 'vitest';
 import { startSite } from '../helpers/site.js';
+import type { Site } from '../helpers/site.js';
 import { crawlToArray, paths } from '../helpers/crawl.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 
@@ -132,5 +133,28 @@ describe('process hygiene', () => {
     expect(paths(pages)).toHaveLength(41);
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+});
+
+describe('the summary says when the per-host limit bound the crawl', () => {
+  /** A start page linking to 12 pages that each answer after 100 ms. */
+  function slowSite(site: Site) {
+    const links = listOf(12);
+    site.page('/', links);
+    for (const link of links) site.delay(link, 100, '<title>slow</title>');
+  }
+
+  test('perHost 1 with free global slots: most of the crawl waited for the host', async ({ site }) => {
+    slowSite(site);
+    const { summary } = await crawlToArray(site.url('/'), { perHost: 1, concurrency: 8 });
+    expect(summary.pages).toBe(13);
+    // 12 pages one after another take at least 1.2 s, nearly all of it with 11 of them waiting for the host.
+    expect(summary.perHostBoundMs / summary.elapsedMs).toBeGreaterThan(0.5);
+  });
+
+  test('a perHost above the site size never holds a request back', async ({ site }) => {
+    slowSite(site);
+    const { summary } = await crawlToArray(site.url('/'), { perHost: 16, concurrency: 16 });
+    expect(summary.perHostBoundMs).toBe(0);
   });
 });

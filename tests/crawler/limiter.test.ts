@@ -118,3 +118,4 @@ describe('politeness survives eviction', () => {
     expect(limiter.hostState('b:1')).toEqual({ delayMs: 0, concurrency: 1 });
   });
 });
+
