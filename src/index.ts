@@ -18,6 +18,8 @@ export { sniffCharset, decodeHtml } from './crawler/charset.js';
 export { Extractor } from './extractors/extractor.js';
 export type { Awaitable, Extracted, FoundLink, DownloadRequest, WorkerSpec } from './extractors/extractor.js';
 export { Page } from './extractors/page.js';
+export { SelectorExtractor } from './extractors/selector-extractor.js';
+export type { SelectorExtractorOptions, SelectorField, SelectorFieldSpec, SelectorRecord } from './extractors/selector-extractor.js';
 export type { Saver, SaverContext, SaverFetchOptions, FetchOutcome, FetchHop, DownloadSource } from './extractors/saver.js';
 export type { PageInit } from './extractors/page.js';
 export { walkElements, findElements, getAttribute, textContent } from './extractors/dom.js';
