@@ -58,7 +58,7 @@ const SPEC_KEYS = new Set(['selector', 'attr', 'resolve', 'all']);
 const FIELD_SHAPE = "a selector, a [selector, attribute] pair or { selector?, attr?, resolve?, all? }";
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** One field's options, checked; selectors are compiled here so a bad one fails before the crawl. @throws OptionsError, SelectorError */

@@ -100,6 +100,15 @@ describe('Page.select within an element', () => {
     expect([first, second].map((article) => page.selectOne('> h2', article)).map((h2) => page.text(h2!))).toEqual(['First', 'Second']);
   });
 
+  test('an element of the streaming pass (no ancestors) is refused rather than matched wrongly', () => {
+    const streamed = htmlPage('<!doctype html><div><a href="/x">x <b>bold</b></a></div>');
+    streamed.useStreamedElements(['a']);
+    const [anchor] = streamed.elements('a');
+    expect(anchor!.parentNode).toBeNull();
+    expect(() => streamed.select('b', anchor)).toThrow(TypeError);
+    expect(streamed.select('div > a b').map((element) => streamed.text(element))).toEqual(['bold']);
+  });
+
   test('an element of another page is refused', () => {
     const other = htmlPage('<p>x</p>').selectOne('p')!;
     expect(() => page.select('a', other)).toThrow(TypeError);
