@@ -2,11 +2,12 @@
  * One measured crawl, run by `bench/run.ts` in a fresh child process so every run starts cold and its peak RSS is its own:
  *
  *   node bench/.build/crawl-once.js --url http://127.0.0.1:PORT/ [--concurrency 16] [--engine sitecrawl|minimal] [--out DIR]
- *     [--workers N] [--audit]
+ *     [--workers N] [--audit] [--selectors FILE]
  *
  * Prints one JSON line ({@link CrawlResult}) on stdout. CPU time is measured from just before the crawl starts (module
  * loading and TypeScript compilation are excluded); peak RSS is the process's lifetime maximum.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { minimalCrawl } from './minimal-crawl.js';
@@ -27,6 +28,8 @@ export interface CrawlResult {
   peakRssBytes: number;
   /** The engine's own elapsed time, when it reports one (sitecrawl's `summary.elapsedMs`). */
   reportedElapsedMs?: number;
+  /** Records written, with `--selectors` (to compare with the peer's). */
+  records?: number;
 }
 
 /** Crawl engines the harness can run. */
@@ -35,6 +38,7 @@ export type Engine = 'sitecrawl' | 'minimal';
 interface EngineSummary {
   pages: number;
   failed: number;
+  records?: number;
   elapsedMs?: number;
 }
 
@@ -46,6 +50,11 @@ interface CrawlSettings {
   workers: number | undefined;
   /** Add the AuditExtractor, which reads the whole tree (no streaming pass). */
   audit: boolean;
+  /**
+   * A JSON file of `SelectorExtractor` options (`peers/selector-workload.json`): crawl with LinkExtractor and that
+   * SelectorExtractor instead of LinkExtractor and TitleExtractor.
+   */
+  selectors: string | undefined;
 }
 
 /** Loads the engine, then returns a function that runs one crawl, so loading stays out of the measurement. */
@@ -54,7 +63,8 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
     return () => minimalCrawl({ startUrl: settings.url, concurrency: settings.concurrency, outDir: settings.outDir });
   }
   // The package by its own name (its "exports": dist/), so the compiled runner in bench/.build/ finds it too.
-  const { AuditExtractor, Crawler, LinkExtractor, TitleExtractor } = await import('sitecrawl');
+  const { AuditExtractor, Crawler, LinkExtractor, SelectorExtractor, TitleExtractor } = await import('sitecrawl');
+  const selectors = settings.selectors === undefined ? undefined : new SelectorExtractor(JSON.parse(readFileSync(settings.selectors, 'utf8')));
   const crawler = new Crawler({
     startUrls: [settings.url],
     maxDepth: 100,
@@ -62,13 +72,13 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
     perHost: settings.concurrency,
     logLevel: 'silent',
     obeyRobots: true,
-    extractors: [new LinkExtractor(), new TitleExtractor(), ...(settings.audit ? [new AuditExtractor()] : [])],
+    extractors: [new LinkExtractor(), selectors ?? new TitleExtractor(), ...(settings.audit ? [new AuditExtractor()] : [])],
     ...(settings.outDir !== undefined && { outDir: settings.outDir }),
     ...(settings.workers !== undefined && { workers: settings.workers }),
   });
   return async () => {
     const summary = await crawler.run();
-    return { pages: summary.pages, failed: summary.failed, elapsedMs: summary.elapsedMs };
+    return { pages: summary.pages, failed: summary.failed, elapsedMs: summary.elapsedMs, ...(selectors && { records: summary.records }) };
   };
 }
 
@@ -81,6 +91,7 @@ async function main(): Promise<void> {
       engine: { type: 'string', default: 'sitecrawl' },
       out: { type: 'string' },
       audit: { type: 'boolean', default: false },
+      selectors: { type: 'string' },
     },
   });
   const engine = values.engine;
@@ -96,7 +107,7 @@ async function main(): Promise<void> {
 
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new Error(`Expected --workers >= 0, got ${values.workers}`);
-  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out, workers, audit: values.audit });
+  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out, workers, audit: values.audit, selectors: values.selectors });
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const summary = await crawl();
@@ -113,6 +124,7 @@ async function main(): Promise<void> {
     cpuMs: Math.round((cpu.user + cpu.system) / 1_000),
     peakRssBytes: process.resourceUsage().maxRSS * 1_024,
     ...(summary.elapsedMs !== undefined && { reportedElapsedMs: Math.round(summary.elapsedMs) }),
+    ...(summary.records !== undefined && { records: summary.records }),
   };
   console.log(JSON.stringify(result));
 }

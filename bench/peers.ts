@@ -11,6 +11,9 @@
  * Peers are optional and skipped with a hint when missing: Crawlee (`cd bench/peers && npm install`) and Scrapy
  * (`apt-get install -y python3-scrapy`, run with `--python`, default /usr/bin/python3). sitecrawl runs from `dist/`,
  * so run `npm run build` first. One JSON line on stdout, a readable summary on stderr.
+ *
+ * `--selectors` runs the selector workload instead: sitecrawl with LinkExtractor and a SelectorExtractor, Crawlee making
+ * the same records with cheerio's `$` (both from `peers/selector-workload.json`); Scrapy and the timeline are skipped.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,6 +30,8 @@ import { generateSite } from './site-generator.js';
 interface OnceResult {
   engine: string;
   pages: number;
+  /** Records made, with `--selectors`. */
+  records?: number;
   failed: number;
   elapsedMs: number;
   pagesPerSecond: number;
@@ -88,6 +93,7 @@ const { values } = parseArgs({
     timeline: { type: 'string', default: path.join(ROOT, 'docs', 'bench-timeline.svg') },
     'skip-timeline': { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
+    selectors: { type: 'boolean', default: false },
   },
 });
 const pages = positiveInt('pages', values.pages);
@@ -95,6 +101,10 @@ const seed = positiveInt('seed', values.seed, 0);
 const runs = positiveInt('runs', values.runs);
 const concurrency = positiveInt('concurrency', values.concurrency);
 
+// The selector workload: sitecrawl's SelectorExtractor against Crawlee making the same records with cheerio's `$`
+// (both read peers/selector-workload.json). Scrapy and the timeline stay with the default workload.
+const selectorWorkload = values.selectors ? path.join(CRAWLEE_DIR, 'selector-workload.json') : undefined;
+if (selectorWorkload !== undefined) Object.assign(values, { 'skip-timeline': true });
 const crawlRunner = buildCrawlRunner();
 const crawlers = availableCrawlers();
 const versions = crawlerVersions(crawlers);
@@ -122,6 +132,7 @@ if (!values['skip-corpus']) {
 }
 
 console.log(JSON.stringify({
+  workload: selectorWorkload !== undefined ? 'selectors' : 'default',
   concurrency,
   runsPerCrawler: runs,
   versions,
@@ -154,6 +165,7 @@ async function compare(site: string, startUrl: string, origin: string, expected:
       records.push(record);
       log(`run ${run} ${crawler.padEnd(9)} ${record.pages} pages in ${record.elapsedMs} ms = ${record.pagesPerSecond} pages/s, ` +
         `cpu ${record.cpuMs} ms, peak RSS ${record.peakRssMB} MB, failed ${record.failed}, server: ${stats.requests} requests` +
+        (record.records !== undefined ? `, ${record.records} records` : '') +
         (record.isComplete ? '' : `  ** expected ${expectedPages} pages **`));
     }
   }
@@ -288,7 +300,8 @@ function availableCrawlers(): CrawlerName[] {
   if (!existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
   if (existsSync(path.join(CRAWLEE_DIR, 'node_modules', '@crawlee', 'cheerio', 'package.json'))) found.push('crawlee');
   else log('Crawlee skipped: install it with `cd bench/peers && npm install`');
-  if (spawnSync(values.python, ['-c', 'import scrapy'], { stdio: 'ignore' }).status === 0) found.push('scrapy');
+  if (selectorWorkload !== undefined) log('Scrapy skipped: the selector workload compares with Crawlee only');
+  else if (spawnSync(values.python, ['-c', 'import scrapy'], { stdio: 'ignore' }).status === 0) found.push('scrapy');
   else log(`Scrapy skipped: ${values.python} cannot import scrapy (apt-get install -y python3-scrapy, or pass --python)`);
   return found;
 }
@@ -310,7 +323,7 @@ function crawlerVersions(names: CrawlerName[]): Record<string, string> {
 }
 
 function spawnCrawler(crawler: CrawlerName, startUrl: string): ChildProcess {
-  const common = ['--url', startUrl, '--concurrency', String(concurrency)];
+  const common = ['--url', startUrl, '--concurrency', String(concurrency), ...(selectorWorkload !== undefined ? ['--selectors', selectorWorkload] : [])];
   const stdio: ['ignore', 'pipe', 'inherit'] = ['ignore', 'pipe', 'inherit'];
   switch (crawler) {
     case 'sitecrawl':

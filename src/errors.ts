@@ -21,7 +21,7 @@ export type FetchErrorCode =
   | `http-${number}`;
 
 /** Every code a sitecrawl error can carry. */
-export type ErrorCode = FetchErrorCode | 'invalid-option' | 'extractor-failed' | 'output-failed' | StateErrorCode;
+export type ErrorCode = FetchErrorCode | 'invalid-option' | 'invalid-selector' | 'extractor-failed' | 'output-failed' | StateErrorCode;
 
 /**
  * Codes of a crawl state file (`OUT/state.db`) that cannot be used: `state-locked` (another process holds it),
@@ -67,6 +67,21 @@ export class ExtractorError extends CrawlError {
     options?: ErrorOptions,
   ) {
     super('extractor-failed', message, options);
+  }
+}
+
+/**
+ * A CSS selector passed to `page.select()`, `page.selectOne()` or a `SelectorExtractor` that does not parse, or uses
+ * something css-select does not support (pseudo-elements such as `::text`, namespaces, unknown pseudo-classes).
+ * The message names the selector; css-select's own error is the `cause`.
+ */
+export class SelectorError extends CrawlError {
+  constructor(
+    readonly selector: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super('invalid-selector', message, options);
   }
 }
 

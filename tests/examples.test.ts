@@ -35,6 +35,29 @@ test('extractors.ts records titles and headings with their extractor type', asyn
   expect(await readJsonLines(join(tmp, 'pages.jsonl'))).toHaveLength(2);
 });
 
+test('selectors.ts records posts with a SelectorExtractor and a summary built with page.select()', async ({ site, tmp }) => {
+  const post = (slug: string, tags: string[], featured = false) =>
+    `<article><h2><a href="${slug}">${slug.toUpperCase()}</a></h2>${featured ? '<b class="featured">*</b>' : ''}` +
+    `<ul class="tags">${tags.map((tag) => `<li>${tag}</li>`).join('')}</ul></article>`;
+  site
+    .page('/', ['/older'], { body: post('first', ['a', 'b'], true) + post('second', []) + '<a href="http://127.0.0.2:9/x">out</a><a rel="nofollow" href="http://127.0.0.3:9/">no</a>' })
+    .page('/older', [], { body: post('third', ['c']) });
+  for (const slug of ['/first', '/second', '/third']) site.page(slug, []);
+  await runExample('selectors.ts', site.url('/'), tmp);
+  const records = await readJsonLines(join(tmp, 'records.jsonl'));
+  const posts = records.filter((record) => record['type'] === 'post').map(({ title, link, tags }) => ({ title, link, tags }));
+  expect(posts.sort((a, b) => String(a.title).localeCompare(String(b.title)))).toEqual([
+    { title: 'FIRST', link: site.url('/first'), tags: ['a', 'b'] },
+    { title: 'SECOND', link: site.url('/second'), tags: [] },
+    { title: 'THIRD', link: site.url('/third'), tags: ['c'] },
+  ]);
+  const summaries = [site.url('/'), site.url('/older')].map((url) => records.find((record) => record['type'] === 'summary' && record['url'] === url)!);
+  expect(summaries.map(({ featured, external }) => ({ featured, external }))).toEqual([
+    { featured: 'FIRST', external: ['http://127.0.0.2:9/x'] },
+    { featured: null, external: [] },
+  ]);
+});
+
 test('json-api.ts follows next links through a paginated JSON API and saves every item', async ({ site, tmp }) => {
   for (let page = 1; page <= 4; page++) {
     const body = { items: [{ id: page * 10 }, { id: page * 10 + 1 }], next: page < 4 ? `/api/items?page=${page + 1}` : null };

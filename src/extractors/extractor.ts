@@ -80,7 +80,8 @@ export abstract class Extractor<R extends object = Record<string, unknown>> {
    * or an element's parent or children). When every extractor of a crawl declares them, and all are in
    * `STREAMABLE_TAGS`, each page is read in one streaming pass of parse5's tokenizer instead of building the whole tree,
    * with the same results (pages the pass cannot read exactly get the tree). The default, `undefined`, means the
-   * extractor may read anything, so the tree is built.
+   * extractor may read anything, so the tree is built. An extractor that uses `page.select()` or `page.selectOne()`
+   * leaves it undefined: selectors match on the tree (its parents, siblings and children), so they build it anyway.
    */
   elementsRead(): readonly string[] | undefined {
     return undefined;

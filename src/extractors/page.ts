@@ -1,5 +1,6 @@
 import { html } from 'parse5';
-import type { Document, Element } from './dom.js';
+import { selectElements, selectFirstElement } from './css-selector.js';
+import type { Document, Element, Node } from './dom.js';
 import { findElements, getAttribute, textContent, walkElements } from './dom.js';
 import { parseDocument } from './parse-document.js';
 import { STREAMABLE_TAGS, streamElements } from './streamed-elements.js';
@@ -149,6 +150,27 @@ export class Page {
     return index.all.filter((element) => wanted.has(element.tagName));
   }
 
+  /**
+   * Elements matching a CSS selector, in document order. Selectors are full CSS as css-select implements it
+   * (combinators, attribute operators, `:not()`, `:is()`, `:where()`, `:has()`, `:nth-child()` and the other
+   * structural pseudo-classes, `:checked`, `:disabled`, `:empty`, `:root`, ...), matched on the parse5 tree, so the
+   * elements work with `attr()`, `text()` and `resolve()`. Each selector string is compiled once per thread and reused.
+   *
+   * With `within`, only its descendants are searched and the selector is relative to it, as cheerio's `.find()` and
+   * Scrapy's `item.css()` read it: `div h2` needs the `div` inside `within`, and `> h2` means its children.
+   * Selecting builds the tree (the streaming pass of {@link Page.useStreamedElements} serves only `elements()`).
+   * @throws SelectorError (code `invalid-selector`) naming the selector when it does not parse or is unsupported
+   * (pseudo-elements such as `::text`, namespaces); TypeError when `within` is not an element of this page's tree.
+   */
+  select(selector: string, within?: Element): Element[] {
+    return selectElements(selector, this.#selectionRoot(within), this.document.mode === html.DOCUMENT_MODE.QUIRKS);
+  }
+
+  /** The first element {@link Page.select} would return, or `null`. @throws SelectorError, as `select()`. */
+  selectOne(selector: string, within?: Element): Element | null {
+    return selectFirstElement(selector, this.#selectionRoot(within), this.document.mode === html.DOCUMENT_MODE.QUIRKS);
+  }
+
   /** An attribute of an element, or `undefined`. */
   attr(element: Element, name: string): string | undefined {
     return getAttribute(element, name);
@@ -166,6 +188,16 @@ export class Page {
     // HTML 3.1.3: the document's title is the first title element in the HTML namespace, not an inline SVG's <title>.
     const title = this.elements('title').find((element) => element.namespaceURI === html.NS.HTML);
     return title ? textContent(title) : null;
+  }
+
+  #selectionRoot(within: Element | undefined): Node {
+    const document = this.document;
+    if (within === undefined) return document;
+    // An element of the streaming pass (or of another page) has no ancestors here: matching would be silently wrong.
+    let top: Node = within;
+    while ('parentNode' in top && top.parentNode) top = top.parentNode;
+    if (top !== document) throw new TypeError('page.select(): `within` must be an element of this page\'s tree (from select() or document), not from elements() on a streamed page');
+    return within;
   }
 
   /** The streaming pass's elements when it may serve `tagNames` and did not give up on this page. */
