@@ -197,8 +197,8 @@ export class CrawlRun {
       if (start?.kind === 'finished') {
         this.#log.info({ state: this.#state?.db.path }, 'the persisted crawl is finished; nothing to do');
         this.#stopReason = start.stopReason;
-        outcome = start.stopReason;
         this.#halted = true;
+        outcome = undefined;
       }
       if (start?.kind === 'resume') {
         startDepth = start.depth;
@@ -218,7 +218,7 @@ export class CrawlRun {
         this.#depth = depth;
         await this.#crawlLevel(depth);
       }
-      if (this.#stopReason !== 'aborted') outcome = this.#stopReason;
+      if (outcome !== undefined && this.#stopReason !== 'aborted') outcome = this.#stopReason;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       try {
@@ -239,7 +239,7 @@ export class CrawlRun {
       if (this.#ownsFrontier)
         await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
       try {
-        // A state the run refused (other options) is left as it was.
+        // A state the run refused (other options) or found finished is left as it was.
         if (outcome === undefined) this.#state?.close();
         else this.#state?.end(this.#fatal === undefined ? outcome : 'interrupted');
       } catch (error) {

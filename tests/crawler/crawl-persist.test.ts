@@ -41,7 +41,8 @@ describe('persist', () => {
     expect(persisted).toMatchObject({ pages: clean.pages, records: clean.records, byDepth: clean.byDepth, seen: clean.seen, stopReason: 'completed' });
     expect(pageKeys(await readFile(join(tmp, 'out', 'pages.jsonl'), 'utf8'))).toEqual(pageKeys(await readFile(join(tmp, 'clean', 'pages.jsonl'), 'utf8')));
     const db = CrawlStateDb.open(path);
-    expect(db.run.get()).toMatchObject({ command: 'crawl', status: 'finished', depth: 3 });
+    const finished = db.run.get();
+    expect(finished).toMatchObject({ command: 'crawl', status: 'finished', depth: 3 });
     expect(db.frontier.size(3)).toBe(0);
     db.close();
 
@@ -50,6 +51,11 @@ describe('persist', () => {
     expect(site.requests.length).toBe(requests);
     expect(again).toMatchObject({ pages, stopReason: 'completed', byDepth: persisted.byDepth });
     expect(pageKeys(await readFile(join(tmp, 'out', 'pages.jsonl'), 'utf8'))).toHaveLength(pages);
+    // The finished state is left as it was: still finished, its output lengths those of the files.
+    const reopened = CrawlStateDb.open(path);
+    expect(reopened.run.get()).toEqual(finished);
+    expect(reopened.counters.get('output.pages')).toBe((await stat(join(tmp, 'out', 'pages.jsonl'))).size);
+    reopened.close();
   });
 
   test('an aborted run resumes where it stopped: same pages, depths and parents, no duplicate line, a cut partial line', async ({ site, tmp }) => {
