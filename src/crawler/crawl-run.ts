@@ -28,7 +28,7 @@ import type { RobotsResponse } from './robots.js';
 import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
-import { RunState } from './run-state.js';
+import { RunState, persistedRobotsLoader } from './run-state.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -131,7 +131,7 @@ export class CrawlRun {
     });
     this.#robots = options.obeyRobots
       ? new RobotsCache({
-          load: (url) => this.#loadRobots(url),
+          load: state ? persistedRobotsLoader(state.db, (url) => this.#loadRobots(url)) : (url) => this.#loadRobots(url),
           userAgent: options.userAgent,
           logger: logger.child({ module: 'robots' }),
           onCrawlDelay: (host, delayMs) => this.#limiter.setHostDelay(host, delayMs),

@@ -4,6 +4,7 @@ import { prepareOutputDir } from '../storage/output-dir.js';
 import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import type { ResolvedOptions } from './options.js';
 import type { OutputOffsets } from './outputs.js';
+import type { RobotsResponse } from './robots.js';
 
 /** The command a persisted crawl records in its state's `run` row. */
 export const CRAWL_COMMAND = 'crawl';
@@ -178,4 +179,26 @@ export class RunState {
     this.#timer = undefined;
     if (this.#owned) this.db.close();
   }
+}
+
+/**
+ * Wraps a robots.txt loader so answers come from the state's `robots` table when it has one for the origin, and
+ * answers fetched are stored there (committed with the next batch): a resumed run does not ask again. Network
+ * failures are not stored, so a resume tries again. The Crawl-delay is parsed again from the stored body.
+ */
+export function persistedRobotsLoader(db: CrawlStateDb, load: (robotsUrl: string) => Promise<RobotsResponse>): (robotsUrl: string) => Promise<RobotsResponse> {
+  return async (robotsUrl) => {
+    const origin = new URL(robotsUrl).origin;
+    const stored = db.robots.get(origin);
+    if (stored && stored.status !== null) return { status: stored.status, body: stored.body ?? '' };
+    const response = await load(robotsUrl);
+    if ('status' in response) {
+      try {
+        db.robots.put(origin, { status: response.status, body: response.body, error: null, crawlDelayMs: null, fetchedAt: Date.now() });
+      } catch {
+        // The state was closed meanwhile (the run ended): the answer is still used, only not kept.
+      }
+    }
+    return response;
+  };
 }
