@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CrawlStateDb } from '../../src/index.js';
+import { UsageError, parseCrawlArgs } from '../../src/cli/args.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 import { runCli, startNode } from '../helpers/run-process.js';
 import type { Site } from '../helpers/site.js';
@@ -75,6 +76,16 @@ describe('crawl --persist, SIGKILL, --resume', () => {
     expect(again.code).toBe(0);
     expect(site.requests.length).toBe(before);
     expect(await readFile(join(out, 'pages.jsonl'), 'utf8')).toBe(text);
+  });
+});
+
+describe('--persist and --resume flags', () => {
+  test('parse: --resume needs no URL and implies --persist; contradictions are usage errors', () => {
+    expect(parseCrawlArgs(['--resume', '-o', 'out'])).toMatchObject({ resume: true, persist: true, outDir: 'out' });
+    expect(parseCrawlArgs(['http://127.0.0.1/', '--persist'])).toMatchObject({ resume: false, persist: true });
+    expect(() => parseCrawlArgs(['--persist'])).toThrow(/needs at least one start URL/);
+    expect(() => parseCrawlArgs(['--resume', '--overwrite'])).toThrow(UsageError);
+    expect(() => parseCrawlArgs(['http://127.0.0.1/', '--persist', '--format', 'csv'])).toThrow(/--persist writes JSON Lines/);
   });
 });
 
