@@ -16,6 +16,10 @@ export interface CrawlCommand {
   quiet: boolean;
   logLevel: LogLevel;
   logFile: string | undefined;
+  /** `crawl --persist`: keep the run's state in OUT/state.db as it goes. */
+  persist?: boolean;
+  /** `crawl --resume`: continue the run whose state is in OUT/state.db (start URLs then come from it). */
+  resume?: boolean;
 }
 
 /** A parseArgs option table. */
@@ -74,6 +78,11 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   outDir: '--out',
   format: '--format',
   logLevel: '--log-level',
+  obeyRobots: '--ignore-robots',
+  followNofollow: '--follow-nofollow',
+  sortQuery: '--sort-query',
+  stripQuery: '--strip-query',
+  persist: '--persist',
 };
 
 /**
@@ -168,8 +177,8 @@ const list = (value: unknown) => (Array.isArray(value) ? (value as string[]) : u
  * Turns the shared crawl flags into crawler options (start URLs from the positionals). Pure.
  * @throws UsageError for missing or invalid URLs and values of the wrong kind.
  */
-export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: string, defaultOutDir: string): CrawlCommand {
-  if (positionals.length === 0) throw new UsageError(`${command} needs at least one start URL`);
+export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: string, defaultOutDir: string, urlsOptional = false): CrawlCommand {
+  if (positionals.length === 0 && !urlsOptional) throw new UsageError(`${command} needs at least one start URL`);
   for (const url of positionals) {
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
       throw new UsageError(`not an absolute http(s) URL: ${JSON.stringify(url)}`);
@@ -177,7 +186,8 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
   const logLevel = choiceFlag<LogLevel>('log-level', str(values['log-level']), ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'warn';
   const outDir = str(values['out']) ?? defaultOutDir;
   const options: CrawlerOptions = defined({
-    startUrls: positionals,
+    // Left out (and taken from the state) when `--resume` is given without URLs.
+    startUrls: (positionals.length > 0 ? positionals : undefined) as string[],
     maxDepth: integerFlag('depth', str(values['depth']), 0),
     concurrency: integerFlag('concurrency', str(values['concurrency']), 1),
     perHost: integerFlag('per-host', str(values['per-host']), 1),
@@ -211,9 +221,14 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
  * @throws UsageError for unknown flags, missing URLs or values of the wrong kind.
  */
 export function parseCrawlArgs(argv: readonly string[]): CrawlCommand | 'help' {
-  const parsed = parseCommandArgs(argv);
+  const parsed = parseCommandArgs(argv, { persist: { type: 'boolean' }, resume: { type: 'boolean' } });
   if (parsed.values['help']) return 'help';
-  return crawlCommandFrom(parsed, 'crawl', 'sitecrawl-out');
+  const resume = parsed.values['resume'] === true;
+  if (resume && parsed.values['overwrite']) throw new UsageError('--resume continues the run in OUT and --overwrite replaces it: give one of them');
+  const command = crawlCommandFrom(parsed, 'crawl', 'sitecrawl-out', resume);
+  if (resume && command.options.format === 'csv') throw new UsageError('--resume continues a JSON Lines run: leave out --format csv');
+  if (parsed.values['persist'] && command.options.format === 'csv') throw new UsageError('--persist writes JSON Lines outputs: leave out --format csv');
+  return { ...command, persist: parsed.values['persist'] === true || resume, resume };
 }
 
 /** Help lines of the crawl flags every crawling command takes. */
@@ -254,7 +269,9 @@ Crawls breadth-first from the start URLs and writes one record per fetched URL t
 (and what extractors found, such as titles, to OUT/records.jsonl).
 
 Options:
-${CRAWL_OPTIONS_HELP}  -h, --help               show this help
+${CRAWL_OPTIONS_HELP}      --persist            keep the run's state in OUT/state.db, so a stopped run can be resumed
+      --resume             continue the run in OUT (its start URLs and options come from OUT/state.db)
+  -h, --help               show this help
 
 Exit codes: 0 the crawl ran (even if some pages failed), 1 output failed, 2 usage error (or an unusable or
 already used output directory), 130 interrupted.

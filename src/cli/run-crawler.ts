@@ -5,12 +5,13 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Crawler } from '../crawler/crawler.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
-import { OptionsError } from '../errors.js';
+import { OptionsError, StateError } from '../errors.js';
 import type { CrawlerOptions } from '../crawler/options.js';
 import type { CrawlProgress } from '../crawler/progress.js';
 import { prepareOutputDir } from '../storage/output-dir.js';
 import { FLAG_OF_OPTION, UsageError } from './args.js';
 import type { CrawlCommand } from './args.js';
+import { assertStateFree, resumeOptions, statePath } from './crawl-state.js';
 import { OutDirRefused, claimOutDir } from './out-dir.js';
 import type { OutDirPolicy } from './out-dir.js';
 import { ProgressDisplay } from './progress.js';
@@ -134,13 +135,20 @@ export async function runCrawler<C extends Crawler>(command: CrawlCommand, strea
   const controller = new AbortController();
   let crawler: C;
   try {
+    // A resume takes its options from OUT/state.db (and checks the command line's against them); its outputs are
+    // its own, so the directory is not claimed again.
+    let options = command.options;
+    if (command.resume) options = resumeOptions(command);
+    else if (command.persist) options = { ...options, persist: { path: statePath(command.outDir) } };
     // Options are checked before the output directory is touched, so a typo never costs an earlier run's files.
-    crawler = spec.create({ ...command.options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
-    await claimOutDir(command.outDir, { overwrite: command.overwrite, ...(spec.reuse ? { reuse: spec.reuse } : {}) });
+    crawler = spec.create({ ...options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
+    if (command.overwrite) assertStateFree(command.outDir);
+    if (!command.resume) await claimOutDir(command.outDir, { overwrite: command.overwrite, ...(spec.reuse ? { reuse: spec.reuse } : {}) });
     if (logFile && command.logFile !== undefined) logFile.fd = await openLogFile(command.logFile);
   } catch (error) {
     if (error instanceof OutDirRefused) streams.stderr.write(`sitecrawl ${spec.name}: ${error.message}\n`);
     else if (error instanceof OptionsError) streams.stderr.write(`sitecrawl ${spec.name}: ${usageMessage(error)}\n`);
+    else if (error instanceof StateError) streams.stderr.write(`sitecrawl ${spec.name}: ${error.message}\n`);
     else throw error;
     return EXIT.usage;
   }
@@ -174,8 +182,8 @@ async function runToEnd<C extends Crawler>(crawler: C, controller: AbortControll
     return interrupted ? EXIT.interrupted : code;
   } catch (error) {
     display?.finish();
-    if (error instanceof OptionsError) {
-      streams.stderr.write(`sitecrawl ${spec.name}: ${usageMessage(error)}\n`);
+    if (error instanceof OptionsError || error instanceof StateError) {
+      streams.stderr.write(`sitecrawl ${spec.name}: ${error instanceof OptionsError ? usageMessage(error) : error.message}\n`);
       return EXIT.usage;
     }
     streams.stderr.write(`sitecrawl ${spec.name}: ${(error as Error).message}\n`);

@@ -5,6 +5,8 @@ import { LinkAdmission } from './admission.js';
 import { SaverHost } from './savers.js';
 import type { Page } from '../extractors/page.js';
 import { MemoryCounters } from '../storage/counters.js';
+import type { RunCounters } from '../storage/counters.js';
+import type { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
@@ -26,6 +28,7 @@ import type { RobotsResponse } from './robots.js';
 import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
+import { RunState, persistedRobotsLoader } from './run-state.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -74,7 +77,9 @@ export class CrawlRun {
   /** Whether the run created the frontier store (and so closes it at the end). */
   readonly #ownsFrontier: boolean;
   readonly #seen: SeenSet;
-  readonly #counters = new MemoryCounters();
+  readonly #counters: RunCounters;
+  /** The persisted state, when the run has one (`persist`). */
+  readonly #state: RunState | undefined;
   readonly #stop = new AbortController();
   readonly #abort = new AbortController();
   readonly #normalize: (url: string) => string | null;
@@ -99,16 +104,19 @@ export class CrawlRun {
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
   readonly #parser: PageParser;
 
-  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>) {
+  /** @param state the opened `persist` database, and whether the run is to close it */
+  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, state?: { db: CrawlStateDb; owned: boolean }) {
     this.#options = options;
     this.#hooks = hooks;
     // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
     setMaxListeners(0, this.#stop.signal, this.#abort.signal);
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
-    this.#ownsFrontier = options.frontierStore === undefined;
-    this.#frontier = options.frontierStore ?? new SpillingFrontierStore();
-    this.#seen = options.seenSet ?? new FingerprintSeenSet();
+    this.#state = state && new RunState(state.db, state.owned, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
+    this.#ownsFrontier = options.frontierStore === undefined && !state;
+    this.#frontier = state?.db.frontier ?? options.frontierStore ?? new SpillingFrontierStore();
+    this.#seen = state?.db.seen ?? options.seenSet ?? new FingerprintSeenSet();
+    this.#counters = state?.db.counters ?? new MemoryCounters();
     const normalize = createUrlNormalizer(options);
     this.#normalize = (url) => normalize(url)?.href ?? null;
     const addressRule = options.denyPrivateAddresses;
@@ -128,7 +136,7 @@ export class CrawlRun {
     });
     this.#robots = options.obeyRobots
       ? new RobotsCache({
-          load: (url) => this.#loadRobots(url),
+          load: state ? persistedRobotsLoader(state.db, (url) => this.#loadRobots(url)) : (url) => this.#loadRobots(url),
           userAgent: options.userAgent,
           logger: logger.child({ module: 'robots' }),
           onCrawlDelay: (host, delayMs) => this.#limiter.setHostDelay(host, delayMs),
@@ -186,16 +194,36 @@ export class CrawlRun {
     else signal?.addEventListener('abort', onAbort, { once: true });
     this.#log.info({ startUrls: this.#options.startUrls, maxDepth: this.#options.maxDepth }, 'crawl started');
     this.#ticker.start(this.#options.progressIntervalMs);
+    let startDepth = 0;
+    let outcome: 'completed' | 'max-pages' | 'interrupted' | undefined;
     try {
-      await this.#outputs.open();
+      const start = this.#state?.begin(this.#options);
+      outcome = 'interrupted';
+      if (start?.kind === 'finished') {
+        this.#log.info({ state: this.#state?.db.path }, 'the persisted crawl is finished; nothing to do');
+        this.#stopReason = start.stopReason;
+        this.#halted = true;
+        outcome = undefined;
+      }
+      if (start?.kind === 'resume') {
+        startDepth = start.depth;
+        this.#depth = startDepth;
+        this.#reserved = this.#counters.get('pages');
+        this.#queued = (await this.#frontier.size(startDepth)) + (await this.#frontier.size(startDepth + 1));
+        this.#log.info({ state: this.#state?.db.path, depth: startDepth, pages: this.#reserved }, 'resuming the persisted crawl');
+      }
+      if (!this.#halted) await this.#outputs.open(start?.kind === 'resume' ? start.offsets : undefined);
       this.#parser.start();
       await this.#savers.open();
-      await this.#seedStartUrls();
-      for (let depth = 0; !this.#halted; depth++) {
-        if ((await this.#frontier.size(depth)) === 0) break;
+      if (start === undefined || start.kind === 'new') await this.#seedStartUrls();
+      for (let depth = startDepth; !this.#halted; depth++) {
+        // Links only lead one level down, so an empty level ends the crawl; but a run resumed between two levels
+        // starts at the one it had finished, whose successor is waiting.
+        if ((await this.#frontier.size(depth)) === 0 && (depth > startDepth || (await this.#frontier.size(depth + 1)) === 0)) break;
         this.#depth = depth;
         await this.#crawlLevel(depth);
       }
+      if (outcome !== undefined && this.#stopReason !== 'aborted') outcome = this.#stopReason;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       try {
@@ -215,6 +243,13 @@ export class CrawlRun {
       // Removes the spilled frontier files; a store the caller passed in is theirs to close.
       if (this.#ownsFrontier)
         await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
+      try {
+        // A state the run refused (other options) or found finished is left as it was.
+        if (outcome === undefined) this.#state?.close();
+        else this.#state?.end(this.#fatal === undefined ? outcome : 'interrupted');
+      } catch (error) {
+        this.#fatal ??= error;
+      }
     }
     if (this.#fatal !== undefined) throw this.#fatal;
     const summary: CrawlSummary = {
@@ -264,6 +299,7 @@ export class CrawlRun {
       if (refusal?.code === 'robots-disallowed') {
         this.#reserved--;
         this.#skip('robots', request.url);
+        this.#state?.done(request.url);
         if (request.depth === 0) this.#log.warn({ url: request.url }, 'start URL disallowed by robots.txt');
         return;
       }
@@ -276,6 +312,7 @@ export class CrawlRun {
         return;
       }
       await this.#finish(request, loaded);
+      this.#state?.done(request.url);
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -295,6 +332,7 @@ export class CrawlRun {
     if (!error && response && response.status >= 400) error = new FetchError(`http-${response.status}`, `HTTP ${response.status}`);
     let title: string | null = null;
     let links = 0;
+    let records: readonly Record<string, unknown>[] = [];
     if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
       const page = buildPage(request, loaded);
       try {
@@ -303,10 +341,8 @@ export class CrawlRun {
         const extracted = parsed.extracted;
         links = await this.#admission.admit(extracted.links ?? [], page);
         if (extracted.downloads?.length) this.#savers.add(extracted.downloads, { page: page.finalUrl, depth: page.depth });
-        for (const record of extracted.records ?? []) await this.#outputs.writeRecord(record as Record<string, unknown>);
-        this.#counters.increment('records', extracted.records?.length ?? 0);
+        records = (extracted.records ?? []) as Record<string, unknown>[];
       } catch (caught) {
-        if (caught instanceof CrawlError && caught.code === 'output-failed') throw caught;
         error = caught instanceof ExtractorError ? caught : new ExtractorError('parse', `parse() threw: ${(caught as Error)?.message ?? String(caught)}`, { cause: caught });
       }
     }
@@ -326,7 +362,9 @@ export class CrawlRun {
       redirects: loaded.redirects.map((hop) => ({ url: hop.url, status: hop.status })),
       error: error ? toRecordedError(error) : null,
     };
-    await this.#outputs.writePage(record);
+    // The page's records and its page record go out together, so the files always end at a whole page.
+    await this.#outputs.writePage(record, records);
+    this.#counters.increment('records', records.length);
     this.#count(record);
     if (error) this.#reportError(error, request);
   }

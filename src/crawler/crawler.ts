@@ -7,6 +7,7 @@ import { CrawlRun } from './crawl-run.js';
 import type { CrawlSummary } from './crawl-run.js';
 import { CrawlError } from '../errors.js';
 import { runExtractors } from './extraction.js';
+import { openStateDb } from './run-state.js';
 import { resolveOptions } from './options.js';
 import type { CrawlerOptions, ResolvedOptions } from './options.js';
 import type { ProgressListener } from './progress.js';
@@ -60,18 +61,21 @@ export class Crawler {
     if (this.#running) throw new CrawlError('invalid-option', 'This crawler is already running');
     this.#running = true;
     try {
-      const run = new CrawlRun(
-        this.options,
-        {
-          parse: (page) => this.parse(page),
-          shouldEnqueue: (link, page) => this.shouldEnqueue(link, page),
-          onError: (error, request) => this.onError(error, request),
-          usesDefaultParse: this.parse === Crawler.prototype.parse,
-          usesDefaultShouldEnqueue: this.shouldEnqueue === Crawler.prototype.shouldEnqueue,
-        },
-        this.#logger,
-        this.#listeners,
-      );
+      const hooks = {
+        parse: (page: Page) => this.parse(page),
+        shouldEnqueue: (link: FoundLink, page: Page) => this.shouldEnqueue(link, page),
+        onError: (error: CrawlError, request: CrawlRequest) => this.onError(error, request),
+        usesDefaultParse: this.parse === Crawler.prototype.parse,
+        usesDefaultShouldEnqueue: this.shouldEnqueue === Crawler.prototype.shouldEnqueue,
+      };
+      const state = this.options.persist && (await openStateDb(this.options.persist));
+      let run: CrawlRun;
+      try {
+        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, state);
+      } catch (error) {
+        if (state?.owned) state.db.close();
+        throw error;
+      }
       return await run.run();
     } finally {
       this.#running = false;

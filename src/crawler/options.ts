@@ -4,6 +4,7 @@ import type { Saver } from '../extractors/saver.js';
 import type { DatasetWriter } from '../storage/dataset.js';
 import type { FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
+import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import type { PageRecord } from './page-record.js';
 import { availableParallelism } from 'node:os';
 import { AUTO_THROTTLE_DEFAULTS } from './auto-throttle.js';
@@ -123,11 +124,20 @@ export interface CrawlerOptions {
   frontierStore?: FrontierStore;
   /** Where the seen-set (normalized URLs already discovered) is kept. @default a `FingerprintSeenSet` (64-bit fingerprints in memory) */
   seenSet?: SeenSet;
+  /**
+   * Keep the crawl's state (frontier, seen-set, counters, depth, options) in a SQLite file, committed once per settled
+   * batch of pages, so a stopped or killed run can be resumed: `{ path }` opens (or creates) the file, and the run
+   * closes it at the end; a {@link CrawlStateDb} is used as is and left open. A run started on a state that holds an
+   * unfinished run resumes it (the options that change the result must be the same), one on a finished run returns
+   * its summary without a request. Not with `frontierStore`, `seenSet` or `format: 'csv'`. See docs/RESUMING.md.
+   * @default undefined (state in memory)
+   */
+  persist?: { path: string } | CrawlStateDb;
 }
 
 /** Options after validation: complete, frozen, trusted by the engine without re-checking. */
 export interface ResolvedOptions
-  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle'>> {
+  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist'>> {
   /** The adaptive throttle's settings, or `undefined` when it is off. */
   readonly autoThrottle: AutoThrottleSettings | undefined;
   readonly startUrls: readonly string[];
@@ -140,6 +150,7 @@ export interface ResolvedOptions
   readonly logger: Logger | undefined;
   readonly frontierStore: FrontierStore | undefined;
   readonly seenSet: SeenSet | undefined;
+  readonly persist: { readonly path: string } | CrawlStateDb | undefined;
 }
 
 /** The package version, kept in one place for the User-Agent. */
@@ -187,7 +198,7 @@ const FORMATS: readonly OutputFormat[] = ['jsonl', 'csv'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KNOWN_KEYS = new Set<string>([
   'startUrls', ...Object.keys(DEFAULTS), 'autoThrottle', 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
-  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet',
+  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist',
 ]);
 
 /** Shows a received value in an error message. */
@@ -308,6 +319,21 @@ function addressRule(input: Record<string, unknown>): boolean | AddressFilter {
   return value as boolean | AddressFilter;
 }
 
+function persist(input: Record<string, unknown>): { path: string } | CrawlStateDb | undefined {
+  const value = input['persist'];
+  if (value === undefined) return undefined;
+  const rule = 'an object { path } naming the state file, or a CrawlStateDb';
+  if (!(value instanceof CrawlStateDb)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('persist', rule, value);
+    const path = (value as Record<string, unknown>)['path'];
+    if (typeof path !== 'string' || path.length === 0) fail('persist', rule, value);
+  }
+  for (const other of ['frontierStore', 'seenSet'] as const)
+    if (input[other] !== undefined) throw new OptionsError('persist', `\`persist\` keeps the frontier and the seen-set itself: leave out \`${other}\``);
+  if (input['format'] === 'csv') throw new OptionsError('persist', "`persist` writes JSON Lines outputs: use `format: 'jsonl'`");
+  return value instanceof CrawlStateDb ? value : Object.freeze({ path: (value as { path: string }).path });
+}
+
 /**
  * Validates options once, at the boundary: rejects unknown keys (a typo fails loudly) and bad values, fills defaults,
  * and returns a frozen object the engine trusts. The CLI builds the same input and calls this too.
@@ -375,5 +401,6 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     logLevel: oneOf(input, 'logLevel', LOG_LEVELS),
     frontierStore: optionalObject<FrontierStore>(input, 'frontierStore', hasMethods('push', 'take', 'size'), 'a FrontierStore'),
     seenSet: optionalObject<SeenSet>(input, 'seenSet', hasMethods('has', 'add'), 'a SeenSet'),
+    persist: persist(input),
   });
 }

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetWriter } from '../storage/dataset.js';
 import { CsvWriter } from '../storage/csv.js';
@@ -10,6 +10,12 @@ import { PAGE_COLUMNS } from './page-record.js';
 import type { PageRecord } from './page-record.js';
 
 type AnyRecord = Record<string, unknown>;
+
+/** Where the files in `outDir` end, in bytes: stored with each commit of a persisted run, cut back to on resume. */
+export interface OutputOffsets {
+  pages: number;
+  records: number;
+}
 
 /** Opens a dataset file of the given format. Throws the fs error. */
 function openFile<R extends object>(path: string, format: OutputFormat, columns?: readonly string[]): DatasetWriter<R> {
@@ -28,6 +34,13 @@ export class Outputs {
   readonly #recordsPath: string | undefined;
   readonly #format: OutputFormat;
   #recordsFileOpened = false;
+  /** The files this run writes in `outDir` (JSON Lines), whose sizes are the offsets. */
+  #pagesFile: JsonlWriter<PageRecord> | undefined;
+  #recordsFile: JsonlWriter<AnyRecord> | undefined;
+  /** Set when resuming: the files are kept, cut back to these offsets, and appended to. */
+  #resumeAt: OutputOffsets | undefined;
+  /** The writers of the files in `outDir` (synchronous), as opposed to those passed in options. */
+  readonly #files = new Set<DatasetWriter<never>>();
 
   constructor(options: { outDir: string | undefined; format: OutputFormat; pages?: DatasetWriter<PageRecord> | undefined; records?: DatasetWriter<AnyRecord> | undefined }) {
     this.#format = options.format;
@@ -43,34 +56,70 @@ export class Outputs {
    * request.
    * @throws OptionsError when `outDir` cannot be created or written.
    */
-  async open(): Promise<void> {
+  async open(resumeAt?: OutputOffsets): Promise<void> {
     const outDir = this.#outDir;
     if (outDir === undefined) return;
     try {
       await prepareOutputDir(outDir);
+      if (resumeAt) return await this.#reopen(outDir, resumeAt);
       for (const name of ['pages.jsonl', 'pages.csv', 'records.jsonl', 'records.csv']) await rm(join(outDir, name), { force: true });
-      this.#pages.push(openFile<PageRecord>(join(outDir, `pages.${this.#format}`), this.#format, PAGE_COLUMNS));
+      const pages = openFile<PageRecord>(join(outDir, `pages.${this.#format}`), this.#format, PAGE_COLUMNS);
+      if (pages instanceof JsonlWriter) this.#pagesFile = pages;
+      this.#files.add(pages);
+      this.#pages.push(pages);
     } catch (error) {
+      if (error instanceof OutputError) throw error;
       throw new OptionsError('outDir', `Cannot write to output directory ${outDir}: ${(error as Error).message}`);
     }
   }
 
-  /** Writes one page record everywhere. @throws OutputError */
-  async writePage(record: PageRecord): Promise<void> {
-    for (const writer of this.#pages) await this.#write(writer, record);
+  // A resumed run keeps what the last commit covered and cuts the rest: the lines of pages not committed as done
+  // (fetched again now) and a partial last line left by a kill.
+  async #reopen(outDir: string, resumeAt: OutputOffsets): Promise<void> {
+    this.#resumeAt = resumeAt;
+    const pagesPath = join(outDir, 'pages.jsonl');
+    await cutTo(pagesPath, resumeAt.pages);
+    this.#pagesFile = new JsonlWriter<PageRecord>(pagesPath, { append: true });
+    this.#files.add(this.#pagesFile);
+    this.#pages.push(this.#pagesFile);
+    if (this.#recordsPath !== undefined) await cutTo(this.#recordsPath, resumeAt.records);
+  }
+
+  /**
+   * Writes one page's parse() records, then its page record, everywhere. The files are written first, one synchronous
+   * append after another, so no other page's lines come between and the files' sizes always end at a whole page.
+   * @throws OutputError
+   */
+  async writePage(record: PageRecord, records: readonly AnyRecord[] = []): Promise<void> {
+    if (records.length > 0) this.#openRecordsFile();
+    for (const writer of this.#records) if (this.#files.has(writer)) for (const item of records) this.#writeFile(writer, item);
+    for (const writer of this.#pages) if (this.#files.has(writer)) this.#writeFile(writer, record);
+    for (const writer of this.#records) if (!this.#files.has(writer)) for (const item of records) await this.#write(writer, item);
+    for (const writer of this.#pages) if (!this.#files.has(writer)) await this.#write(writer, record);
   }
 
   /** Writes one parse() record everywhere. @throws OutputError */
   async writeRecord(record: AnyRecord): Promise<void> {
-    if (this.#recordsPath !== undefined && !this.#recordsFileOpened) {
-      this.#recordsFileOpened = true;
-      try {
-        this.#records.push(openFile<AnyRecord>(this.#recordsPath, this.#format));
-      } catch (error) {
-        throw new OutputError(`Cannot open ${this.#recordsPath}: ${(error as Error).message}`, { cause: error });
-      }
-    }
+    this.#openRecordsFile();
     for (const writer of this.#records) await this.#write(writer, record);
+  }
+
+  /** The sizes of the pages and records files; zeros without `outDir`. */
+  offsets(): OutputOffsets {
+    return { pages: this.#pagesFile?.bytes ?? 0, records: this.#recordsFile?.bytes ?? this.#resumeAt?.records ?? 0 };
+  }
+
+  #openRecordsFile(): void {
+    if (this.#recordsPath === undefined || this.#recordsFileOpened) return;
+    this.#recordsFileOpened = true;
+    try {
+      const writer = this.#resumeAt ? new JsonlWriter<AnyRecord>(this.#recordsPath, { append: true }) : openFile<AnyRecord>(this.#recordsPath, this.#format);
+      if (writer instanceof JsonlWriter) this.#recordsFile = writer;
+      this.#files.add(writer);
+      this.#records.push(writer);
+    } catch (error) {
+      throw new OutputError(`Cannot open ${this.#recordsPath}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /** Closes every writer, even when some fail; rejects with the first failure. */
@@ -93,4 +142,26 @@ export class Outputs {
       throw new OutputError(`Writing a record failed: ${(error as Error).message}`, { cause: error });
     }
   }
+
+  // The files' writers are synchronous: the line is in the file when this returns.
+  #writeFile<R extends object>(writer: DatasetWriter<R>, record: R): void {
+    try {
+      void writer.write(record);
+    } catch (error) {
+      throw new OutputError(`Writing a record failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+/**
+ * Cuts the file at `path` back to `size` bytes (a missing file is fine when nothing was committed to it).
+ * @throws OutputError when the file is shorter than the state says: it is not the file the state was written with.
+ */
+async function cutTo(path: string, size: number): Promise<void> {
+  const actual = await stat(path).then((stats) => stats.size, (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return 0;
+    throw error;
+  });
+  if (actual < size) throw new OutputError(`Cannot resume: ${path} has ${actual} bytes, but the crawl state recorded ${size}; it was changed since. Start afresh.`);
+  if (actual > size) await truncate(path, size);
 }

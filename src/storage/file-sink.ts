@@ -46,6 +46,11 @@ export class FileSink {
     this.#size += buffer.byteLength;
   }
 
+  /** The file's size in bytes after the last complete append. */
+  get size(): number {
+    return this.#size;
+  }
+
   /** Closes the file; safe to call twice. */
   close(): void {
     if (this.#fd === undefined) return;

@@ -5,9 +5,20 @@ import { FileSink } from './file-sink.js';
 export class JsonlWriter<R extends object = Record<string, unknown>> implements DatasetWriter<R> {
   readonly #sink: FileSink;
 
-  /** Creates or empties `path`. Throws the fs error when it cannot be opened. */
-  constructor(readonly path: string) {
-    this.#sink = new FileSink(path);
+  /**
+   * Creates or empties `path`, or with `append` keeps it and writes after its end (a resumed run). Throws the fs error
+   * when it cannot be opened.
+   */
+  constructor(
+    readonly path: string,
+    options: { append?: boolean } = {},
+  ) {
+    this.#sink = new FileSink(path, options);
+  }
+
+  /** The file's size in bytes: every line written so far, whole. */
+  get bytes(): number {
+    return this.#sink.size;
   }
 
   write(record: R): void {

@@ -71,6 +71,8 @@ export async function prepareOutputDir(dir: string): Promise<string> {
 /** Files every sitecrawl command may write in its output directory (`crawl`, `images`, `audit`). */
 export const OUTPUT_FILES: readonly string[] = Object.freeze([
   'pages.jsonl', 'pages.csv', 'records.jsonl', 'records.csv', 'images.jsonl', 'index.html', 'audit.json', 'audit.csv', 'report.html',
+  // A persisted crawl's state (`crawl --persist`) and its write-ahead log.
+  'state.db', 'state.db-wal',
 ]);
 
 /** The directory of saved images. */

@@ -1,0 +1,204 @@
+import { dirname } from 'node:path';
+import { OptionsError } from '../errors.js';
+import { prepareOutputDir } from '../storage/output-dir.js';
+import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
+import type { ResolvedOptions } from './options.js';
+import type { OutputOffsets } from './outputs.js';
+import type { RobotsResponse } from './robots.js';
+
+/** The command a persisted crawl records in its state's `run` row. */
+export const CRAWL_COMMAND = 'crawl';
+
+/**
+ * The options that change what a run finds: stored with a persisted run and compared when it is resumed. The others
+ * (concurrency, per-host limits, delays, timeouts, retries, workers, logging) may differ between the runs.
+ */
+export const RESULT_OPTIONS = [
+  'startUrls', 'maxDepth', 'scope', 'include', 'exclude', 'maxPages', 'sortQuery', 'stripQuery', 'stripParams', 'obeyRobots', 'userAgent',
+  'followNofollow', 'maxUrlLength', 'maxRepeatedSegments', 'contentTypes',
+] as const;
+
+// Counters of the state that are not the crawl's: where the output files ended at the last commit, and why a finished
+// run stopped.
+const PAGES_OFFSET = 'output.pages';
+const RECORDS_OFFSET = 'output.records';
+const STOPPED_AT_MAX_PAGES = 'stopped.max-pages';
+
+/** A regular expression as stored: its source, or `/source/flags` when it has flags. Pure. */
+const patternText = (pattern: RegExp) => (pattern.flags ? `/${pattern.source}/${pattern.flags}` : pattern.source);
+
+/**
+ * The {@link RESULT_OPTIONS} of resolved options as JSON-ready values (patterns as text, an unlimited `maxPages` as
+ * `null`): what a persisted run stores, and what the CLI's `--resume` turns back into options. Pure.
+ */
+export function resultOptions(options: ResolvedOptions): Record<string, unknown> {
+  return {
+    startUrls: [...options.startUrls],
+    maxDepth: options.maxDepth,
+    scope: options.scope,
+    include: options.include.map(patternText),
+    exclude: options.exclude.map(patternText),
+    maxPages: Number.isFinite(options.maxPages) ? options.maxPages : null,
+    sortQuery: options.sortQuery,
+    stripQuery: options.stripQuery,
+    stripParams: [...options.stripParams],
+    obeyRobots: options.obeyRobots,
+    userAgent: options.userAgent,
+    followNofollow: options.followNofollow,
+    maxUrlLength: options.maxUrlLength,
+    maxRepeatedSegments: options.maxRepeatedSegments,
+    contentTypes: [...options.contentTypes],
+  };
+}
+
+/**
+ * The first result option whose stored value differs from the current one, or `undefined` when they all match. An
+ * option the stored run did not record (an older state) is not compared. Pure.
+ */
+export function differingOption(stored: Record<string, unknown>, current: Record<string, unknown>): string | undefined {
+  return RESULT_OPTIONS.find((name) => name in stored && JSON.stringify(stored[name]) !== JSON.stringify(current[name]));
+}
+
+/** Opens the state file `persist` names (creating its directory), or takes the database given. */
+export async function openStateDb(persist: { readonly path: string } | CrawlStateDb): Promise<{ db: CrawlStateDb; owned: boolean }> {
+  if (persist instanceof CrawlStateDb) return { db: persist, owned: false };
+  await prepareOutputDir(dirname(persist.path));
+  return { db: CrawlStateDb.open(persist.path), owned: true };
+}
+
+/** How a persisted run begins: a new run, the continuation of an unfinished one, or a finished one. */
+export type RunStart =
+  | { kind: 'new' }
+  | { kind: 'resume'; depth: number; offsets: OutputOffsets }
+  | { kind: 'finished'; stopReason: 'completed' | 'max-pages' };
+
+/**
+ * The crawl's side of a persisted state: starts or resumes the run, collects the pages settled since the last commit
+ * and commits them together, once per turn of the event loop (so one transaction holds every page that settled in
+ * it, never one per URL), with where the output files end. A page is handed to {@link done} only after its lines are
+ * in the files, so a committed page is always in pages.jsonl, and a resume cuts the files back to the committed
+ * offsets: what was written after the last commit belongs to pages fetched again.
+ */
+export class RunState {
+  readonly db: CrawlStateDb;
+  readonly #owned: boolean;
+  readonly #offsets: () => OutputOffsets;
+  readonly #depth: () => number;
+  readonly #onError: (error: unknown) => void;
+  #pending: string[] = [];
+  #timer: NodeJS.Immediate | undefined;
+
+  /**
+   * @param owned whether the run opened the database (and so closes it at the end)
+   * @param offsets where the output files end now
+   * @param depth the depth being crawled now
+   * @param onError told when a commit fails (the run stops)
+   */
+  constructor(db: CrawlStateDb, owned: boolean, offsets: () => OutputOffsets, depth: () => number, onError: (error: unknown) => void) {
+    this.db = db;
+    this.#owned = owned;
+    this.#offsets = offsets;
+    this.#depth = depth;
+    this.#onError = onError;
+  }
+
+  /**
+   * Records a new run, or checks that the stored one is the same crawl and marks it running again.
+   * @throws OptionsError when the stored run is another command's, or one of its {@link RESULT_OPTIONS} differs.
+   */
+  begin(options: ResolvedOptions): RunStart {
+    const db = this.db;
+    const current = resultOptions(options);
+    const stored = db.run.get();
+    if (!stored) {
+      db.run.start(CRAWL_COMMAND, current);
+      db.commit();
+      return { kind: 'new' };
+    }
+    const fresh = `remove ${db.path} (the CLI: --overwrite) to start afresh`;
+    if (stored.command !== CRAWL_COMMAND)
+      throw new OptionsError('persist', `The crawl state ${db.path} holds a \`${stored.command}\` run, not a crawl: ${fresh}`);
+    const storedOptions = (stored.options ?? {}) as Record<string, unknown>;
+    const differing = differingOption(storedOptions, current);
+    if (differing !== undefined)
+      throw new OptionsError(
+        differing,
+        `The crawl state ${db.path} was started with \`${differing}\` ${JSON.stringify(storedOptions[differing])}, got ${JSON.stringify(current[differing])}: resume with the same value, or ${fresh}`,
+      );
+    const counters = db.counters;
+    if (stored.status === 'finished') return { kind: 'finished', stopReason: counters.get(STOPPED_AT_MAX_PAGES) > 0 ? 'max-pages' : 'completed' };
+    db.run.setStatus('running');
+    db.commit();
+    return { kind: 'resume', depth: stored.depth, offsets: { pages: counters.get(PAGES_OFFSET), records: counters.get(RECORDS_OFFSET) } };
+  }
+
+  /** Marks a taken request settled (its page written, or skipped for good); committed at the end of this turn. */
+  done(url: string): void {
+    this.#pending.push(url);
+    this.#timer ??= setImmediate(() => {
+      this.#timer = undefined;
+      try {
+        this.commit();
+      } catch (error) {
+        this.#onError(error);
+      }
+    });
+  }
+
+  /** Commits the settled pages, the depth and the output offsets now. */
+  commit(): void {
+    if (this.#timer) clearImmediate(this.#timer);
+    this.#timer = undefined;
+    const done = this.#pending;
+    this.#pending = [];
+    const counters = this.db.counters;
+    const offsets = this.#offsets();
+    counters.increment(PAGES_OFFSET, offsets.pages - counters.get(PAGES_OFFSET));
+    counters.increment(RECORDS_OFFSET, offsets.records - counters.get(RECORDS_OFFSET));
+    this.db.commitBatch({ done, depth: this.#depth() });
+  }
+
+  /**
+   * Commits what is left and records how the run ended: `finished` (the crawl completed or reached maxPages) or
+   * `interrupted` (stopped, or failed); then closes the database if the run opened it.
+   */
+  end(outcome: 'completed' | 'max-pages' | 'interrupted'): void {
+    try {
+      this.commit();
+      if (outcome === 'max-pages') this.db.counters.increment(STOPPED_AT_MAX_PAGES);
+      this.db.run.setStatus(outcome === 'interrupted' ? 'interrupted' : 'finished');
+      this.db.commit();
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Closes the database if the run opened it, committing what is pending. Idempotent. */
+  close(): void {
+    if (this.#timer) clearImmediate(this.#timer);
+    this.#timer = undefined;
+    if (this.#owned) this.db.close();
+  }
+}
+
+/**
+ * Wraps a robots.txt loader so answers come from the state's `robots` table when it has one for the origin, and
+ * answers fetched are stored there (committed with the next batch): a resumed run does not ask again. Network
+ * failures are not stored, so a resume tries again. The Crawl-delay is parsed again from the stored body.
+ */
+export function persistedRobotsLoader(db: CrawlStateDb, load: (robotsUrl: string) => Promise<RobotsResponse>): (robotsUrl: string) => Promise<RobotsResponse> {
+  return async (robotsUrl) => {
+    const origin = new URL(robotsUrl).origin;
+    const stored = db.robots.get(origin);
+    if (stored && stored.status !== null) return { status: stored.status, body: stored.body ?? '' };
+    const response = await load(robotsUrl);
+    if ('status' in response) {
+      try {
+        db.robots.put(origin, { status: response.status, body: response.body, error: null, crawlDelayMs: null, fetchedAt: Date.now() });
+      } catch {
+        // The state was closed meanwhile (the run ended): the answer is still used, only not kept.
+      }
+    }
+    return response;
+  };
+}
