@@ -101,14 +101,16 @@ describe('every numeric flag rejects what is not a whole number in range, naming
   });
 });
 
-describe('the built CLI: a negative number for any numeric flag exits 2 with one line naming the flag, no request made', () => {
+// Every flag is checked in-process above, through the same parse functions the CLI calls; a process start costs
+// about half a second of CPU, so the built CLI runs one case per command and per kind of value.
+describe('the built CLI: a bad number exits 2 with one line naming the flag, no request made', () => {
   const CASES: ReadonlyArray<readonly [Command, string, string]> = [
-    ...NUMERIC_FLAGS.map(([command, flag]) => [command, flag, '-1'] as const),
-    ['crawl', '-c', '-1'],
-    ['audit', '-d', '-1'],
+    ['crawl', '--max-pages', '-1'],
+    ['images', '--min-width', '-1'],
+    ['audit', '--title-max', '-1'],
     ['images', '-c', '-1'],
+    ['audit', '-d', '-1'],
     ['crawl', '--timeout', '2147483648'],
-    ['crawl', '--delay', '2147483648'],
   ];
   const LONG: Record<string, string> = { '-d': '--depth', '-c': '--concurrency' };
 
