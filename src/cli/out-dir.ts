@@ -10,6 +10,8 @@ export interface OutDirPolicy {
    * files), its flag, and whether the flag was given.
    */
   reuse?: { keep: readonly string[]; sameCommand: readonly string[]; flag: string; enabled: boolean };
+  /** The command takes `--resume`: a refusal of a directory holding a persisted run (`state.db`) names it. */
+  resumable?: boolean;
 }
 
 /** The output directory cannot be used for this run; the message is the one line the CLI prints. */
@@ -53,6 +55,10 @@ async function settleOutputs(outDir: string, policy: OutDirPolicy): Promise<void
       throw new OutDirRefused(`${outDir} holds outputs of another command (${listed(foreign)}), not only an earlier images run's: use --overwrite to replace them, or another -o`);
     return removeOutputs(outDir, found.filter((name) => !reuse.keep.includes(name)));
   }
-  const hint = reusable ? `, ${reuse.flag} to keep the images it saved` : '';
+  const hint = reusable
+    ? `, ${reuse.flag} to keep the images it saved`
+    : policy.resumable && found.includes('state.db')
+      ? ', --resume to continue it'
+      : '';
   throw new OutDirRefused(`${outDir} holds the outputs of an earlier run (${listed(found)}): use --overwrite to replace them${hint}, or another -o`);
 }

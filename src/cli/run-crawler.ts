@@ -143,7 +143,8 @@ export async function runCrawler<C extends Crawler>(command: CrawlCommand, strea
     // Options are checked before the output directory is touched, so a typo never costs an earlier run's files.
     crawler = spec.create({ ...options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
     if (command.overwrite) assertStateFree(command.outDir);
-    if (!command.resume) await claimOutDir(command.outDir, { overwrite: command.overwrite, ...(spec.reuse ? { reuse: spec.reuse } : {}) });
+    if (!command.resume)
+      await claimOutDir(command.outDir, { overwrite: command.overwrite, resumable: spec.name === 'crawl', ...(spec.reuse ? { reuse: spec.reuse } : {}) });
     if (logFile && command.logFile !== undefined) logFile.fd = await openLogFile(command.logFile);
   } catch (error) {
     if (error instanceof OutDirRefused) streams.stderr.write(`sitecrawl ${spec.name}: ${error.message}\n`);
