@@ -21,7 +21,14 @@ export type FetchErrorCode =
   | `http-${number}`;
 
 /** Every code a sitecrawl error can carry. */
-export type ErrorCode = FetchErrorCode | 'invalid-option' | 'invalid-selector' | 'extractor-failed' | 'output-failed' | StateErrorCode;
+export type ErrorCode =
+  | FetchErrorCode
+  | 'invalid-option'
+  | 'invalid-selector'
+  | 'extractor-failed'
+  | 'output-failed'
+  | 'output-dir-unusable'
+  | StateErrorCode;
 
 /**
  * Codes of a crawl state file (`OUT/state.db`) that cannot be used: `state-locked` (another process holds it),
@@ -89,6 +96,17 @@ export class SelectorError extends CrawlError {
 export class OutputError extends CrawlError {
   constructor(message: string, options?: ErrorOptions) {
     super('output-failed', message, options);
+  }
+}
+
+/**
+ * An output directory cannot be used: not created (procfs, a file in the way, no permission, a read-only file system,
+ * a dangling link), not a directory, or not writable. The message says why. The library reports it as an
+ * `OptionsError` for `outDir`; the CLI prints it and exits 2.
+ */
+export class OutputDirError extends CrawlError {
+  constructor(message: string) {
+    super('output-dir-unusable', message);
   }
 }
 

@@ -7,7 +7,7 @@ export { isPublicAddress } from './crawler/public-address.js';
 export type { AddressFilter } from './crawler/public-address.js';
 export { CrawlError, OptionsError, FetchError, ExtractorError, OutputError } from './errors.js';
 export type { ErrorCode, FetchErrorCode, RecordedError } from './errors.js';
-export { StateError, SelectorError } from './errors.js';
+export { StateError, SelectorError, OutputDirError } from './errors.js';
 export type { StateErrorCode } from './errors.js';
 export type { PageRecord, SkipReason } from './crawler/page-record.js';
 export { PAGE_COLUMNS } from './crawler/page-record.js';

@@ -1,4 +1,5 @@
-import { OutputDirError, findOutputs, outputOf, prepareOutputDir, removeOutputs } from '../storage/output-dir.js';
+import { OutputDirError } from '../errors.js';
+import { findOutputs, outputOf, prepareOutputDir, removeOutputs } from '../storage/output-dir.js';
 
 /** What a command may do with the outputs an earlier run left in its output directory. */
 export interface OutDirPolicy {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { OutputDirError } from '../errors.js';
 
 /**
  * The most directory levels created for one output directory. Each level is tried at most twice, so the walk always
@@ -9,10 +10,6 @@ import { dirname, join, resolve } from 'node:path';
  */
 const MAX_LEVELS = 256;
 
-/** The output directory cannot be used: not created, not a directory, or not writable. The message says why. */
-export class OutputDirError extends Error {
-  override name = 'OutputDirError';
-}
 
 const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 

@@ -1,6 +1,7 @@
 import { mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OutputDirError, findOutputs, outputOf, prepareOutputDir, removeOutputs } from '../../src/storage/output-dir.js';
+import { OutputDirError } from '../../src/errors.js';
+import { findOutputs, outputOf, prepareOutputDir, removeOutputs } from '../../src/storage/output-dir.js';
 import { expect, test } from '../helpers/fixtures.js';
 
 const sha = 'ab'.repeat(32);
