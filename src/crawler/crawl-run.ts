@@ -23,8 +23,8 @@ import type { Loaded } from './page-loader.js';
 import type { PageRecord, SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
 import { ProgressTicker } from './progress.js';
-import { ROBOTS_MAX_BYTES, RobotsCache, wholeLines } from './robots.js';
-import type { RobotsResponse } from './robots.js';
+import { RobotsCache } from './robots.js';
+import { loadRobotsTxt } from './robots-loader.js';
 import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
@@ -55,9 +55,6 @@ export interface CrawlSummary extends CrawlProgress {
    */
   perHostBoundMs: number;
 }
-
-const ROBOTS_MAX_REDIRECTS = 5; // RFC 9309 2.3.1.2
-const followAnyRedirect = async (): Promise<undefined> => undefined;
 
 /** What loading gives for a URL never requested. */
 function unfetched(url: string, error: FetchError): Loaded {
@@ -136,7 +133,7 @@ export class CrawlRun {
     });
     this.#robots = options.obeyRobots
       ? new RobotsCache({
-          load: state ? persistedRobotsLoader(state.db, (url) => this.#loadRobots(url)) : (url) => this.#loadRobots(url),
+          load: state ? persistedRobotsLoader(state.db, (url) => loadRobotsTxt(this.#loader, url)) : (url) => loadRobotsTxt(this.#loader, url),
           userAgent: options.userAgent,
           logger: logger.child({ module: 'robots' }),
           onCrawlDelay: (host, delayMs) => this.#limiter.setHostDelay(host, delayMs),
@@ -367,22 +364,6 @@ export class CrawlRun {
     this.#counters.increment('records', records.length);
     this.#count(record);
     if (error) this.#reportError(error, request);
-  }
-
-  async #loadRobots(robotsUrl: string): Promise<RobotsResponse> {
-    // Through the page loader, so robots.txt gets the pages' retries: one failed try would otherwise mark a whole
-    // site unreachable for the run (Scrapy retries it the same way). Redirects may cross hosts (RFC 9309 2.3.1.2).
-    const loaded = await this.#loader.load(robotsUrl, {
-      shouldReadBody: (status) => status >= 200 && status < 300,
-      maxBytes: ROBOTS_MAX_BYTES,
-      maxRedirects: ROBOTS_MAX_REDIRECTS,
-      acceptRedirect: followAnyRedirect,
-    });
-    const response = loaded.response;
-    // RFC 9309 2.3.1.2: a robots.txt that redirects too often (or in a loop, or nowhere usable) is unavailable.
-    if (loaded.error && ['too-many-redirects', 'redirect-loop', 'bad-redirect'].includes(loaded.error.code)) return { status: 404, body: '' };
-    if (loaded.error || !response) return { error: loaded.error ?? new FetchError('network', `No answer for ${robotsUrl}`) };
-    return { status: response.status, body: response.body ? wholeLines(response.body, response.truncated) : '' };
   }
 
   #isParsed(contentType: string): boolean {
