@@ -73,23 +73,21 @@ const OPTIONS: Options<Node, Element> = { adapter: parse5Adapter };
  * @throws SelectorError for an invalid selector.
  */
 export function selectElements(selector: string, root: Node, quirksMode = false): Element[] {
-  const entry = compiled(selector, quirksMode);
-  if (!('tagName' in root)) return selectAll<Node, Element>(entry.document, root, OPTIONS);
-  entry.scope[0] = root;
-  try {
-    return selectAll<Node, Element>(entry.scoped, root, OPTIONS);
-  } finally {
-    entry.scope[0] = STAND_IN;
-  }
+  return runScoped(selector, root, quirksMode, (query) => selectAll<Node, Element>(query, root, OPTIONS));
 }
 
 /** The first element {@link selectElements} would return, or `null`. @throws SelectorError */
 export function selectFirstElement(selector: string, root: Node, quirksMode = false): Element | null {
+  return runScoped(selector, root, quirksMode, (query) => selectOne<Node, Element>(query, root, OPTIONS));
+}
+
+/** Runs `query` with the selector compiled for a document root, or for an element root set as its scope. */
+function runScoped<T>(selector: string, root: Node, quirksMode: boolean, query: (compiledQuery: Query) => T): T {
   const entry = compiled(selector, quirksMode);
-  if (!('tagName' in root)) return selectOne<Node, Element>(entry.document, root, OPTIONS);
+  if (!('tagName' in root)) return query(entry.document);
   entry.scope[0] = root;
   try {
-    return selectOne<Node, Element>(entry.scoped, root, OPTIONS);
+    return query(entry.scoped);
   } finally {
     entry.scope[0] = STAND_IN;
   }
