@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Crawler, LinkExtractor, MemoryDataset, resolveOptions } from '../../src/index.js';
@@ -178,4 +180,16 @@ describe('headers and auth options are validated without echoing secrets', () =>
     expect(resolved.proxy).toBe('http://127.0.0.1:3128/');
     expect(resolveOptions({ ...base, cookies: false, proxy: 'env' })).toMatchObject({ cookies: false, proxy: 'env' });
   });
+});
+
+test('a persisted crawl keeps no header value or credential in its state file (a resume is given them again)', async ({ site, tmp }) => {
+  site.page('/', ['/a']).page('/a', []);
+  const path = join(tmp, 'state.db');
+  const run = (options: Partial<CrawlerOptions>) =>
+    new Crawler({ startUrls: [site.url('/')], extractors: [new LinkExtractor()], logLevel: 'silent', workers: 0, persist: { path }, maxPages: 1, ...options }).run();
+  await run({ headers: { 'X-Api-Key': SECRET }, auth: { username: 'ann', password: SECRET } });
+  const state = await readFile(path);
+  expect(state.includes(SECRET)).toBe(false);
+  expect(state.includes(Buffer.from(`ann:${SECRET}`).toString('base64'))).toBe(false);
+  expect(headerOf(site, '/', 'x-api-key')).toEqual([SECRET]);
 });
