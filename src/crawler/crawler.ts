@@ -16,7 +16,7 @@ import type { ProgressListener } from './progress.js';
 
 /**
  * A breadth-first site crawler. Use it as is with extractors, or subclass it and override `parse(page)` (and, if you
- * like, `shouldEnqueue` and `onError`); everything else is internal.
+ * like, `shouldEnqueue`, `onError` and `beforeRequest`); everything else is internal.
  *
  * ```ts
  * class TitleCrawler extends Crawler {
