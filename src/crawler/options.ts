@@ -314,6 +314,9 @@ function startUrls(input: Record<string, unknown>): string[] {
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
       throw new OptionsError('startUrls', `Expected \`startUrls\` to hold absolute http(s) URLs, got ${describe(item)}`);
+    // Credentials in a URL would be written to every record and log line that names it, and undici drops them anyway.
+    if (url.username || url.password)
+      throw new OptionsError('startUrls', `Expected \`startUrls\` without credentials (user:password@): give them as \`auth\` (the CLI: --auth), got ${url.protocol}//***@${url.host}${url.pathname}`);
     return url.href;
   });
 }

@@ -129,3 +129,13 @@ test('--proxy env follows HTTP_PROXY and NO_PROXY (the CLI, as a user runs it)',
     });
   });
 });
+
+test('https:// URLs go through the proxy in a CONNECT tunnel (TLS is then between the crawler and the site)', async ({ site }) => {
+  await withProxy(async (proxy) => {
+    // The site speaks plain HTTP, so the TLS handshake through the tunnel fails: what counts is where it went.
+    const { pages } = await crawlToArray(`https://127.0.0.1:${site.port}/`, { proxy: proxy.url, obeyRobots: false, retries: 0 });
+    expect(pages[0]?.status).toBeNull();
+    expect(proxied(proxy)).toEqual([`CONNECT 127.0.0.1:${site.port}`]);
+    expect(site.requests).toHaveLength(0);
+  });
+});

@@ -193,3 +193,7 @@ test('a persisted crawl keeps no header value or credential in its state file (a
   expect(state.includes(Buffer.from(`ann:${SECRET}`).toString('base64'))).toBe(false);
   expect(headerOf(site, '/', 'x-api-key')).toEqual([SECRET]);
 });
+
+test('a start URL with credentials in it is refused without echoing the password', () => {
+  expect(() => resolveOptions({ startUrls: [`http://ann:${SECRET}@s.test/`] })).toThrow(expect.objectContaining({ option: 'startUrls', message: expect.not.stringContaining(SECRET) }));
+});
