@@ -143,8 +143,8 @@ export interface CrawlerOptions {
    */
   headers?: Readonly<Record<string, string>>;
   /**
-   * Credentials for the start URLs' origins: `{ username, password }` (HTTP Basic) or `{ bearer }` (`Authorization:
-   * Bearer`). Never sent to another origin (a link or a redirect elsewhere goes without them), never logged, recorded
+   * Credentials for the start URLs' origins (an `http://` start's `https://` upgrade too): `{ username, password }`
+   * (HTTP Basic) or `{ bearer }` (`Authorization: Bearer`). Never sent to another origin (a link or a redirect elsewhere goes without them), never logged, recorded
    * or persisted (a resumed run must be given them again). @default undefined
    */
   auth?: Auth;

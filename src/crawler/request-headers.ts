@@ -41,6 +41,14 @@ export interface RequestHeadersOptions {
   beforeRequest?: BeforeRequest | undefined;
 }
 
+/**
+ * The origins credentials for a start URL go to: its own, and for `http://host` on the default port also
+ * `https://host` (the upgrade nearly every site redirects to; TLS protects them better there). Never the other way.
+ */
+function credentialOrigins(start: URL): string[] {
+  return start.protocol === 'http:' && start.port === '' ? [start.origin, `https://${start.host}`] : [start.origin];
+}
+
 /** Credentials as the Authorization header they are sent in. */
 export function authorizationHeader(auth: Readonly<Auth>): string {
   // RFC 7617 2.1: user-id and password in UTF-8, joined by a colon, base64.
@@ -54,8 +62,9 @@ const HEADER_SCOPE: Readonly<Record<Scope, Scope>> = { host: 'host', origin: 'or
 /**
  * Decides the headers each request gets beyond the defaults, and keeps the cookies each answer sets:
  * - configured `headers` go to URLs within the crawl's scope (`prefix` counts as its origin, `any` as the start hosts);
- * - credentials (`auth`, and `Authorization` or `Cookie` in `headers`) go only to the start URLs' origins, so neither a
- *   link nor a redirect to another origin (another host, port or scheme) carries them;
+ * - credentials (`auth`, and `Authorization` or `Cookie` in `headers`) go only to the start URLs' origins (and from an
+ *   `http://` start on the default port to its `https://` upgrade), so neither a link nor a redirect to another origin
+ *   (another host, port or scheme) carries them;
  * - cookies come from the jar, which sends each only to the hosts and paths it belongs to;
  * - then the `beforeRequest` hook may add or replace headers for this one request.
  * Called for every request sent (every retry and redirect hop), so a redirect target is judged on its own URL.
@@ -70,7 +79,7 @@ export class RequestHeaders {
   constructor(options: RequestHeadersOptions) {
     this.#options = options;
     this.#inScope = createScope(options.startUrls, HEADER_SCOPE[options.scope]);
-    this.#credentialOrigins = new Set(options.startUrls.map((url) => new URL(url).origin));
+    this.#credentialOrigins = new Set(options.startUrls.flatMap((url) => credentialOrigins(new URL(url))));
     const plain: Record<string, string> = {};
     const credentials: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers)) (CREDENTIAL_HEADERS.has(name) ? credentials : plain)[name] = value;

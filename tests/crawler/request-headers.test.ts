@@ -197,3 +197,16 @@ test('a persisted crawl keeps no header value or credential in its state file (a
 test('a start URL with credentials in it is refused without echoing the password', () => {
   expect(() => resolveOptions({ startUrls: [`http://ann:${SECRET}@s.test/`] })).toThrow(expect.objectContaining({ option: 'startUrls', message: expect.not.stringContaining(SECRET) }));
 });
+
+test('credentials for an http:// start go to its https:// upgrade, never from https:// down to http://', async () => {
+  const { RequestHeaders } = await import('../../src/crawler/request-headers.js');
+  const policy = (startUrl: string) =>
+    new RequestHeaders({ startUrls: [startUrl], scope: 'host', headers: {}, auth: { bearer: 't' }, cookies: undefined });
+  const sends = async (startUrl: string, url: string) =>
+    (await policy(startUrl).headersFor({ url, method: 'GET', purpose: 'page', attempt: 1, redirects: 0 }))['authorization'] !== undefined;
+  expect(await sends('http://s.test/', 'https://s.test/a')).toBe(true);
+  expect(await sends('http://s.test/', 'http://s.test:8080/a')).toBe(false);
+  expect(await sends('http://s.test:8080/', 'https://s.test:8080/a')).toBe(false);
+  expect(await sends('https://s.test/', 'http://s.test/a')).toBe(false);
+  expect(await sends('https://s.test/', 'https://www.s.test/')).toBe(false);
+});
