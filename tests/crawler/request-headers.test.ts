@@ -120,8 +120,8 @@ test('beforeRequest is called once per request sent (retries and redirect hops t
   expect(byPath(pages.items, '/moved')).toMatchObject({ finalUrl: site.url('/target'), status: 200 });
 });
 
-test('credentials never reach the logs, the records or error messages', async ({ site }) => {
-  site.page('/', ['/gone', '/moved']).status('/gone', 404).redirect('/moved', '/').page('/a', []);
+test('credentials and cookie values never reach the logs, the records or error messages', async ({ site }) => {
+  site.page('/', ['/gone', '/moved', '/a'], { headers: { 'set-cookie': `sid=${SECRET}-cookie` } }).status('/gone', 404).redirect('/moved', '/').page('/a', []);
   let logged = '';
   const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _encoding, done) => ((logged += String(chunk)), done()) }));
   const pages = new MemoryDataset<PageRecord>();
@@ -140,6 +140,7 @@ test('credentials never reach the logs, the records or error messages', async ({
   expect(logged).not.toContain(SECRET);
   expect(logged).not.toContain(Buffer.from(`ann:${SECRET}`).toString('base64'));
   expect(JSON.stringify(pages.items)).not.toContain(SECRET);
+  expect(headerOf(site, '/a', 'cookie')).toEqual([`sid=${SECRET}-cookie`]);
 });
 
 describe('headers and auth options are validated without echoing secrets', () => {
