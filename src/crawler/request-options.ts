@@ -122,8 +122,8 @@ function proxy(input: Record<string, unknown>): string | undefined {
 }
 
 /**
- * A proxy URL fit for a log or a message: its password (and the user name) replaced by `***`. Text that is not a URL
- * keeps only what precedes an `@`-less authority guess: everything up to the last `@` is masked. Pure.
+ * A proxy URL fit for a log or a message: its user name and password replaced by `***`. In text that is not a URL,
+ * everything up to the last `@` is masked. Pure.
  */
 export function redactProxy(proxyUrl: string): string {
   try {
