@@ -73,6 +73,7 @@ export function validationError(context: string, errors: readonly SchemaError[],
 
 /** The field of a job request an OptionsError is about: `urls` for start URLs, `options.<name>` otherwise. Pure. */
 export function optionsErrorBody(error: OptionsError): ErrorBody {
-  const field = error.option === 'startUrls' ? 'urls' : `options.${error.option}`;
-  return errorBody(400, 'invalid-option', error.message, field);
+  // The API's `urls` are the library's `startUrls`.
+  if (error.option === 'startUrls') return errorBody(400, 'invalid-option', error.message.replaceAll('`startUrls`', '`urls`'), 'urls');
+  return errorBody(400, 'invalid-option', error.message, `options.${error.option}`);
 }
