@@ -198,9 +198,12 @@ export class JobQueue {
     } else if (exit?.kind === 'error') job.error = exit.error;
     this.#refreshFiles(job);
     this.#settings.logger.info({ job: job.id, state, error: job.error ?? undefined }, 'job ended');
-    await this.#changed(job);
+    const saved = this.#changed(job);
+    // Tracked before anyone hears of the end, so idle() waits for this delivery too.
+    const webhook = job.webhook;
+    if (webhook && state !== 'interrupted') this.#track(saved.then(() => this.#deliver(job, webhook)));
+    await saved;
     this.#emit(job.id, { event: 'end', data: endPayload(job) });
-    if (job.webhook && state !== 'interrupted') this.#track(this.#deliver(job, job.webhook));
   }
 
   async #deliver(job: Job, webhook: NonNullable<Job['webhook']>): Promise<void> {
