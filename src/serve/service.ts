@@ -66,6 +66,7 @@ export async function startService(input: ServeOptions = {}): Promise<Service> {
     maxJobs: options.maxJobs,
     denyPrivate,
     progressIntervalMs: options.progressIntervalMs,
+    jobNiceness: options.jobNiceness,
     logger,
     ...(options.jobRunner ? { runner: options.jobRunner } : {}),
     webhook: { tries: options.webhookTries, backoffMs: options.webhookBackoffMs, timeoutMs: options.webhookTimeoutMs, secret: options.webhookSecret },
@@ -102,7 +103,7 @@ export async function startService(input: ServeOptions = {}): Promise<Service> {
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}`)));
 
-  const context = { store, queue, denyPrivate };
+  const context = { store, queue, denyPrivate, maxQueued: options.maxQueued };
   crawlRoutes(app, context);
   jobOutputRoutes(app, context, streams);
   app.get('/*', async (request, reply) => {
