@@ -54,6 +54,13 @@ export function JobView({ id, onChanged }) {
   const [error, setError] = useState(null);
   const [version, setVersion] = useState(0);
   const lastReload = useRef(0);
+  const heading = useRef(null);
+  const loaded = job !== null;
+
+  // Focus moves to the job that was opened (screen readers announce it; on a phone it scrolls into view).
+  useEffect(() => {
+    if (loaded) heading.current?.focus();
+  }, [loaded]);
 
   useEffect(() => {
     let stopped = false;
@@ -66,10 +73,10 @@ export function JobView({ id, onChanged }) {
       setVersion((value) => value + 1);
     };
     getJob(id).then(
-      (loaded) => {
+      (first) => {
         if (stopped) return;
-        setJob(loaded);
-        setCounters(loaded.counters);
+        setJob(first);
+        setCounters(first.counters);
         stop = watchJob(id, {
           onState: (next) => setJob(next),
           onProgress: (next) => {
@@ -109,7 +116,7 @@ export function JobView({ id, onChanged }) {
   return html`
     <section class="job-view" aria-labelledby="job-title">
       <header>
-        <h2 id="job-title">${job.mode} job <code>${job.id}</code></h2>
+        <h2 id="job-title" tabindex="-1" ref=${heading}>${job.mode} job <code>${job.id}</code></h2>
         <p class="state" aria-live="polite">State: <${StateBadge} state=${job.state} /></p>
         <p class="muted">
           ${job.urls.map((url) => html`<a href=${url} target="_blank" rel="noreferrer noopener">${url}</a> `)}
