@@ -39,6 +39,9 @@ export async function api(path, { method = 'GET', body } = {}) {
   if (value) headers.authorization = `Bearer ${value}`;
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = await response.json().catch(() => null);
+  if (response.status === 401) {
+    throw new ApiError(401, { ...data, message: `This server needs its token: open this page as ${location.origin}/?token=<token>` });
+  }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
