@@ -13,6 +13,7 @@ Commands:
   crawl <url...>   crawl a site breadth-first and write a record per page (see 'sitecrawl crawl --help')
   audit <url...>   check every link, redirect, title and fragment of a site, with a report (see 'sitecrawl audit --help')
   images <url...>  crawl a site and save its images, with a manifest and a gallery (see 'sitecrawl images --help')
+  serve            run the crawl service: HTTP API, webhooks and a web page (see 'sitecrawl serve --help')
 
 Options:
   -h, --help       show this help
@@ -29,6 +30,9 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
       return auditCommand(rest, streams);
     case 'images':
       return imagesCommand(rest, streams);
+    case 'serve':
+      // Loaded only here: fastify and the service must not slow the start of the other commands.
+      return (await import('./serve-command.js')).serveCommand(rest, streams);
     case '-V':
     case '--version':
       streams.stdout.write(`${VERSION}\n`);
