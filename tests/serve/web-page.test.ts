@@ -136,6 +136,15 @@ test('the web page runs an images job from the form to a gallery of thumbnails, 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
+    // The job's own gallery page (the CLI's index.html) shows the thumbnails too, served by the API.
+    const galleryPage = await context.newPage();
+    galleryPage.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`gallery page: ${message.text()}`);
+    });
+    await galleryPage.goto(`${service.url}/api/crawls/${imagesJob}/files/index.html`);
+    await galleryPage.waitForFunction((count) => [...document.querySelectorAll('main img.small')].filter((image) => image.complete && image.naturalWidth > 0).length === count, expectedImages);
+    await galleryPage.close();
+
     // 3. The pages table filters as you type.
     expect(await page.locator('.pages tbody tr').count()).toBe(3);
     await page.getByLabel('Filter pages').fill('gallery b');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { listJobs } from './api.js';
 import { formatTime, jobTitle } from './format.js';
@@ -14,6 +14,8 @@ export function JobList({ selected, version }) {
   const [next, setNext] = useState(null);
   const [more, setMore] = useState([]);
   const [error, setError] = useState(null);
+  // Once older jobs are shown, `next` follows them; the refresh only updates the newest page.
+  const olderShown = useRef(false);
 
   useEffect(() => {
     let stopped = false;
@@ -23,7 +25,7 @@ export function JobList({ selected, version }) {
         const page = await listJobs();
         if (stopped) return;
         setJobs(page.jobs);
-        setNext((current) => (more.length === 0 ? page.next : current));
+        if (!olderShown.current) setNext(page.next);
         setError(null);
       } catch (failure) {
         if (!stopped) setError(failure.message);
@@ -39,6 +41,7 @@ export function JobList({ selected, version }) {
 
   async function loadMore() {
     const page = await listJobs(next);
+    olderShown.current = true;
     setMore((earlier) => [...earlier, ...page.jobs]);
     setNext(page.next);
   }
