@@ -3,16 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { OptionsError } from '../errors.js';
-import { crawlRoutes } from './crawl-routes.js';
-import { HttpError, errorBody, optionsErrorBody, validationError } from './http-errors.js';
-import { jobOutputRoutes, sendFile } from './job-output-routes.js';
+import type { JobQueue } from './job-queue.js';
+import type { JobStore } from './job-store.js';
 import type { StreamSet } from './job-output-routes.js';
-import { JobQueue } from './job-queue.js';
-import { MODES } from './job-request.js';
-import { JobStore } from './job-store.js';
-import { resolveInside } from './safe-path.js';
 import { resolveServeOptions } from './serve-options.js';
 import type { ResolvedServeOptions, ServeOptions } from './serve-options.js';
 import { vendorFile } from './web-assets.js';
@@ -61,8 +54,13 @@ function hasToken(expected: Buffer, authorization: string | undefined, query: un
  */
 export async function startService(input: ServeOptions = {}): Promise<Service> {
   const options = resolveServeOptions(input);
+  // Everything past the options is loaded here, so importing the package (or this module) costs nothing.
+  const [{ default: Fastify }, { pino }, { OptionsError }, { crawlRoutes }, errors, { jobOutputRoutes, sendFile }, { JobQueue }, { MODES }, { JobStore }, { resolveInside }] = await Promise.all([
+    import('fastify'), import('pino'), import('../errors.js'), import('./crawl-routes.js'), import('./http-errors.js'), import('./job-output-routes.js'),
+    import('./job-queue.js'), import('./job-request.js'), import('./job-store.js'), import('./safe-path.js'),
+  ]);
+  const { HttpError, errorBody, optionsErrorBody, validationError } = errors;
   const logger = options.logger ?? pino({ level: 'silent' });
-  const { default: Fastify } = await import('fastify');
   const store = await JobStore.open(options.dataDir);
   const denyPrivate = !options.allowPrivate;
   const queue = new JobQueue(store, {
