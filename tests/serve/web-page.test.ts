@@ -119,6 +119,14 @@ test('the web page runs an images job from the form to a gallery of thumbnails, 
     // Thumbnails are small: the 600 px PNG's is 256 px wide.
     expect(Math.max(...(await thumbs.evaluateAll((images) => images.map((image) => (image as unknown as ImageNode).naturalWidth))))).toBeLessThanOrEqual(256);
     expect(await page.locator('.gallery .muted').textContent()).toContain('1 rejected');
+    // Every control has an accessible name (a label, or aria-label).
+    const unnamed = await page.locator('input, button, select, textarea, progress').evaluateAll((controls) =>
+      controls.filter((control) => {
+        const element = control as unknown as { labels: { length: number } | null; getAttribute(name: string): string | null; textContent: string | null; tagName: string };
+        const text = element.tagName === 'BUTTON' ? (element.textContent ?? '').trim() : '';
+        return !text && !element.getAttribute('aria-label') && !(element.labels && element.labels.length > 0);
+      }).length);
+    expect(unnamed).toBe(0);
     // The page fits a phone's width: nothing scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: join(ARTIFACTS, 'phone-images-done.png'), fullPage: true });

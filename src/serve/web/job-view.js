@@ -38,7 +38,9 @@ function Progress({ job, counters }) {
   return html`
     <div class="progress">
       <div class="bar-line">
-        <progress id="job-progress" max="100" value=${percent ?? undefined} aria-label="Job progress" aria-valuetext=${percent === null ? job.state : `${percent}% (${job.state})`}></progress>
+        ${percent === null
+          ? html`<progress id="job-progress" aria-label="Job progress" aria-valuetext=${job.state}></progress>`
+          : html`<progress id="job-progress" max="100" value=${percent} aria-label="Job progress" aria-valuetext=${`${percent}% (${job.state})`}></progress>`}
         <span class="percent" aria-hidden="true">${percent === null ? '…' : `${percent}%`}</span>
       </div>
       <dl class="stats">
