@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ImageSaver, OptionsError, renderGallery, sniffImageType } from '../../src/index.js';
@@ -12,14 +12,15 @@ import type { Site } from '../helpers/site.js';
 const solid = (width: number, height: number, rgb: [number, number, number]) =>
   sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } });
 
-/** A two-frame animated GIF: the first frame red, the second blue. */
-async function animatedGif(width: number, height: number): Promise<Buffer> {
+/** A two-frame animated GIF or WebP: the first frame red, the second blue. */
+async function animated(width: number, height: number, format: 'gif' | 'webp'): Promise<Buffer> {
   const raw = Buffer.alloc(width * height * 2 * 3);
   for (let i = 0; i < width * height; i++) {
     raw.set([255, 0, 0], i * 3);
     raw.set([0, 0, 255], (width * height + i) * 3);
   }
-  return sharp(raw, { raw: { width, height: height * 2, channels: 3, pageHeight: height } }).gif({ delay: [100, 100] }).toBuffer();
+  const frames = sharp(raw, { raw: { width, height: height * 2, channels: 3, pageHeight: height } });
+  return (format === 'gif' ? frames.gif({ delay: [100, 100] }) : frames.webp({ delay: [100, 100] })).toBuffer();
 }
 
 const bySuffix = (saved: Array<Record<string, unknown>>, suffix: string) => {
@@ -46,11 +47,14 @@ test('each saved PNG, JPEG, WebP, AVIF and animated GIF gets a WebP thumbnail of
     '/tall.jpg': [await solid(300, 1200, [200, 0, 0]).jpeg().toBuffer(), 'image/jpeg'],
     '/photo.webp': [await solid(512, 512, [0, 0, 200]).webp().toBuffer(), 'image/webp'],
     '/small.avif': [await solid(64, 32, [200, 200, 0]).avif().toBuffer(), 'image/avif'],
-    '/anim.gif': [await animatedGif(300, 150), 'image/gif'],
+    '/anim.gif': [await animated(300, 150, 'gif'), 'image/gif'],
+    '/anim.webp': [await animated(150, 300, 'webp'), 'image/webp'],
   });
   const result = await harvest(site.url('/'), tmp, { saver: { thumbnails: true } });
-  expect(result.saved).toHaveLength(5);
-  const expected: Record<string, [number, number]> = { '/wide.png': [256, 128], '/tall.jpg': [64, 256], '/photo.webp': [256, 256], '/small.avif': [64, 32], '/anim.gif': [256, 128] };
+  expect(result.saved).toHaveLength(6);
+  const expected: Record<string, [number, number]> = {
+    '/wide.png': [256, 128], '/tall.jpg': [64, 256], '/photo.webp': [256, 256], '/small.avif': [64, 32], '/anim.gif': [256, 128], '/anim.webp': [128, 256],
+  };
   for (const [path, [width, height]] of Object.entries(expected)) {
     const record = bySuffix(result.saved, path);
     const sha = String(record['sha256']);
@@ -59,13 +63,15 @@ test('each saved PNG, JPEG, WebP, AVIF and animated GIF gets a WebP thumbnail of
     const thumb = await thumbOf(tmp, record);
     expect({ path, type: thumb.type, width: thumb.width, height: thumb.height }).toEqual({ path, type: 'webp', width, height });
   }
-  // The animated GIF's thumbnail is its first frame (red), as one still image.
-  const anim = await thumbOf(tmp, bySuffix(result.saved, '/anim.gif'));
-  expect(anim.pages ?? 1).toBe(1);
-  expect(anim.dominant.r).toBeGreaterThan(200);
-  expect(anim.dominant.b).toBeLessThan(50);
-  expect(result.summary.savers).toMatchObject({ 'images.saved': 5, 'images.thumbs': 5 });
-  expect(await listFiles(tmp, join(tmp, 'thumbs'))).toHaveLength(5);
+  // An animated image's thumbnail is its first frame (red), as one still image.
+  for (const path of ['/anim.gif', '/anim.webp']) {
+    const anim = await thumbOf(tmp, bySuffix(result.saved, path));
+    expect({ path, pages: anim.pages ?? 1 }).toEqual({ path, pages: 1 });
+    expect(anim.dominant.r).toBeGreaterThan(200);
+    expect(anim.dominant.b).toBeLessThan(50);
+  }
+  expect(result.summary.savers).toMatchObject({ 'images.saved': 6, 'images.thumbs': 6 });
+  expect(await listFiles(tmp, join(tmp, 'thumbs'))).toHaveLength(6);
   // The manifest on disk says the same.
   const manifest = (await readFile(join(tmp, 'images.jsonl'), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(manifest.every((record) => typeof record['thumb'] === 'string')).toBe(true);
@@ -120,6 +126,18 @@ test('thumbnails: false makes none; two URLs of one content share its thumbnail;
   const sha = String(flat.saved[0]?.['sha256']);
   expect(flat.saved[0]?.['thumb']).toBe(`thumbs/${sha}.webp`);
   expect(await listFiles(join(tmp, 'flat'), join(tmp, 'flat', 'thumbs'))).toEqual([`thumbs/${sha}.webp`]);
+});
+
+test('a re-run with skipSaved keeps the thumbnails it made, without making them again', async ({ site, tmp }) => {
+  serveAll(site, { '/a.png': [await solid(500, 250, [10, 20, 30]).png().toBuffer(), 'image/png'] });
+  const first = await harvest(site.url('/'), tmp, { saver: { thumbnails: true } });
+  const thumb = String(first.saved[0]?.['thumb']);
+  const before = await stat(join(tmp, thumb));
+  const second = await harvest(site.url('/'), tmp, { saver: { thumbnails: true, skipSaved: true } });
+  expect(second.saved[0]?.['thumb']).toBe(thumb);
+  expect((await stat(join(tmp, thumb))).mtimeMs).toBe(before.mtimeMs);
+  expect(second.summary.savers).toMatchObject({ 'images.existing': 1 });
+  expect(second.summary.savers['images.thumbs'] ?? 0).toBe(0);
 });
 
 test('thumbnails is validated like the other saver options and on by default', () => {
