@@ -55,6 +55,7 @@ export function JobView({ id, onChanged }) {
   const [counters, setCounters] = useState(null);
   const [error, setError] = useState(null);
   const [version, setVersion] = useState(0);
+  const [busy, setBusy] = useState(false);
   const lastReload = useRef(0);
   const heading = useRef(null);
   const loaded = job !== null;
@@ -104,12 +105,16 @@ export function JobView({ id, onChanged }) {
   if (error) return html`<section class="job-view"><p class="error" role="alert">${error}</p></section>`;
   if (!job || !counters) return html`<section class="job-view"><p class="muted">Loading…</p></section>`;
 
+  // A cancel answers once the job has stopped and flushed its outputs: the buttons wait for it.
   async function act(action) {
+    setBusy(true);
     try {
       setJob(await action(job.id));
       onChanged();
     } catch (failure) {
       setError(failure.message);
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -128,8 +133,8 @@ export function JobView({ id, onChanged }) {
       </header>
       <${Progress} job=${job} counters=${counters} />
       <div class="actions">
-        ${running && html`<button type="button" class="danger" onClick=${() => act(cancelJob)}>Cancel</button>`}
-        ${canResume && html`<button type="button" class="secondary" onClick=${() => act(resumeJob)}>Resume</button>`}
+        ${running && html`<button type="button" class="danger" disabled=${busy} onClick=${() => act(cancelJob)}>${busy ? 'Cancelling…' : 'Cancel'}</button>`}
+        ${canResume && html`<button type="button" class="secondary" disabled=${busy} onClick=${() => act(resumeJob)}>Resume</button>`}
         ${job.files.gallery && html`<a class="button secondary" href=${fileUrl(job.id, job.files.gallery)} target="_blank" rel="noopener">Gallery page</a>`}
         ${job.files.report && html`<a class="button" href=${fileUrl(job.id, job.files.report)} target="_blank" rel="noopener">Audit report</a>`}
         ${job.files.pages && html`<a class="button secondary" href=${fileUrl(job.id, job.files.pages)} download>pages.jsonl</a>`}
