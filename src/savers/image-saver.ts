@@ -53,7 +53,8 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
  * not images (`not-an-image`), over `maxBytes` (`too-large`, cut at the cap), under the minimum sizes (`too-small`) or
  * of other types (`filtered-type`) are recorded as rejected. Content is stored once per SHA-256 under
  * `images/ab/<sha256>.<ext>`, written atomically; `maxImages` is exact (a slot is reserved before a file is written).
- * An SVG that would run script if opened as a document gets `hasScript: true` in the manifest.
+ * An SVG that would run script if opened as a document gets `hasScript: true` in the manifest. With `thumbnails`
+ * (the default) each new content also gets a 256 px WebP under `thumbs/` (see `saveThumbnail`), listed as `thumb`.
  *
  * Steps you can override: `accept(image)` (the filters) and `fileName(image, type)` (where a file goes). Use one
  * saver per run: `limitReached` stays aborted once the limit is hit.
