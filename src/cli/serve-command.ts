@@ -22,6 +22,7 @@ Options:
       --webhook-secret S   sign webhooks: X-Sitecrawl-Signature: sha256=<HMAC-SHA256 of the body>; also $SITECRAWL_WEBHOOK_SECRET
       --webhook-backoff MS wait before the second webhook try, doubled before each next one (default 1000; 5 tries)
       --body-limit BYTES   largest request body (default 65536)
+      --job-nice N         run jobs N steps below the server's CPU priority, 0-19 (default 10), so the API stays quick
       --log-level L        fatal | error | warn | info | debug | silent (default info, JSON lines on stderr)
   -h, --help               show this help
 
@@ -39,6 +40,7 @@ const FLAGS = {
   'webhook-secret': { type: 'string' },
   'webhook-backoff': { type: 'string' },
   'body-limit': { type: 'string' },
+  'job-nice': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -81,6 +83,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   set('webhookSecret', str('webhook-secret') ?? (env['SITECRAWL_WEBHOOK_SECRET'] || undefined));
   set('webhookBackoffMs', integerFlag('webhook-backoff', str('webhook-backoff'), 0, 3_600_000));
   set('bodyLimit', integerFlag('body-limit', str('body-limit'), 1024));
+  set('jobNiceness', integerFlag('job-nice', str('job-nice'), 0, 19));
   return { options, logLevel };
 }
 

@@ -15,6 +15,8 @@ export interface RouteContext {
   queue: JobQueue;
   /** Refuse start URLs and webhooks that resolve to internal addresses. */
   denyPrivate: boolean;
+  /** Jobs that may wait in the queue. */
+  maxQueued: number;
 }
 
 /** The `:id` parameter of every job route. */
@@ -66,6 +68,8 @@ export function crawlRoutes(app: FastifyInstance, context: RouteContext): void {
       throw new HttpError(400, answer.code, answer.message, answer.field);
     }
     if (context.denyPrivate) await refuseInternal(body);
+    if (queue.waiting >= context.maxQueued)
+      throw new HttpError(429, 'queue-full', `${queue.waiting} jobs are waiting already: submit again once some have run`);
     const job = await store.create(body.mode, body.urls, options, body.webhook);
     const queued = structuredClone(job);
     queue.submit(job);

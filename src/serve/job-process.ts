@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunnerMessage, RunnerSpec } from './job-runner.js';
@@ -43,12 +44,21 @@ export class JobProcess {
   readonly exited: Promise<JobExit>;
   readonly #child: ChildProcess;
 
-  constructor(spec: RunnerSpec, events: JobProcessEvents, runner: RunnerModule = DEFAULT_RUNNER) {
+  /** `niceness`: how much lower the job's CPU priority is than the server's (0-19). */
+  constructor(spec: RunnerSpec, events: JobProcessEvents, runner: RunnerModule = DEFAULT_RUNNER, niceness = 0) {
     this.#child = fork(runner.path, [], {
       execArgv: runner.execArgv,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    // The crawl yields the CPU to the server, so the API answers quickly while a job keeps every core busy.
+    if (this.#child.pid !== undefined && niceness > 0) {
+      try {
+        setPriority(this.#child.pid, Math.min(19, getPriority() + niceness));
+      } catch {
+        // Not allowed here (some containers): the job runs at the server's priority.
+      }
+    }
     let stderr = '';
     this.#child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)));
     let reported: JobExit | undefined;

@@ -29,6 +29,8 @@ interface Running {
   process: JobProcess;
   cancelled: boolean;
   lastSave: number;
+  /** Settles once the job's end is recorded and its slot is free. */
+  ended: Promise<void>;
 }
 
 /** How the queue runs jobs. */
@@ -38,6 +40,8 @@ export interface JobQueueSettings {
   progressIntervalMs: number;
   webhook: Omit<WebhookSettings, 'denyPrivate'>;
   logger: Logger;
+  /** How much lower each job process's CPU priority is than the server's. */
+  jobNiceness: number;
   /** The job runner module. @default the one beside this module */
   runner?: RunnerModule;
   /** Longest wait for a stopped job process to flush and exit before it is killed. @default 30000 */
@@ -64,6 +68,16 @@ export class JobQueue {
   constructor(store: JobStore, settings: JobQueueSettings) {
     this.#store = store;
     this.#settings = settings;
+  }
+
+  /** How many jobs wait for a slot. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** The process id of a running job (for logs and tests). */
+  processId(id: string): number | undefined {
+    return this.#running.get(id)?.process.pid;
   }
 
   /** Queues a job just created in the store. */
@@ -97,8 +111,7 @@ export class JobQueue {
     if (!running) return undefined;
     running.cancelled = true;
     running.process.stop();
-    await running.process.exited;
-    while (this.#running.has(job.id)) await new Promise((resolve) => setImmediate(resolve));
+    await running.ended;
     return job;
   }
 
@@ -136,8 +149,7 @@ export class JobQueue {
     const running = [...this.#running.values()];
     for (const entry of running) entry.process.stop();
     const timeout = setTimeout(() => running.forEach((entry) => entry.process.kill()), this.#settings.stopTimeoutMs ?? 30_000);
-    await Promise.all(running.map((entry) => entry.process.exited));
-    while (this.#running.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all(running.map((entry) => entry.ended));
     clearTimeout(timeout);
     await Promise.allSettled([...this.#webhooks]);
     await this.#store.flush();
@@ -160,10 +172,12 @@ export class JobQueue {
     const entry: Running = {
       cancelled: false,
       lastSave: Date.now(),
+      ended: Promise.resolve(),
       process: new JobProcess(
         { mode: job.mode, urls: job.urls, options: job.options, outDir: this.#store.dir(job.id), denyPrivate: this.#settings.denyPrivate, resume, progressIntervalMs: this.#settings.progressIntervalMs },
         { onProgress: (counters) => this.#progress(job, entry, counters) },
         this.#settings.runner,
+        this.#settings.jobNiceness,
       ),
     };
     this.#running.set(job.id, entry);
@@ -171,11 +185,14 @@ export class JobQueue {
     job.startedAt = new Date().toISOString();
     this.#settings.logger.info({ job: job.id, mode: job.mode, pid: entry.process.pid, resume }, 'job started');
     void this.#changed(job);
-    void entry.process.exited.then(async (exit) => {
+    entry.ended = entry.process.exited.then(async (exit) => {
       const state = this.#stopping.signal.aborted ? 'interrupted' : entry.cancelled ? 'cancelled' : exit.kind === 'end' ? 'done' : 'failed';
-      await this.#end(job, state, exit);
-      this.#running.delete(job.id);
-      this.#pump();
+      try {
+        await this.#end(job, state, exit);
+      } finally {
+        this.#running.delete(job.id);
+        this.#pump();
+      }
     });
   }
 

@@ -11,8 +11,13 @@ export const JOB_FILE = 'job.json';
 export const JOB_ID_PATTERN = '^[0-9a-z]{9}[0-9a-f]{8}$';
 const JOB_ID = new RegExp(JOB_ID_PATTERN);
 
+let lastMs = 0;
+
+// The time part never goes back nor repeats within a process (a logical clock), so ids made in one millisecond still
+// sort in creation order.
 function newJobId(): string {
-  return Date.now().toString(36).padStart(9, '0') + randomBytes(4).toString('hex');
+  lastMs = Math.max(Date.now(), lastMs + 1);
+  return lastMs.toString(36).padStart(9, '0') + randomBytes(4).toString('hex');
 }
 
 /**

@@ -22,6 +22,13 @@ export interface ServeOptions {
   allowPrivate?: boolean;
   /** Secret of the webhook signature header `X-Sitecrawl-Signature: sha256=<hex HMAC-SHA256 of the body>`. @default undefined (unsigned) */
   webhookSecret?: string;
+  /**
+   * How much lower the CPU priority of each job process is than the server's (nice, 0-19): the crawl yields the CPU to
+   * the API, which keeps answering quickly while a job keeps every core busy. @default 10
+   */
+  jobNiceness?: number;
+  /** Jobs that may wait in the queue; a submission beyond it is refused with 429. @default 1000 */
+  maxQueued?: number;
   /** Delivery tries of a webhook. @default 5 */
   webhookTries?: number;
   /** Wait before the second try, doubled before each next one, in ms. @default 1000 */
@@ -57,6 +64,8 @@ export const SERVE_DEFAULTS = Object.freeze({
   port: 8080,
   dataDir: 'sitecrawl-data',
   maxJobs: 1,
+  maxQueued: 1000,
+  jobNiceness: 10,
   allowPrivate: false,
   webhookTries: 5,
   webhookBackoffMs: 1000,
@@ -103,6 +112,8 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     dataDir: resolve(options.dataDir ?? SERVE_DEFAULTS.dataDir),
     token,
     maxJobs: integer('maxJobs', options.maxJobs ?? SERVE_DEFAULTS.maxJobs, 1, 64),
+    jobNiceness: integer('jobNiceness', options.jobNiceness ?? SERVE_DEFAULTS.jobNiceness, 0, 19),
+    maxQueued: integer('maxQueued', options.maxQueued ?? SERVE_DEFAULTS.maxQueued, 1, 1_000_000),
     allowPrivate,
     webhookSecret: secret,
     webhookTries: integer('webhookTries', options.webhookTries ?? SERVE_DEFAULTS.webhookTries, 1, 20),

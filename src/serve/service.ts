@@ -67,6 +67,7 @@ export async function startService(input: ServeOptions = {}): Promise<Service> {
     maxJobs: options.maxJobs,
     denyPrivate,
     progressIntervalMs: options.progressIntervalMs,
+    jobNiceness: options.jobNiceness,
     logger,
     ...(options.jobRunner ? { runner: options.jobRunner } : {}),
     webhook: { tries: options.webhookTries, backoffMs: options.webhookBackoffMs, timeoutMs: options.webhookTimeoutMs, secret: options.webhookSecret },
@@ -103,7 +104,7 @@ export async function startService(input: ServeOptions = {}): Promise<Service> {
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, 'not-found', `No route ${request.method} ${request.url.split('?')[0]}`)));
 
-  const context = { store, queue, denyPrivate };
+  const context = { store, queue, denyPrivate, maxQueued: options.maxQueued };
   crawlRoutes(app, context);
   jobOutputRoutes(app, context, streams);
   // The page's libraries (Preact, htm), as ES modules from node_modules: only the names web-assets.ts lists.

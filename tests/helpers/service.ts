@@ -12,9 +12,12 @@ import { FINAL_STATES } from '../../src/serve/job-types.js';
  */
 export const BUILT_RUNNER = { path: resolve('dist/serve/job-runner.js'), execArgv: [] };
 
-/** Starts the service on 127.0.0.1, port 0, with its data in `dataDir`; loopback sites allowed unless told. */
+/**
+ * Starts the service on 127.0.0.1, port 0, with its data in `dataDir`; loopback sites allowed unless told. Jobs run at
+ * the test's own CPU priority, so a busy machine does not starve them.
+ */
 export function startTestService(dataDir: string, options: ServeOptions = {}): Promise<Service> {
-  return startService({ host: '127.0.0.1', port: 0, dataDir, allowPrivate: true, progressIntervalMs: 50, webhookBackoffMs: 50, jobRunner: BUILT_RUNNER, ...options });
+  return startService({ host: '127.0.0.1', port: 0, dataDir, allowPrivate: true, progressIntervalMs: 50, webhookBackoffMs: 50, jobRunner: BUILT_RUNNER, jobNiceness: 0, ...options });
 }
 
 /** An answer of the API. */

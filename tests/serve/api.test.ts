@@ -18,6 +18,7 @@ test('a crawl job runs to done: 202 with the job, then its state, counters, summ
     expect(job.body).toMatchObject({ id, state: 'done', error: null, counters: { pages: 3, failed: 0, depth: 1 }, files: { pages: 'pages.jsonl', records: 'records.jsonl', log: 'job.log' } });
     expect(job.body.summary).toMatchObject({ pages: 3, stopReason: 'completed' });
     expect(job.body.startedAt <= job.body.endedAt).toBe(true);
+    await service.store.flush();
     const stored = JSON.parse(await readFile(join(tmp, id, 'job.json'), 'utf8'));
     expect(stored.state).toBe('done');
 
@@ -38,18 +39,15 @@ test('a crawl job runs to done: 202 with the job, then its state, counters, summ
   } finally {
     await service.close();
   }
-});
+}, 90_000);
 
 test('GET /api/crawls lists jobs newest first, paged by cursor', async ({ site, tmp }) => {
   site.page('/', []);
-  const service = await startTestService(tmp);
+  const service = await startTestService(tmp, { maxJobs: 3, maxQueued: 3 });
   try {
     const ids: string[] = [];
-    for (let n = 0; n < 3; n++) {
-      const posted = await call(service.url, 'POST', '/api/crawls', { mode: 'crawl', urls: [site.url('/')] });
-      ids.push(posted.body.id);
-      await waitForState(service, posted.body.id);
-    }
+    for (let n = 0; n < 3; n++) ids.push((await call(service.url, 'POST', '/api/crawls', { mode: 'crawl', urls: [site.url('/')], options: { workers: 0 } })).body.id);
+    await Promise.all(ids.map((id) => waitForState(service, id)));
     const page1 = await call(service.url, 'GET', '/api/crawls?limit=2');
     expect(page1.body.jobs.map((job: { id: string }) => job.id)).toEqual([ids[2], ids[1]]);
     const page2 = await call(service.url, 'GET', `/api/crawls?limit=2&cursor=${page1.body.next}`);
@@ -59,7 +57,7 @@ test('GET /api/crawls lists jobs newest first, paged by cursor', async ({ site, 
   } finally {
     await service.close();
   }
-});
+}, 90_000);
 
 test('an images job saves the images and serves the manifest, the gallery and the image files', async ({ site, tmp }) => {
   const { png } = await import('../helpers/images.js');
@@ -84,7 +82,7 @@ test('an images job saves the images and serves the manifest, the gallery and th
   } finally {
     await service.close();
   }
-});
+}, 90_000);
 
 test('an audit job writes the report and pages through its findings', async ({ site, tmp }) => {
   site.page('/', ['/missing', '/ok'], { title: 'A home page title' }).page('/ok', [], { title: 'An ok page title' }).status('/missing', 404);
@@ -103,7 +101,7 @@ test('an audit job writes the report and pages through its findings', async ({ s
   } finally {
     await service.close();
   }
-});
+}, 90_000);
 
 test('GET / serves the web page, and unknown routes and jobs answer 404 in JSON', async ({ tmp }) => {
   const service = await startTestService(tmp);
@@ -119,4 +117,4 @@ test('GET / serves the web page, and unknown routes and jobs answer 404 in JSON'
   } finally {
     await service.close();
   }
-});
+}, 90_000);

@@ -52,7 +52,7 @@ test('the event stream sends the state first, then progress as pages arrive, the
   } finally {
     await service.close();
   }
-});
+}, 90_000);
 
 test('a webhook that fails twice is tried again with exponential backoff, signed, and every attempt is in the job', async ({ site, tmp }) => {
   site.page('/', []);
@@ -92,17 +92,18 @@ test('a webhook that fails twice is tried again with exponential backoff, signed
     await service.close();
     await new Promise((resolve) => receiver.close(resolve));
   }
-});
+}, 90_000);
 
-test('--max-jobs 1: a second job waits in the queue until the first ends, and a queued job cancels at once', async ({ site, tmp }) => {
+test('--max-jobs 1: a second job waits in the queue until the first ends, a full queue answers 429, and a queued job cancels at once', async ({ site, tmp }) => {
   chainSite(site, 5, 40);
-  const service = await startTestService(tmp, { maxJobs: 1 });
+  const service = await startTestService(tmp, { maxJobs: 1, maxQueued: 2 });
   try {
     const body = { mode: 'crawl', urls: [site.url('/')], options: { maxDepth: 10, workers: 0 } };
     const first = await call(service.url, 'POST', '/api/crawls', body);
+    await waitForState(service, first.body.id, ['running']);
     const second = await call(service.url, 'POST', '/api/crawls', body);
     const third = await call(service.url, 'POST', '/api/crawls', body);
-    await waitForState(service, first.body.id, ['running']);
+    expect((await call(service.url, 'POST', '/api/crawls', body)).body).toMatchObject({ statusCode: 429, code: 'queue-full' });
     expect((await call(service.url, 'GET', `/api/crawls/${second.body.id}`)).body.state).toBe('queued');
     const cancelled = await call(service.url, 'DELETE', `/api/crawls/${third.body.id}`);
     expect(cancelled.body).toMatchObject({ state: 'cancelled', startedAt: null });
@@ -114,7 +115,7 @@ test('--max-jobs 1: a second job waits in the queue until the first ends, and a 
   } finally {
     await service.close();
   }
-});
+}, 90_000);
 
 test('DELETE stops a running job and keeps what it fetched; resume continues it without fetching those pages again', async ({ site, tmp }) => {
   chainSite(site, 20, 30);
@@ -145,4 +146,22 @@ test('DELETE stops a running job and keeps what it fetched; resume continues it 
   } finally {
     await service.close();
   }
-});
+}, 90_000);
+
+test('a job process that crashes fails its job alone: the server answers and runs the next job', async ({ site, tmp }) => {
+  chainSite(site, 10, 50);
+  site.page('/next', []);
+  const service = await startTestService(tmp);
+  try {
+    const posted = await call(service.url, 'POST', '/api/crawls', { mode: 'crawl', urls: [site.url('/')], options: { maxDepth: 20, workers: 0 } });
+    await waitForPages(service, posted.body.id, 1);
+    process.kill(service.queue.processId(posted.body.id)!, 'SIGKILL');
+    const crashed = await waitForState(service, posted.body.id);
+    expect(crashed).toMatchObject({ state: 'failed', error: { code: 'job-crashed', message: expect.stringContaining('SIGKILL') } });
+    const next = await call(service.url, 'POST', '/api/crawls', { mode: 'crawl', urls: [site.url('/next')], options: { workers: 0 } });
+    expect(next.status).toBe(202);
+    expect(await waitForState(service, next.body.id)).toMatchObject({ state: 'done', counters: { pages: 1 } });
+  } finally {
+    await service.close();
+  }
+}, 90_000);
