@@ -118,7 +118,7 @@ test('the web page runs an images job from the form to a gallery of thumbnails, 
     expect(sources.every((source) => new RegExp(`^/api/crawls/${imagesJob}/files/thumbs/[0-9a-f]{2}/[0-9a-f]{64}\\.webp$`).test(source))).toBe(true);
     // Thumbnails are small: the 600 px PNG's is 256 px wide.
     expect(Math.max(...(await thumbs.evaluateAll((images) => images.map((image) => (image as unknown as ImageNode).naturalWidth))))).toBeLessThanOrEqual(256);
-    expect(await page.locator('.gallery .muted').textContent()).toContain('1 rejected');
+    expect(await page.locator('.gallery .muted').textContent()).toBe('5 saved, 1 rejected (too-small 1)');
     // Every control has an accessible name (a label, or aria-label).
     const unnamed = await page.locator('input, button, select, textarea, progress').evaluateAll((controls) =>
       controls.filter((control) => {

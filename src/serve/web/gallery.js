@@ -48,13 +48,16 @@ export function Gallery({ jobId, version }) {
   const { records, error, loading, more, loadMore } = useRecords(jobId, 'images', version);
   const [open, setOpen] = useState(null);
   const images = savedImages(records);
-  const rejected = records.filter((record) => record.error !== null).length;
+  const reasons = new Map();
+  for (const record of records) if (record.error !== null) reasons.set(record.error.code, (reasons.get(record.error.code) ?? 0) + 1);
+  const rejected = [...reasons.values()].reduce((sum, value) => sum + value, 0);
+  const why = [...reasons].sort((a, b) => b[1] - a[1]).map(([code, value]) => `${code} ${value}`).join(', ');
   return html`
     <section class="gallery" aria-labelledby="gallery-title">
       <h3 id="gallery-title">Images</h3>
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <p class="muted" aria-live="polite">
-        ${loading ? 'Loading…' : `${formatCount(images.length)} saved${rejected ? `, ${formatCount(rejected)} rejected` : ''}${more ? ' so far' : ''}`}
+        ${loading ? 'Loading…' : `${formatCount(images.length)} saved${rejected ? `, ${formatCount(rejected)} rejected (${why})` : ''}${more ? ' so far' : ''}`}
       </p>
       <ul class="thumbs">
         ${images.map((image) => html`
