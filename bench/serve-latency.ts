@@ -113,8 +113,8 @@ try {
 }
 const summary = {
   bench: 'serve-latency', pages, runs, intervalMs, node: process.version, cpus: os.availableParallelism(),
-  busyP99Ms: median(results.map((result) => result.busy.p99)), busyP50Ms: median(results.map((result) => result.busy.p50)),
-  idleP99Ms: median(results.map((result) => result.idle.p99)), idleP50Ms: median(results.map((result) => result.idle.p50)),
+  busyP99Ms: round(median(results.map((result) => result.busy.p99)), 2), busyP50Ms: round(median(results.map((result) => result.busy.p50)), 2),
+  idleP99Ms: round(median(results.map((result) => result.idle.p99)), 2), idleP50Ms: round(median(results.map((result) => result.idle.p50)), 2),
   pagesPerSecond: median(results.map((result) => result.pagesPerSecond)), results,
 };
 process.stderr.write(`median over ${runs} runs: p99 ${summary.busyP99Ms} ms during the crawl (idle ${summary.idleP99Ms} ms), ${summary.pagesPerSecond} pages/s\n`);

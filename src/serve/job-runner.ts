@@ -61,7 +61,9 @@ function send(message: RunnerMessage): Promise<void> {
 
 async function run(spec: RunnerSpec, signal: AbortSignal): Promise<Record<string, unknown>> {
   const destination = pino.destination({ dest: join(spec.outDir, 'job.log'), sync: false, mkdir: true });
-  const logger = pino({ level: 'info', base: { name: 'sitecrawl' } }, destination);
+  // The job's log (job.log) is the crawl's log: its level is the job's `logLevel` option (the library's default, info).
+  const level = typeof spec.options['logLevel'] === 'string' ? spec.options['logLevel'] : 'info';
+  const logger = pino({ level, base: { name: 'sitecrawl' } }, destination);
   const split = splitModeOptions(spec.mode, spec.urls, spec.options);
   const base: CrawlerOptions = {
     ...split.crawl,
