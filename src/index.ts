@@ -46,6 +46,8 @@ export { sniffImageType, readDimensions, IMAGE_TYPES, IMAGE_EXTENSIONS } from '.
 export type { ImageType, ImageDimensions } from './savers/image-type.js';
 export type { ImageRecord, SavedImageRecord, RejectedImageRecord } from './savers/image-manifest.js';
 export { renderGallery } from './savers/gallery.js';
+export { makeThumbnail, thumbnailName, THUMBNAIL_SIZE } from './savers/thumbnail.js';
+export type { ThumbnailError, ThumbnailResult } from './savers/thumbnail.js';
 export { FileStore } from './storage/files.js';
 export { MemoryDataset } from './storage/dataset.js';
 export type { DatasetWriter } from './storage/dataset.js';

@@ -36,10 +36,11 @@ const IMAGE_FLAGS = {
   'include-data-uris': { type: 'boolean' },
   layout: { type: 'string' },
   'skip-saved': { type: 'boolean' },
+  'no-thumbs': { type: 'boolean' },
 } as const satisfies FlagTable;
 
 // What --skip-saved builds on: the saved files and the manifest of an earlier images run, and nothing of another command.
-const IMAGES_REUSE = { keep: ['images', 'images.jsonl'], sameCommand: ['images', 'images.jsonl', 'index.html', 'pages.jsonl', 'pages.csv'], flag: '--skip-saved' };
+const IMAGES_REUSE = { keep: ['images', 'thumbs', 'images.jsonl'], sameCommand: ['images', 'thumbs', 'images.jsonl', 'index.html', 'pages.jsonl', 'pages.csv'], flag: '--skip-saved' };
 
 /** Help text of `sitecrawl images`. */
 export const IMAGES_HELP = `Usage: sitecrawl images <url...> [options]
@@ -62,6 +63,7 @@ Image options:
       --include-data-uris  also save images inlined as data: URIs
       --layout L           sharded (images/ab/abcd….png) | flat (images/abcd….png) (default sharded)
       --skip-saved         keep the images an earlier images run saved in OUT and do not download them again
+      --no-thumbs          make no thumbnails (default: a WebP of at most 256 px per image under OUT/thumbs/)
 
 Crawl options:
 ${CRAWL_OPTIONS_HELP.split('\n').filter((line) => !line.includes('--max-bytes')).join('\n')}  -h, --help               show this help
@@ -118,6 +120,7 @@ export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help'
     imageConcurrency: integerFlag('image-concurrency', str(values['image-concurrency']), 1),
     layout: choiceFlag<ImageLayout>('layout', str(values['layout']), ['sharded', 'flat']),
     skipSaved: values['skip-saved'] === true ? true : undefined,
+    thumbnails: values['no-thumbs'] === true ? false : undefined,
   });
   const extractor: ImageExtractorOptions = defined({
     imageScope: choiceFlag<ImageScope>('image-scope', str(values['image-scope']), ['any', 'host', 'domain']),
@@ -144,6 +147,7 @@ export function formatImageSummary(counters: Readonly<Record<string, number>>): 
   const parts = [`${value('saved')} saved`];
   if (value('duplicate')) parts.push(`${value('duplicate')} duplicates`);
   if (value('existing')) parts.push(`${value('existing')} already saved`);
+  if (value('thumbs.failed')) parts.push(`${value('thumbs.failed')} without a thumbnail`);
   parts.push(`${value('rejected')} rejected${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
   parts.push(`${value('found')} found`);
   return `Images: ${parts.join(', ')}`;

@@ -8,6 +8,7 @@ import type { JobStore } from './job-store.js';
 import type { StreamSet } from './job-output-routes.js';
 import { resolveServeOptions } from './serve-options.js';
 import type { ResolvedServeOptions, ServeOptions } from './serve-options.js';
+import { vendorFile } from './web-assets.js';
 
 /** A running service. */
 export interface Service {
@@ -106,6 +107,12 @@ export async function startService(input: ServeOptions = {}): Promise<Service> {
   const context = { store, queue, denyPrivate, maxQueued: options.maxQueued };
   crawlRoutes(app, context);
   jobOutputRoutes(app, context, streams);
+  // The page's libraries (Preact, htm), as ES modules from node_modules: only the names web-assets.ts lists.
+  app.get('/vendor/:name', async (request, reply) => {
+    const file = vendorFile((request.params as { name: string }).name);
+    if (file === undefined) throw new HttpError(404, 'not-found', `No file ${request.url.split('?')[0]}`);
+    return sendFile(reply, file, false);
+  });
   app.get('/*', async (request, reply) => {
     const path = (request.params as { '*': string })['*'] || 'index.html';
     const file = await resolveInside(WEB_DIR, path);
