@@ -29,6 +29,8 @@ import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
 import { RunState, persistedRobotsLoader } from './run-state.js';
+import { seedFromSitemaps } from './sitemap-seeds.js';
+import type { HttpCacheLayer } from './http-cache.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -85,6 +87,8 @@ export class CrawlRun {
   readonly #fetcher: Fetcher;
   readonly #limiter: Limiter;
   readonly #robots: RobotsCache | undefined;
+  /** robots.txt per origin, read for its rules (when obeyed) and its `Sitemap:` lines: one fetch per origin. */
+  readonly #robotsFiles: RobotsCache;
   readonly #loader: PageLoader;
   readonly #outputs: Outputs;
   readonly #ticker: ProgressTicker;
@@ -101,8 +105,11 @@ export class CrawlRun {
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
   readonly #parser: PageParser;
 
-  /** @param state the opened `persist` database, and whether the run is to close it */
-  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, state?: { db: CrawlStateDb; owned: boolean }) {
+  /**
+   * @param state the opened `persist` database, and whether the run is to close it
+   * @param cache the opened HTTP cache (`cache` option), which the run closes
+   */
+  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, state?: { db: CrawlStateDb; owned: boolean }, cache?: HttpCacheLayer) {
     this.#options = options;
     this.#hooks = hooks;
     // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
@@ -123,6 +130,7 @@ export class CrawlRun {
       maxBytes: options.maxBytes,
       connectionsPerOrigin: options.perHost,
       isAddressAllowed: addressRule === true ? isPublicAddress : addressRule || undefined,
+      cache,
     });
     this.#limiter = new Limiter({
       concurrency: options.concurrency,
@@ -131,14 +139,14 @@ export class CrawlRun {
       signal: this.#stop.signal,
       autoThrottle: options.autoThrottle,
     });
-    this.#robots = options.obeyRobots
-      ? new RobotsCache({
-          load: state ? persistedRobotsLoader(state.db, (url) => loadRobotsTxt(this.#loader, url)) : (url) => loadRobotsTxt(this.#loader, url),
-          userAgent: options.userAgent,
-          logger: logger.child({ module: 'robots' }),
-          onCrawlDelay: (host, delayMs) => this.#limiter.setHostDelay(host, delayMs),
-        })
-      : undefined;
+    // Without obeyRobots the files are still read for their `Sitemap:` lines when sitemaps are asked for, and only then.
+    this.#robotsFiles = new RobotsCache({
+      load: state ? persistedRobotsLoader(state.db, (url) => loadRobotsTxt(this.#loader, url)) : (url) => loadRobotsTxt(this.#loader, url),
+      userAgent: options.userAgent,
+      logger: logger.child({ module: 'robots' }),
+      onCrawlDelay: options.obeyRobots ? (host, delayMs) => this.#limiter.setHostDelay(host, delayMs) : () => undefined,
+    });
+    this.#robots = options.obeyRobots ? this.#robotsFiles : undefined;
     this.#loader = new PageLoader({
       fetcher: this.#fetcher,
       limiter: this.#limiter,
@@ -174,6 +182,7 @@ export class CrawlRun {
       savers: options.savers,
       loader: this.#loader,
       robots: this.#robots,
+      robotsFiles: this.#robotsFiles,
       counters: this.#counters,
       logger,
       stopSignal: this.#stop.signal,
@@ -265,6 +274,18 @@ export class CrawlRun {
     const requests = urls.filter((_, index) => added[index]).map((url) => ({ url, depth: 0, parent: null }));
     await this.#frontier.push(requests);
     this.#queued += requests.length;
+    if (this.#options.sitemaps.length > 0)
+      await seedFromSitemaps({
+        sitemaps: this.#options.sitemaps,
+        loader: this.#loader,
+        robots: this.#robots,
+        robotsFiles: this.#robotsFiles,
+        admission: this.#admission,
+        logger: this.#log.child({ module: 'sitemaps' }),
+        signal: this.#stop.signal,
+      });
+    // A persisted run is recorded with its seeds, so a resume takes them from the frontier, never from the sitemaps again.
+    this.#state?.commit();
   }
 
   // Fan out every URL of the level through the limiter, in a bounded window so a huge level never sits in memory as
@@ -358,6 +379,7 @@ export class CrawlRun {
       truncated: response?.truncated ?? false,
       redirects: loaded.redirects.map((hop) => ({ url: hop.url, status: hop.status })),
       error: error ? toRecordedError(error) : null,
+      ...(this.#options.cache ? { cached: response?.cached ?? false } : {}),
     };
     // The page's records and its page record go out together, so the files always end at a whole page.
     await this.#outputs.writePage(record, records);

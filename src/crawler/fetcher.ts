@@ -6,6 +6,7 @@ import { FetchError } from '../errors.js';
 import type { FetchErrorCode } from '../errors.js';
 import { guardedConnector } from './guarded-connector.js';
 import type { AddressFilter } from './public-address.js';
+import type { HttpCacheLayer } from './http-cache.js';
 
 /** One HTTP exchange, without redirects followed. */
 export interface HttpResponse {
@@ -24,6 +25,8 @@ export interface HttpResponse {
   truncated: boolean;
   /** Time from sending the request to the end of the body, in ms. */
   ms: number;
+  /** With an HTTP cache: whether the answer came from it (fresh, or revalidated by a 304). */
+  cached?: boolean;
 }
 
 /** Per-request choices. */
@@ -46,6 +49,8 @@ export interface FetcherOptions {
   connectionsPerOrigin: number;
   /** When set, connections go only to addresses it accepts (checked after DNS); others fail as `blocked-address`. */
   isAddressAllowed?: AddressFilter | undefined;
+  /** The run's HTTP cache (`cache` option), composed over the connection pool. */
+  cache?: HttpCacheLayer | undefined;
 }
 
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
@@ -156,6 +161,8 @@ function decompressor(encoding: string | undefined): Transform | undefined {
  */
 export class Fetcher {
   readonly #agent: Agent;
+  /** The agent, behind the HTTP cache when there is one. */
+  readonly #dispatcher: Dispatcher;
   readonly #options: FetcherOptions;
 
   constructor(options: FetcherOptions) {
@@ -167,6 +174,7 @@ export class Fetcher {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    this.#dispatcher = options.cache ? this.#agent.compose(options.cache.interceptor) : this.#agent;
   }
 
   /**
@@ -186,23 +194,26 @@ export class Fetcher {
     else options.signal?.addEventListener('abort', onStop, { once: true });
     try {
       const target = new URL(url);
-      const response = await this.#agent.request({
+      const cache = this.#options.cache;
+      const response = await this.#dispatcher.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
-        headers: { 'user-agent': this.#options.userAgent, accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING },
+        headers: { 'user-agent': this.#options.userAgent, accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING, ...cache?.headers },
         signal: controller.signal,
       });
       const headers = flattenHeaders(response.headers);
+      const cached = cache ? { cached: headers[cache.marker] !== undefined } : {};
+      if (cache) delete headers[cache.marker];
       const contentType = mediaType(headers['content-type']);
       const shouldRead = options.method !== 'HEAD' && (options.shouldReadBody?.(response.statusCode, contentType) ?? true);
       if (!shouldRead) {
         await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
         const declared = Number(headers['content-length']);
-        return { url, status: response.statusCode, headers, contentType, body: undefined, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started };
+        return { url, status: response.statusCode, headers, contentType, body: undefined, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started, ...cached };
       }
       const { body, truncated } = await this.#readBody(response.body, headers['content-encoding'], options.maxBytes ?? this.#options.maxBytes);
-      return { url, status: response.statusCode, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started };
+      return { url, status: response.statusCode, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started, ...cached };
     } catch (error) {
       throw toFetchError(error, timedOut);
     } finally {
