@@ -2,7 +2,7 @@
 export { Crawler } from './crawler/crawler.js';
 export type { CrawlSummary, StopReason } from './crawler/crawl-run.js';
 export { resolveOptions, DEFAULTS, MAX_TIMER_MS, VERSION } from './crawler/options.js';
-export type { CrawlerOptions, ResolvedOptions, Scope, OutputFormat, LogLevel } from './crawler/options.js';
+export type { CrawlerOptions, ResolvedOptions, Scope, OutputFormat, LogLevel, CacheMode, CacheSettings } from './crawler/options.js';
 export { isPublicAddress } from './crawler/public-address.js';
 export type { AddressFilter } from './crawler/public-address.js';
 export { CrawlError, OptionsError, FetchError, ExtractorError, OutputError } from './errors.js';
