@@ -21,8 +21,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Crawler, LinkExtractor, TitleExtractor } from '../dist/index.js';
-import type { CacheMode } from '../dist/crawler/options.js';
+import { Crawler, LinkExtractor, TitleExtractor } from 'sitecrawl';
+import type { CacheMode } from 'sitecrawl';
 import { median, positiveInt, round } from './harness.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, root: { type: 'string', default: '/usr/share/doc/postgresql-doc-15/html' } } });
@@ -151,9 +151,9 @@ const result = {
   phases: phases.map((phase) => {
     const runsOf = all.filter((run) => run.phase === phase);
     const pagesPerSecond = median(runsOf.map((run) => run.pagesPerSecond));
-    return { phase, pages: runsOf[0]?.pages, pagesPerSecond, vsFirst: round(pagesPerSecond / first, 2), cachedPages: runsOf.map((run) => run.cachedPages), requests: runsOf.map((run) => run.requests) };
+    return { phase, pages: runsOf[0]?.pages, pagesPerSecond, vsFirst: round(pagesPerSecond / first, 2), runs: runsOf.map((run) => run.pagesPerSecond), cachedPages: runsOf.map((run) => run.cachedPages), requests: runsOf.map((run) => run.requests) };
   }),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 for (const phase of result.phases)
-  process.stderr.write(`${phase.phase.padEnd(30)} ${String(phase.pages).padStart(5)} pages  ${String(phase.pagesPerSecond).padStart(7)} pages/s  x${phase.vsFirst}  requests ${JSON.stringify(phase.requests[0])}\n`);
+  process.stderr.write(`${phase.phase.padEnd(30)} ${String(phase.pages).padStart(5)} pages  ${String(phase.pagesPerSecond).padStart(7)} pages/s (${phase.runs.join(', ')})  x${phase.vsFirst}  requests ${JSON.stringify(phase.requests[0])}\n`);
