@@ -100,6 +100,8 @@ interface Run {
   phase: string;
   pages: number;
   pagesPerSecond: number;
+  /** The crawler's CPU (user + system) per page, in ms: steadier than pages/s on a shared machine. */
+  cpuMsPerPage: number;
   cachedPages: number;
   requests: Record<string, number>;
 }
@@ -116,8 +118,11 @@ async function crawl(phase: string, listen: number, cache: { dir: string; mode: 
     ...(cache ? { cache } : {}),
     pages: { write: (record) => void (record.cached && cachedPages++), close() {} },
   });
+  const cpu = process.cpuUsage();
   const summary = await crawler.run();
-  return { phase, pages: summary.pages, pagesPerSecond: round(summary.pagesPerSecond, 1), cachedPages, requests: await statuses() };
+  const used = process.cpuUsage(cpu);
+  const cpuMsPerPage = round((used.user + used.system) / 1000 / Math.max(1, summary.pages), 2);
+  return { phase, pages: summary.pages, pagesPerSecond: round(summary.pagesPerSecond, 1), cpuMsPerPage, cachedPages, requests: await statuses() };
 }
 
 const all: Run[] = [];
@@ -151,9 +156,9 @@ const result = {
   phases: phases.map((phase) => {
     const runsOf = all.filter((run) => run.phase === phase);
     const pagesPerSecond = median(runsOf.map((run) => run.pagesPerSecond));
-    return { phase, pages: runsOf[0]?.pages, pagesPerSecond, vsFirst: round(pagesPerSecond / first, 2), runs: runsOf.map((run) => run.pagesPerSecond), cachedPages: runsOf.map((run) => run.cachedPages), requests: runsOf.map((run) => run.requests) };
+    return { phase, pages: runsOf[0]?.pages, pagesPerSecond, vsFirst: round(pagesPerSecond / first, 2), runs: runsOf.map((run) => run.pagesPerSecond), cpuMsPerPage: median(runsOf.map((run) => run.cpuMsPerPage)), cachedPages: runsOf.map((run) => run.cachedPages), requests: runsOf.map((run) => run.requests) };
   }),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 for (const phase of result.phases)
-  process.stderr.write(`${phase.phase.padEnd(30)} ${String(phase.pages).padStart(5)} pages  ${String(phase.pagesPerSecond).padStart(7)} pages/s (${phase.runs.join(', ')})  x${phase.vsFirst}  requests ${JSON.stringify(phase.requests[0])}\n`);
+  process.stderr.write(`${phase.phase.padEnd(30)} ${String(phase.pages).padStart(5)} pages  ${String(phase.pagesPerSecond).padStart(7)} pages/s (${phase.runs.join(', ')})  x${phase.vsFirst}  ${phase.cpuMsPerPage} CPU ms/page  requests ${JSON.stringify(phase.requests[0])}\n`);
