@@ -77,6 +77,21 @@ describe('sitemaps as seeds', () => {
     expect(byPath(pages, '/e')).toMatchObject({ depth: 1 });
   });
 
+  test('nested indexes are followed 3 levels deep at most, and an index listing itself is read once', async ({ site }) => {
+    orphans(site, ['shallow', 'deep']);
+    xml(site, '/i0.xml', sitemapIndex(['/i0.xml', '/i1.xml']));
+    xml(site, '/i1.xml', sitemapIndex(['/i2.xml']));
+    xml(site, '/i2.xml', sitemapIndex(['/i3.xml', '/shallow.xml']));
+    xml(site, '/shallow.xml', urlset([site.url('/shallow')]));
+    xml(site, '/i3.xml', sitemapIndex(['/deep.xml']));
+    xml(site, '/deep.xml', urlset([site.url('/deep')]));
+    const { pages } = await crawlToArray(site.url('/'), { sitemaps: [site.url('/i0.xml')], obeyRobots: false });
+    expect(paths(pages)).toEqual(['/', '/shallow']);
+    expect(site.hits('/i0.xml')).toBe(1);
+    expect(site.hits('/i3.xml')).toBe(1);
+    expect(site.hits('/deep.xml')).toBe(0);
+  });
+
   test('a sitemap that is not well-formed XML is skipped, the others are read', async ({ site }) => {
     orphans(site, ['a', 'b']);
     site.robots(`Sitemap: ${site.url('/bad.xml')}\nSitemap: ${site.url('/good.xml')}\nSitemap: ${site.url('/missing.xml')}\n`);
