@@ -107,7 +107,7 @@ export class CrawlRun {
 
   /**
    * @param state the opened `persist` database, and whether the run is to close it
-   * @param cache the opened HTTP cache (`cache` option), which the run closes
+   * @param cache the opened HTTP cache (`cache` option); the caller closes it after the run
    */
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, state?: { db: CrawlStateDb; owned: boolean }, cache?: HttpCacheLayer) {
     this.#options = options;
