@@ -159,8 +159,9 @@ export async function parseSitemap(body: Buffer | string, baseUrl: string, limit
     read += chunk.byteLength;
     let text = decoder.decode(chunk, { stream: cut === undefined });
     if (mode === undefined) {
-      text = text.replace(/^\uFEFF/, '');
-      const first = text.trimStart()[0];
+      // Generated sitemaps often start with blank lines before `<?xml`, which XML forbids; they are dropped.
+      text = text.replace(/^\uFEFF/, '').trimStart();
+      const first = text[0];
       if (first === undefined) continue;
       mode = first === '<' ? 'xml' : 'text';
       if (mode === 'xml') {

@@ -33,6 +33,7 @@ describe('parseSitemap', () => {
       { kind: 'urlset', urls: ['https://site.test/p'] },
     ],
     ['a loc outside a url entry', '<urlset><loc>https://site.test/stray</loc><url><x><loc>https://site.test/deep</loc></x></url></urlset>', { kind: 'urlset', urls: [] }],
+    ['blank lines before the XML declaration', '\n\n  <?xml version="1.0"?><urlset><url><loc>https://site.test/a</loc></url></urlset>', { kind: 'urlset', urls: ['https://site.test/a'] }],
     ['a text sitemap', '\uFEFFhttps://site.test/a\r\n\nnot a url\nhttps://site.test/b\n', { kind: 'text', urls: ['https://site.test/a', 'https://site.test/b'] }],
     ['non-http locs are dropped', '<urlset><url><loc>ftp://site.test/x</loc></url><url><loc>javascript:alert(1)</loc></url></urlset>', { kind: 'urlset', urls: [] }],
     ['an HTML page (well-formed) lists nothing', '<html><body>Not found</body></html>', { kind: 'urlset', urls: [] }],
