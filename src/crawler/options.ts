@@ -11,6 +11,8 @@ import { AUTO_THROTTLE_DEFAULTS } from './auto-throttle.js';
 import type { AutoThrottleSettings } from './auto-throttle.js';
 import { OptionsError } from '../errors.js';
 import type { AddressFilter } from './public-address.js';
+import { REQUEST_OPTION_KEYS, requestOptions } from './request-options.js';
+import type { Auth, CookiesOption, ResolvedCookies } from './request-options.js';
 
 /** How far from its start URL a link may lead and still be crawled. */
 export type Scope = 'host' | 'origin' | 'domain' | 'prefix' | 'any';
@@ -141,6 +143,32 @@ export interface CrawlerOptions {
    */
   persist?: { path: string } | CrawlStateDb;
   /**
+   * Extra request headers (`{ 'X-Api-Key': '...' }`), sent to in-scope hosts only (with scope `any`, the start URLs'
+   * hosts); `Authorization` and `Cookie` go only to the start URLs' origins, as `auth` does. Not `User-Agent` (use
+   * `userAgent`), `Host`, `Accept-Encoding` or hop-by-hop headers. Values are never logged, recorded or persisted.
+   * See docs/crawling.md#request-control. @default {}
+   */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Credentials for the start URLs' origins (an `http://` start's `https://` upgrade too): `{ username, password }`
+   * (HTTP Basic) or `{ bearer }` (`Authorization: Bearer`). Never sent to another origin (a link or a redirect elsewhere goes without them), never logged, recorded
+   * or persisted (a resumed run must be given them again). @default undefined
+   */
+  auth?: Auth;
+  /**
+   * A cookie jar per crawl (tough-cookie): Set-Cookie answers are kept (redirect hops included) and sent back to the
+   * hosts they belong to, as Scrapy does. `false` turns cookies off; `{ file }` loads a Netscape cookies.txt first
+   * (the format browsers' exporters and curl write). Cookie values are never logged. @default true
+   */
+  cookies?: CookiesOption;
+  /**
+   * Send every request (pages, robots.txt, images, link checks) through a proxy: an `http://` or `https://` proxy URL
+   * (credentials in it become Proxy-Authorization and are redacted in logs), or `'env'` to follow HTTP_PROXY,
+   * HTTPS_PROXY and NO_PROXY. With `denyPrivateAddresses`, the proxy's own address is allowed (you chose it) and the
+   * target's is checked as it resolves here. @default undefined (direct connections)
+   */
+  proxy?: string;
+  /**
    * Add the URLs the sites' sitemaps list to the start URLs, at depth 0 (Scrapy's SitemapSpider, Crawlee's
    * SitemapRequestList); scope, include/exclude and the seen-set apply as to links. `true` reads the sitemaps each
    * start origin's robots.txt lists (`Sitemap:` lines), or `/sitemap.xml` when it lists none; a list names sitemaps
@@ -164,7 +192,7 @@ export interface CrawlerOptions {
 
 /** Options after validation: complete, frozen, trusted by the engine without re-checking. */
 export interface ResolvedOptions
-  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'sitemaps' | 'cache'>> {
+  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'headers' | 'auth' | 'cookies' | 'proxy' | 'sitemaps' | 'cache'>> {
   /** Sitemaps to read for seeds, and robots.txt URLs whose origins' sitemaps are read; empty when none. */
   readonly sitemaps: readonly string[];
   readonly cache: CacheSettings | undefined;
@@ -181,6 +209,12 @@ export interface ResolvedOptions
   readonly frontierStore: FrontierStore | undefined;
   readonly seenSet: SeenSet | undefined;
   readonly persist: { readonly path: string } | CrawlStateDb | undefined;
+  /** Extra headers by lower-case name. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly auth: Readonly<Auth> | undefined;
+  readonly cookies: ResolvedCookies;
+  /** The proxy URL, `'env'`, or `undefined`. */
+  readonly proxy: string | undefined;
 }
 
 /** The package version, kept in one place for the User-Agent. */
@@ -228,7 +262,7 @@ const FORMATS: readonly OutputFormat[] = ['jsonl', 'csv'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KNOWN_KEYS = new Set<string>([
   'startUrls', ...Object.keys(DEFAULTS), 'autoThrottle', 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
-  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', 'sitemaps', 'cache',
+  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', ...REQUEST_OPTION_KEYS, 'sitemaps', 'cache',
 ]);
 const CACHE_MODES: readonly CacheMode[] = ['revalidate', 'prefer-cache'];
 
@@ -311,6 +345,9 @@ function startUrls(input: Record<string, unknown>): string[] {
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
       throw new OptionsError('startUrls', `Expected \`startUrls\` to hold absolute http(s) URLs, got ${describe(item)}`);
+    // Credentials in a URL would be written to every record and log line that names it, and undici drops them anyway.
+    if (url.username || url.password)
+      throw new OptionsError('startUrls', `Expected \`startUrls\` without credentials (user:password@): give them as \`auth\` (the CLI: --auth), got ${url.protocol}//***@${url.host}${url.pathname}`);
     return url.href;
   });
 }
@@ -467,5 +504,6 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     frontierStore: optionalObject<FrontierStore>(input, 'frontierStore', hasMethods('push', 'take', 'size'), 'a FrontierStore'),
     seenSet: optionalObject<SeenSet>(input, 'seenSet', hasMethods('has', 'add'), 'a SeenSet'),
     persist: persist(input),
+    ...requestOptions(input),
   });
 }
