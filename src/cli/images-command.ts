@@ -13,6 +13,7 @@ import { IMAGE_TYPES } from '../savers/image-type.js';
 import type { ImageType } from '../savers/image-type.js';
 import { CRAWL_OPTIONS_HELP, UsageError, choiceFlag, crawlCommandFrom, integerFlag, parseCommandArgs } from './args.js';
 import type { CrawlCommand, FlagTable } from './args.js';
+import { sitemapsOption, takeSitemapFlags } from './sitemap-flags.js';
 import { formatSummary } from './progress.js';
 import { EXIT, runCrawler, usageMessage } from './run-crawler.js';
 import type { CliStreams } from './run-crawler.js';
@@ -66,6 +67,8 @@ Image options:
       --no-thumbs          make no thumbnails (default: a WebP of at most 256 px per image under OUT/thumbs/)
 
 Crawl options:
+      --sitemap [URL]      also start from the URLs the sitemaps list (robots.txt Sitemap: lines, or
+                           /sitemap.xml); --sitemap=URL reads that sitemap or index (repeatable)
 ${CRAWL_OPTIONS_HELP.split('\n').filter((line) => !line.includes('--max-bytes')).join('\n')}  -h, --help               show this help
 
 Exit codes: 0 the crawl ran (even if some pages or images failed), 1 output failed, 2 usage error (or an unusable
@@ -105,9 +108,12 @@ function defined<T extends object>(object: T): T {
  * @throws UsageError for unknown flags, missing URLs or bad values.
  */
 export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help' {
-  const { values, positionals } = parseCommandArgs(argv, IMAGE_FLAGS);
+  const sitemapFlags = takeSitemapFlags(argv);
+  const { values, positionals } = parseCommandArgs(sitemapFlags.rest, IMAGE_FLAGS);
   if (values['help']) return 'help';
   const crawl = crawlCommandFrom({ values: { ...values, 'max-bytes': undefined }, positionals }, 'images', 'sitecrawl-out');
+  const sitemaps = sitemapsOption(sitemapFlags, positionals);
+  if (sitemaps !== undefined) crawl.options = { ...crawl.options, sitemaps };
   if (values['skip-saved'] && crawl.overwrite) throw new UsageError('--skip-saved keeps what --overwrite removes: give one of them');
   const saver: ImageSaverOptions = defined({
     outDir: crawl.outDir,
