@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent } from './undici-core.js';
 import type { Dispatcher } from 'undici';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
