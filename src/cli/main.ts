@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import { VERSION } from '../crawler/options.js';
+import { prestartParseWorker } from '../crawler/parse-pool.js';
 import type { CliStreams } from './run-crawler.js';
 
 /** Exit codes (as `EXIT` in run-crawler.ts, which this module does not load for `--version` or `--help`). */
@@ -50,6 +51,16 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
   }
 }
 
+/** Whether `argv` asks for a crawl that parses on workers (not `--help`, not `--workers 0`). A wrong guess costs little. */
+function crawlUsesWorkers(args: readonly string[]): boolean {
+  if (args[0] !== 'crawl') return false;
+  for (let index = 1; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '-h' || arg === '--help' || arg === '--workers=0' || (arg === '--workers' && args[index + 1] === '0')) return false;
+  }
+  return true;
+}
+
 // A crawl makes garbage at a steady rate with a small live set. V8's defaults let each thread's heap grow about 4x past
 // what is live before a full GC, and let the young generation of each thread (the main one and every parse worker)
 // grow to 16 MB semi-spaces. Halving the growth and capping semi-spaces at 4 MB (set before the parse workers start, so
@@ -58,7 +69,11 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
 setFlagsFromString('--heap-growing-percent=50');
 setFlagsFromString('--max-semi-space-size=4');
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).catch((error: unknown) => {
+// A crawl parses on worker threads; its first worker starts now, so it loads while this thread loads the crawler.
+const argv = process.argv.slice(2);
+if (crawlUsesWorkers(argv)) prestartParseWorker();
+
+process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr }).catch((error: unknown) => {
   process.stderr.write(`sitecrawl: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
   return EXIT_FAILED;
 });

@@ -28,8 +28,34 @@ const ownUrl = import.meta.url;
 const isTypeScript = ownUrl.endsWith('.ts');
 const workerUrl = new URL(isTypeScript ? './parse-worker.ts' : './parse-worker.js', ownUrl);
 
+/** A worker started by {@link prestartParseWorker}, not yet taken by a pool; `alive` turns false if it dies first. */
+let prestarted: { worker: Worker; alive: boolean } | undefined;
+
+/**
+ * Starts a parse worker before the crawl is built, so the worker loads its modules (parse5, the streaming pass) while
+ * this thread loads its own: a small crawl waits for its first worker (issue 15), and this takes that wait off the
+ * path to the first parsed page. The first {@link ParsePool} of the process takes it over and tells it its extractors;
+ * until then it does not keep the process alive. Does nothing under TypeScript sources (tests, tsx), where workers start
+ * through a tsx bootstrap. Call it after any V8 flags are set, as the worker takes them when it starts.
+ */
+export function prestartParseWorker(): void {
+  if (isTypeScript || prestarted) return;
+  const entry = { worker: new Worker(workerUrl), alive: true };
+  const dead = () => (entry.alive = false);
+  entry.worker.on('error', dead).on('exit', dead).unref();
+  prestarted = entry;
+}
+
 function startWorker(workerData: ParseWorkerData): Worker {
   const needsTsx = isTypeScript || workerData.specs.some((spec) => /\.[mc]?ts$/.test(spec.module));
+  const early = prestarted;
+  prestarted = undefined;
+  if (early?.alive && !needsTsx) {
+    early.worker.removeAllListeners().ref();
+    early.worker.postMessage({ configure: workerData });
+    return early.worker;
+  }
+  if (early) void early.worker.terminate();
   if (!needsTsx) return new Worker(workerUrl, { workerData });
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData, execArgv: withoutTsx(process.execArgv) });
