@@ -7,7 +7,9 @@
  * records on the server's clock:
  * - **to first request**: from `spawn()` to the first request the server sees (Node's own start-up included);
  * - **last response to exit**: from the last response the server finished sending to the child's `exit` event;
- * - **wall**: from `spawn()` to `exit`.
+ * - **wall**: from `spawn()` to `exit`;
+ * - the child's **main thread CPU** until the first request, and its time **waiting for a CPU** (Linux schedstat): on a
+ *   shared machine most of the wall time to the first request is waiting, and the CPU part is what an idle one takes.
  * sitecrawl runs as users run it (`node dist/cli/main.js crawl URL -o TMP -q -d 100`); `minimal` is
  * `bench/minimal-crawl.ts` through the compiled `crawl-once.js --engine minimal`. Medians on stderr, one JSON line on
  * stdout. Run `npm run build` first. An engine `NAME=DIR` runs the CLI built in another checkout (DIR/dist/cli/main.js),
@@ -15,6 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +48,9 @@ const engines = values.engines.split(',');
 interface StartupRun {
   engine: string;
   toFirstRequestMs: number;
+  /** The child's main thread: CPU time, and time runnable but waiting for a CPU, until the first request (schedstat). */
+  mainThreadCpuToFirstRequestMs: number;
+  mainThreadWaitToFirstRequestMs: number;
   lastResponseToExitMs: number;
   wallMs: number;
   requests: number;
@@ -58,10 +64,27 @@ function pageHtml(index: number): string {
 }
 
 let firstRequestAt: number | undefined;
+let childPid: number | undefined;
+let firstRequestSched: { cpuMs: number; waitMs: number } | undefined;
+
+/**
+ * The child's main thread so far, from /proc/PID/schedstat (Linux): ms it ran on a CPU, and ms it waited for one while
+ * runnable. On a shared machine the wall time to the first request is mostly waiting; the CPU part is what an idle
+ * machine would take (plus I/O waits, which are small here).
+ */
+function schedOf(pid: number | undefined): { cpuMs: number; waitMs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { cpuMs: round((run ?? 0) / 1e6, 1), waitMs: round((wait ?? 0) / 1e6, 1) };
+  } catch {
+    return undefined;
+  }
+}
 let lastResponseAt = 0;
 let requests = 0;
 const server = createServer((request, response) => {
   const now = performance.now();
+  if (firstRequestAt === undefined) firstRequestSched = schedOf(childPid);
   firstRequestAt ??= now;
   requests++;
   const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -90,14 +113,20 @@ async function runOnce(engine: string): Promise<StartupRun> {
   firstRequestAt = undefined;
   requests = 0;
   const started = performance.now();
+  firstRequestSched = undefined;
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  childPid = child.pid;
   const [code] = (await once(child, 'exit')) as [number | null];
   const exitedAt = performance.now();
+  // Set by the server's handler, which TypeScript cannot see run during the await above.
+  const sched = firstRequestSched as { cpuMs: number; waitMs: number } | undefined;
   await rm(outDir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`${engine} exited with ${code}`);
   return {
     engine,
     toFirstRequestMs: round((firstRequestAt ?? exitedAt) - started, 1),
+    mainThreadCpuToFirstRequestMs: sched?.cpuMs ?? NaN,
+    mainThreadWaitToFirstRequestMs: sched?.waitMs ?? NaN,
     lastResponseToExitMs: round(exitedAt - lastResponseAt, 1),
     wallMs: round(exitedAt - started, 1),
     requests,
@@ -109,7 +138,8 @@ for (let run = 1; run <= runs; run++) {
   for (const engine of engines) {
     const record = await runOnce(engine);
     records.push(record);
-    console.error(`run ${run} ${engine.padEnd(9)} first request ${record.toFirstRequestMs} ms, last response to exit ` +
+    console.error(`run ${run} ${engine.padEnd(9)} first request ${record.toFirstRequestMs} ms (main thread: ${record.mainThreadCpuToFirstRequestMs} ms on CPU, ` +
+      `${record.mainThreadWaitToFirstRequestMs} ms waiting for one), last response to exit ` +
       `${record.lastResponseToExitMs} ms, wall ${record.wallMs} ms, ${record.requests} requests`);
   }
 }
@@ -119,10 +149,12 @@ const summary = engines.map((engine) => {
   return {
     engine,
     toFirstRequestMs: round(median(own.map((record) => record.toFirstRequestMs)), 1),
+    mainThreadCpuToFirstRequestMs: round(median(own.map((record) => record.mainThreadCpuToFirstRequestMs)), 1),
+    mainThreadWaitToFirstRequestMs: round(median(own.map((record) => record.mainThreadWaitToFirstRequestMs)), 1),
     lastResponseToExitMs: round(median(own.map((record) => record.lastResponseToExitMs)), 1),
     wallMs: round(median(own.map((record) => record.wallMs)), 1),
   };
 });
 for (const line of summary)
-  console.error(`median ${line.engine.padEnd(9)} first request ${line.toFirstRequestMs} ms, last response to exit ${line.lastResponseToExitMs} ms, wall ${line.wallMs} ms`);
+  console.error(`median ${line.engine.padEnd(9)} first request ${line.toFirstRequestMs} ms (main thread ${line.mainThreadCpuToFirstRequestMs} ms on CPU, ${line.mainThreadWaitToFirstRequestMs} ms waiting), last response to exit ${line.lastResponseToExitMs} ms, wall ${line.wallMs} ms`);
 console.log(JSON.stringify({ pages, runs, concurrency, node: process.version, loadAverage: os.loadavg().map((value) => round(value, 2)), summary, runs_: records }));
