@@ -81,6 +81,13 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
 const CRAWLEE_DIR = path.join(BENCH_DIR, 'peers');
 
+// `--whole-process`: every crawler as its own process under /usr/bin/time, from start to exit (bench/whole-process.ts,
+// which reads the rest of the arguments).
+if (process.argv.includes('--whole-process')) {
+  await import('./whole-process.js');
+  process.exit(0);
+}
+
 const { values } = parseArgs({
   options: {
     pages: { type: 'string', default: '20000' },

@@ -88,6 +88,13 @@ interface FrontierResult {
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
 
+// `--whole-process`: every crawler as its own process under /usr/bin/time, from start to exit (bench/whole-process.ts,
+// which reads the rest of the arguments).
+if (process.argv.includes('--whole-process')) {
+  await import('./whole-process.js');
+  process.exit(0);
+}
+
 const { values } = parseArgs({
   options: {
     pages: { type: 'string', default: '20000' },

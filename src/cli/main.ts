@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import { VERSION } from '../crawler/options.js';
-import { auditCommand } from './audit-command.js';
-import { crawlCommand } from './crawl-command.js';
-import { imagesCommand } from './images-command.js';
-import { EXIT } from './run-crawler.js';
+import { prestartParseWorker } from '../crawler/parse-pool.js';
 import type { CliStreams } from './run-crawler.js';
+
+/** Exit codes (as `EXIT` in run-crawler.ts, which this module does not load for `--version` or `--help`). */
+const EXIT_OK = 0;
+const EXIT_USAGE = 2;
+const EXIT_FAILED = 1;
 
 const HELP = `Usage: sitecrawl <command> [options]
 
@@ -20,33 +22,47 @@ Options:
   -V, --version    show the version
 `;
 
-/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code. Each command's module is loaded
+ * only when that command runs (issue 15: a plain `crawl` must reach its first request fast, and the audit and images
+ * commands bring their own dependencies).
+ */
 export async function runCli(argv: readonly string[], streams: CliStreams): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'crawl':
-      return crawlCommand(rest, streams);
+      return (await import('./crawl-command.js')).crawlCommand(rest, streams);
     case 'audit':
-      return auditCommand(rest, streams);
+      return (await import('./audit-command.js')).auditCommand(rest, streams);
     case 'images':
-      return imagesCommand(rest, streams);
+      return (await import('./images-command.js')).imagesCommand(rest, streams);
     case 'serve':
       // Loaded only here: fastify and the service must not slow the start of the other commands.
       return (await import('./serve-command.js')).serveCommand(rest, streams);
     case '-V':
     case '--version':
       streams.stdout.write(`${VERSION}\n`);
-      return EXIT.ok;
+      return EXIT_OK;
     case undefined:
     case '-h':
     case '--help':
     case 'help':
       streams.stdout.write(HELP);
-      return command === undefined ? EXIT.usage : EXIT.ok;
+      return command === undefined ? EXIT_USAGE : EXIT_OK;
     default:
       streams.stderr.write(`sitecrawl: unknown command ${JSON.stringify(command)}\nTry 'sitecrawl --help'.\n`);
-      return EXIT.usage;
+      return EXIT_USAGE;
   }
+}
+
+/** Whether `argv` asks for a crawl that parses on workers (not `--help`, not `--workers 0`). A wrong guess costs little. */
+function crawlUsesWorkers(args: readonly string[]): boolean {
+  if (args[0] !== 'crawl') return false;
+  for (let index = 1; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '-h' || arg === '--help' || arg === '--workers=0' || (arg === '--workers' && args[index + 1] === '0')) return false;
+  }
+  return true;
 }
 
 // A crawl makes garbage at a steady rate with a small live set. V8's defaults let each thread's heap grow about 4x past
@@ -57,7 +73,11 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
 setFlagsFromString('--heap-growing-percent=50');
 setFlagsFromString('--max-semi-space-size=4');
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).catch((error: unknown) => {
+// A crawl parses on worker threads; its first worker starts now, so it loads while this thread loads the crawler.
+const argv = process.argv.slice(2);
+if (crawlUsesWorkers(argv)) prestartParseWorker();
+
+process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr }).catch((error: unknown) => {
   process.stderr.write(`sitecrawl: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
-  return EXIT.failed;
+  return EXIT_FAILED;
 });

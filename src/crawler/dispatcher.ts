@@ -1,7 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { Agent, EnvHttpProxyAgent, ProxyAgent } from 'undici';
-import type { Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, EnvHttpProxyAgent as EnvProxyAgentClass, ProxyAgent as ProxyAgentClass } from 'undici';
+import { Agent } from './undici-core.js';
 import { FetchError } from '../errors.js';
 import { guardedConnector } from './guarded-connector.js';
 import type { AddressFilter } from './public-address.js';
@@ -65,7 +66,7 @@ function targetCheck(isAllowed: AddressFilter): (url: URL) => Promise<void> {
  */
 export function createDispatcher(options: DispatcherOptions): CrawlDispatcher {
   const connect = options.isAddressAllowed ? guardedConnector(options.isAddressAllowed, { timeout: options.timeoutMs }) : { timeout: options.timeoutMs };
-  const agentOptions: Agent.Options = {
+  const agentOptions: ConstructorParameters<typeof Agent>[0] & object = {
     connections: options.connectionsPerOrigin,
     keepAliveTimeout: 10_000,
     connect,
@@ -76,9 +77,14 @@ export function createDispatcher(options: DispatcherOptions): CrawlDispatcher {
   const checkTarget = options.isAddressAllowed ? targetCheck(options.isAddressAllowed) : undefined;
   // The NO_PROXY agent connects directly, through the guarded connector; ProxyAgent replaces `connect` with its own
   // (to the proxy, then the tunnel), which is unguarded by design.
+  // The proxy agents come from undici's index, loaded only for a run that uses a proxy (start-up, issue 15).
+  const { EnvHttpProxyAgent, ProxyAgent } = createRequire(import.meta.url)('undici') as {
+    EnvHttpProxyAgent: typeof EnvProxyAgentClass;
+    ProxyAgent: typeof ProxyAgentClass;
+  };
   const dispatcher =
     options.proxy === 'env'
-      ? new EnvHttpProxyAgent({ ...agentOptions, proxyTunnel: false } as EnvHttpProxyAgent.Options)
+      ? new EnvHttpProxyAgent({ ...agentOptions, proxyTunnel: false } as EnvProxyAgentClass.Options)
       : new ProxyAgent({ ...agentOptions, uri: options.proxy, proxyTunnel: false });
   return { dispatcher, checkTarget };
 }

@@ -2,7 +2,8 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import type { LookupFunction } from 'node:net';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { buildConnector as createConnector } from './undici-core.js';
 import { FetchError } from '../errors.js';
 import type { AddressFilter } from './public-address.js';
 
@@ -38,7 +39,7 @@ function guardedLookup(isAllowed: AddressFilter): LookupFunction {
  * here because Node's net skips the lookup for them.
  */
 export function guardedConnector(isAllowed: AddressFilter, options: buildConnector.BuildOptions): buildConnector.connector {
-  const connect = buildConnector({ ...options, lookup: guardedLookup(isAllowed) });
+  const connect = createConnector({ ...options, lookup: guardedLookup(isAllowed) });
   return (connectOptions, callback) => {
     // undici strips the brackets of an IPv6 literal; strip them anyway should a version not.
     const hostname = connectOptions.hostname.replace(/^\[(.*)\]$/, '$1');

@@ -99,7 +99,7 @@ export interface CrawlerOptions {
   contentTypes?: readonly string[];
   /**
    * The most worker threads that parse HTML, so parsing uses every core; the pool starts with one and grows while
-   * every worker is busy and the backlog is worth another. Used when `parse()` is not overridden and every extractor
+   * every worker is busy, the process gets the CPU they look busy for, and the backlog is worth another. Used when `parse()` is not overridden and every extractor
    * has a `workerSpec()` (the built-in ones do); otherwise pages are parsed on the main thread. 0 turns workers off.
    * @default os.availableParallelism()
    */

@@ -28,8 +28,34 @@ const ownUrl = import.meta.url;
 const isTypeScript = ownUrl.endsWith('.ts');
 const workerUrl = new URL(isTypeScript ? './parse-worker.ts' : './parse-worker.js', ownUrl);
 
+/** A worker started by {@link prestartParseWorker}, not yet taken by a pool; `alive` turns false if it dies first. */
+let prestarted: { worker: Worker; alive: boolean } | undefined;
+
+/**
+ * Starts a parse worker before the crawl is built, so the worker loads its modules (parse5, the streaming pass) while
+ * this thread loads its own: a small crawl waits for its first worker (issue 15), and this takes that wait off the
+ * path to the first parsed page. The first {@link ParsePool} of the process takes it over and tells it its extractors;
+ * until then it does not keep the process alive. Does nothing under TypeScript sources (tests, tsx), where workers start
+ * through a tsx bootstrap. Call it after any V8 flags are set, as the worker takes them when it starts.
+ */
+export function prestartParseWorker(): void {
+  if (isTypeScript || prestarted) return;
+  const entry = { worker: new Worker(workerUrl), alive: true };
+  const dead = () => (entry.alive = false);
+  entry.worker.on('error', dead).on('exit', dead).unref();
+  prestarted = entry;
+}
+
 function startWorker(workerData: ParseWorkerData): Worker {
   const needsTsx = isTypeScript || workerData.specs.some((spec) => /\.[mc]?ts$/.test(spec.module));
+  const early = prestarted;
+  prestarted = undefined;
+  if (early?.alive && !needsTsx) {
+    early.worker.removeAllListeners().ref();
+    early.worker.postMessage({ configure: workerData });
+    return early.worker;
+  }
+  if (early) void early.worker.terminate();
   if (!needsTsx) return new Worker(workerUrl, { workerData });
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData, execArgv: withoutTsx(process.execArgv) });
@@ -68,6 +94,12 @@ export interface PoolGrowth {
  */
 export const DEFAULT_POOL_GROWTH: PoolGrowth = { windowMs: 250, warmUpMs: 500, busyShare: 0.85, paybackMs: 2_000 };
 
+/** This process's CPU time so far, user + system, in µs (every thread). */
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 function isWholeBuffer(view: Uint8Array): boolean {
   return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
 }
@@ -80,7 +112,9 @@ function isWholeBuffer(view: Uint8Array): boolean {
  * last window, and when every worker was busy for most of it, past its warm-up, and the pages still to parse would
  * keep one worker busy long enough, it starts another. A worker compiles the parser for itself (V8 shares no JIT code
  * between threads), which costs about half a second of CPU: on a crawl that ends before that is repaid, a second
- * worker takes the CPU the fetching thread needs and finishes nothing sooner.
+ * worker takes the CPU the fetching thread needs and finishes nothing sooner. Nor does it grow while the process gets
+ * less CPU than its workers look busy for: on a machine whose cores other processes hold, a worker waiting for a core
+ * looks busy, and another worker would not get a core either.
  */
 export class ParsePool {
   readonly #workers: PoolWorker[] = [];
@@ -90,6 +124,8 @@ export class ParsePool {
   readonly #growth: PoolGrowth;
   #nextId = 1;
   #nextGrowthCheck = 0;
+  /** The process's CPU time (user + system, µs) at the last growth check. */
+  #cpuAtCheck = cpuMicros();
   #closed = false;
 
   /**
@@ -155,6 +191,9 @@ export class ParsePool {
     if (now < this.#nextGrowthCheck) return;
     const windowMs = now - this.#nextGrowthCheck + growth.windowMs;
     this.#nextGrowthCheck = now + growth.windowMs;
+    const cpu = cpuMicros();
+    const cpuMs = (cpu - this.#cpuAtCheck) / 1_000;
+    this.#cpuAtCheck = cpu;
     let allBusy = true;
     let busyMs = 0;
     let done = 0;
@@ -171,6 +210,11 @@ export class ParsePool {
       entry.doneAtCheck = entry.done;
     }
     if (!allBusy || done === 0) return;
+    // A worker thread the OS does not run looks as busy as one that runs: its event loop is not idle. When the whole
+    // process got less CPU in the window than its workers were "busy", the machine is short of cores (other processes
+    // hold them), and another worker would only spend CPU compiling the parser and competing with the threads it has
+    // (issue 15 measured 20-30% more CPU per page from a second worker on a shared 2-core machine).
+    if (cpuMs < busyMs) return;
     // The parse time the backlog still holds, at the rate the workers just showed.
     const backlogMs = this.#backlog() * (busyMs / done);
     if (backlogMs >= growth.paybackMs) this.#workers.push(this.#start());

@@ -19,7 +19,7 @@ async function buildExtractors(data: ParseWorkerData): Promise<Extractor<object>
   return extractors;
 }
 
-const compactLinks = (workerData as ParseWorkerData | undefined)?.compactLinks === true;
+let compactLinks = false;
 
 function compactLinksOf(links: readonly FoundLink[]): CompactLinks {
   const nofollow: number[] = [];
@@ -48,12 +48,22 @@ async function handle(extractors: Extractor<object>[], job: ParseJob): Promise<P
 
 const port = parentPort;
 if (port) {
-  const ready = buildExtractors(workerData as ParseWorkerData);
+  // A worker started ahead of its crawl (`prestartParseWorker`) has no data: it loads its modules while the main
+  // thread loads its own, and the first message tells it the extractors.
+  const given = workerData as ParseWorkerData | undefined;
+  const configured = given
+    ? Promise.resolve(given)
+    : new Promise<ParseWorkerData>((resolve) => port.once('message', (message: { configure: ParseWorkerData }) => resolve(message.configure)));
+  const ready = configured.then((data) => {
+    compactLinks = data.compactLinks === true;
+    return buildExtractors(data);
+  });
   // Until this arrives the pool gives jobs to workers that are ready, if it has any. A worker whose extractors failed
   // to build says so too, and then fails every job with the reason.
   const settled = () => port.postMessage({ ready: true } satisfies WorkerReady);
   ready.then(settled, settled);
-  port.on('message', (job: ParseJob) => {
+  port.on('message', (job: ParseJob | { configure: ParseWorkerData }) => {
+    if ('configure' in job) return;
     ready
       .then((extractors) => handle(extractors, job))
       .then(

@@ -1,4 +1,5 @@
-import { getDomain } from 'tldts';
+import { createRequire } from 'node:module';
+import type * as Tldts from 'tldts';
 import { normalizeUrl } from './normalize.js';
 import type { Scope } from './options.js';
 
@@ -13,9 +14,14 @@ export interface ScopedUrl {
 /** Decides whether a normalized URL belongs to the crawl. */
 export type ScopeCheck = (url: ScopedUrl) => boolean;
 
+let tldts: typeof Tldts | undefined;
+
 /** The registrable domain (`example.co.uk` for `a.b.example.co.uk`); the hostname itself for IPs and `localhost`. */
 export function registrableDomain(hostname: string): string {
-  return getDomain(hostname, { allowPrivateDomains: true }) ?? hostname;
+  // tldts (the public suffix list) is loaded on first use, by the `domain` scope only: about 60 ms of start-up that a
+  // crawl of one host never needs (issue 15). It ships CommonJS, so `require` keeps this synchronous.
+  tldts ??= createRequire(import.meta.url)('tldts') as typeof Tldts;
+  return tldts.getDomain(hostname, { allowPrivateDomains: true }) ?? hostname;
 }
 
 /** The directory a `prefix` scope keeps to: the start path up to and including its last `/` (as wget's --no-parent). */

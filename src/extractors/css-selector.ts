@@ -1,11 +1,23 @@
-import { compile, selectAll, selectOne } from 'css-select';
+import { createRequire } from 'node:module';
 import { html } from 'parse5';
-import type { Options } from 'css-select';
+import type * as CssSelect from 'css-select';
+import type { Options, compile } from 'css-select';
 import { SelectorError } from '../errors.js';
 import type { Element, Node } from './dom.js';
 import { parse5Adapter } from './parse5-adapter.js';
 
 type Query = ReturnType<typeof compile<Node, Element>>;
+
+let cssSelect: typeof CssSelect | undefined;
+
+/**
+ * css-select (with domutils, nth-check and entities), loaded on the first selector: a crawl that only follows links
+ * never loads it, on the main thread or in a parse worker (issue 15: start-up). Loaded with `require` (css-select
+ * ships CommonJS too), as compiling and matching are synchronous.
+ */
+function library(): typeof CssSelect {
+  return (cssSelect ??= createRequire(import.meta.url)('css-select') as typeof CssSelect);
+}
 
 /** A selector compiled twice: for a whole document, and relative to one element (`:scope`) chosen per query. */
 interface CompiledSelector {
@@ -34,7 +46,7 @@ function compileQuery(selector: string, quirksMode: boolean, context?: Node[]): 
   // change under one compiled query.
   const options: Options<Node, Element> = { adapter: parse5Adapter, quirksMode, cacheResults: context === undefined };
   try {
-    return compile<Node, Element>(selector, options, context);
+    return library().compile<Node, Element>(selector, options, context);
   } catch (error) {
     throw new SelectorError(selector, `Invalid CSS selector ${JSON.stringify(selector)}: ${(error as Error).message}`, { cause: error });
   }
@@ -73,12 +85,12 @@ const OPTIONS: Options<Node, Element> = { adapter: parse5Adapter };
  * @throws SelectorError for an invalid selector.
  */
 export function selectElements(selector: string, root: Node, quirksMode = false): Element[] {
-  return runScoped(selector, root, quirksMode, (query) => selectAll<Node, Element>(query, root, OPTIONS));
+  return runScoped(selector, root, quirksMode, (query) => library().selectAll<Node, Element>(query, root, OPTIONS));
 }
 
 /** The first element {@link selectElements} would return, or `null`. @throws SelectorError */
 export function selectFirstElement(selector: string, root: Node, quirksMode = false): Element | null {
-  return runScoped(selector, root, quirksMode, (query) => selectOne<Node, Element>(query, root, OPTIONS));
+  return runScoped(selector, root, quirksMode, (query) => library().selectOne<Node, Element>(query, root, OPTIONS));
 }
 
 /** Runs `query` with the selector compiled for a document root, or for an element root set as its scope. */

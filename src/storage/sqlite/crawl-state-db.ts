@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { StateError } from '../../errors.js';
 import type { StateErrorCode } from '../../errors.js';
@@ -14,6 +15,15 @@ import { SqliteRobotsStore } from './sqlite-robots-store.js';
 import { SqliteRunMeta } from './sqlite-run-meta.js';
 import { SqliteSeenSet } from './sqlite-seen-set.js';
 import { checkStateFile } from './state-file-check.js';
+
+/**
+ * better-sqlite3 (a native addon), loaded on the first open: a crawl that keeps no state never loads it (issue 15: a
+ * plain `sitecrawl crawl` reaches its first request sooner). Loaded with `require`, as it is a CommonJS module and
+ * `open` is synchronous.
+ */
+function loadSqlite(): typeof BetterSqlite3 {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+}
 
 /** What one settled batch of pages changed, written and committed together by {@link CrawlStateDb.commitBatch}. */
 export interface StateBatch {
@@ -110,7 +120,7 @@ export class CrawlStateDb {
     let db: Connection | undefined;
     try {
       // No busy wait: the lock is held for a whole run, so waiting would only delay the error.
-      db = new Database(path, { timeout: 0 });
+      db = new (loadSqlite())(path, { timeout: 0 });
       // Exclusive before WAL, so the WAL index lives in the heap and no -shm file is made.
       db.pragma('locking_mode = EXCLUSIVE');
       const mode = db.pragma('journal_mode = WAL', { simple: true });

@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { describe, expect, test } from '../helpers/fixtures.js';
+import { startNode } from '../helpers/run-process.js';
+
+// Issue 15: a plain `sitecrawl crawl` must reach its first request in well under 200 ms, so nothing it does not use may
+// be loaded at start-up. Each of these is needed only on another path (persisted state, images, the service, Redis,
+// cookies, sitemaps, CSS selectors, the `domain` scope) and must be loaded there lazily (`await import()` or a
+// `createRequire` at the point of use), never from a module the crawl path imports at top level.
+const HEAVY = ['better-sqlite3', 'sharp', 'fastify', 'ioredis', 'tough-cookie', 'saxes', 'playwright-core', 'css-select', 'tldts', 'image-size'];
+// undici's index loads all of undici (fetch, WebSocket, caches, mocks): the crawler takes its parts from
+// src/crawler/undici-core.ts instead.
+const UNDICI_INDEX = /\/node_modules\/undici\/index\.js$/;
+
+const recorder = resolve('tests/helpers/module-recorder.mjs');
+
+function packagesIn(loaded: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const entry of loaded) {
+    const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(entry);
+    if (match) names.add(match[1] as string);
+  }
+  return names;
+}
+
+describe('start-up of a plain crawl', () => {
+  test('loads none of the heavy dependencies other paths need', async ({ site, tmp }) => {
+    site.page('/', ['/a', '/b']).page('/a', ['/b']).page('/b', []);
+    const file = join(tmp, 'modules.txt');
+    const { result } = startNode(['--import', recorder, 'dist/cli/main.js', 'crawl', site.url('/'), '-o', join(tmp, 'out'), '-q'], { RECORD_MODULES_FILE: file });
+    const { code, stderr } = await result;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(site.hits('/b')).toBe(1);
+    const loaded = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    // The recorder saw the crawl's own modules, so an empty list cannot pass for a clean one.
+    expect(loaded.some((entry) => entry.endsWith('/crawler/crawl-run.js'))).toBe(true);
+    expect(loaded.some((entry) => /\/node_modules\/undici\/lib\/dispatcher\/agent\.js$/.test(entry))).toBe(true);
+    const packages = packagesIn(loaded);
+    expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
+    expect(loaded.filter((entry) => UNDICI_INDEX.test(entry))).toEqual([]);
+  });
+
+  test('the recorder sees a module loaded through createRequire (so the check above can fail)', async ({ site, tmp }) => {
+    site.page('/', []);
+    const file = join(tmp, 'modules.txt');
+    // --persist opens OUT/state.db, which loads better-sqlite3 on that path only.
+    const { result } = startNode(['--import', recorder, 'dist/cli/main.js', 'crawl', site.url('/'), '-o', join(tmp, 'out'), '-q', '--persist'], { RECORD_MODULES_FILE: file });
+    expect((await result).code).toBe(0);
+    const packages = packagesIn((await readFile(file, 'utf8')).split('\n'));
+    expect(packages.has('better-sqlite3')).toBe(true);
+  });
+});

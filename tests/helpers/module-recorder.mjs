@@ -1,0 +1,22 @@
+// Preloaded with `node --import <this file>` by tests/cli/startup-modules.test.ts: records every module the process
+// loads into the file named by RECORD_MODULES_FILE, one URL or path a line. ES modules (of every thread) are recorded
+// by a load hook, which runs on Node's hooks thread and appends synchronously; CommonJS modules, including those
+// loaded with `createRequire` (which no ESM hook sees), are read from the require cache when the main thread exits.
+import { appendFileSync } from 'node:fs';
+import { createRequire, isBuiltin, register } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+
+const file = process.env.RECORD_MODULES_FILE;
+if (file) {
+  const hooks = `
+    import { appendFileSync } from 'node:fs';
+    export async function load(url, context, next) {
+      appendFileSync(${JSON.stringify(file)}, url + '\\n');
+      return next(url, context);
+    }`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+  if (isMainThread) {
+    const cache = createRequire(import.meta.url).cache;
+    process.on('exit', () => appendFileSync(file, Object.keys(cache).filter((name) => !isBuiltin(name)).join('\n') + '\n'));
+  }
+}
