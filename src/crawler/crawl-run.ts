@@ -28,7 +28,9 @@ import { loadRobotsTxt } from './robots-loader.js';
 import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
-import { RunState, persistedRobotsLoader } from './run-state.js';
+import { CRAWL_COMMAND, RunState, persistedRobotsLoader, resultOptions } from './run-state.js';
+import type { SharedRun, Settlement } from './shared-run.js';
+import { sharedRobotsLoader } from './shared-robots.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -77,6 +79,8 @@ export class CrawlRun {
   readonly #counters: RunCounters;
   /** The persisted state, when the run has one (`persist`). */
   readonly #state: RunState | undefined;
+  /** This process as one worker of a crawl shared through Redis (`redis`). */
+  readonly #shared: SharedRun | undefined;
   readonly #stop = new AbortController();
   readonly #abort = new AbortController();
   readonly #normalize: (url: string) => string | null;
@@ -102,7 +106,14 @@ export class CrawlRun {
   readonly #parser: PageParser;
 
   /** @param state the opened `persist` database, and whether the run is to close it */
-  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, state?: { db: CrawlStateDb; owned: boolean }) {
+  constructor(
+    options: ResolvedOptions,
+    hooks: CrawlHooks,
+    logger: Logger,
+    listeners: Set<ProgressListener>,
+    state?: { db: CrawlStateDb; owned: boolean },
+    shared?: SharedRun,
+  ) {
     this.#options = options;
     this.#hooks = hooks;
     // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
@@ -110,10 +121,12 @@ export class CrawlRun {
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
     this.#state = state && new RunState(state.db, state.owned, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
-    this.#ownsFrontier = options.frontierStore === undefined && !state;
-    this.#frontier = state?.db.frontier ?? options.frontierStore ?? new SpillingFrontierStore();
-    this.#seen = state?.db.seen ?? options.seenSet ?? new FingerprintSeenSet();
-    this.#counters = state?.db.counters ?? new MemoryCounters();
+    this.#shared = shared;
+    shared?.onFailure((error) => this.#fail(error));
+    this.#ownsFrontier = options.frontierStore === undefined && !state && !shared;
+    this.#frontier = shared?.state.frontier ?? state?.db.frontier ?? options.frontierStore ?? new SpillingFrontierStore();
+    this.#seen = shared?.state.seen ?? state?.db.seen ?? options.seenSet ?? new FingerprintSeenSet();
+    this.#counters = shared?.state.counters ?? state?.db.counters ?? new MemoryCounters();
     const normalize = createUrlNormalizer(options);
     this.#normalize = (url) => normalize(url)?.href ?? null;
     const addressRule = options.denyPrivateAddresses;
@@ -130,10 +143,16 @@ export class CrawlRun {
       delayMs: options.delayMs,
       signal: this.#stop.signal,
       autoThrottle: options.autoThrottle,
+      hostGate: shared?.hostGate,
     });
+    const loadRobots = (url: string) => loadRobotsTxt(this.#loader, url);
     this.#robots = options.obeyRobots
       ? new RobotsCache({
-          load: state ? persistedRobotsLoader(state.db, (url) => loadRobotsTxt(this.#loader, url)) : (url) => loadRobotsTxt(this.#loader, url),
+          load: shared
+            ? sharedRobotsLoader(shared.state.robots, shared.state.worker, options.redis?.leaseMs ?? 30_000, loadRobots, this.#stop.signal)
+            : state
+              ? persistedRobotsLoader(state.db, loadRobots)
+              : loadRobots,
           userAgent: options.userAgent,
           logger: logger.child({ module: 'robots' }),
           onCrawlDelay: (host, delayMs) => this.#limiter.setHostDelay(host, delayMs),
@@ -164,6 +183,7 @@ export class CrawlRun {
       maxDepth: options.maxDepth,
       seen: this.#seen,
       frontier: this.#frontier,
+      admit: shared && ((requests) => shared.state.seen.admit(requests)),
       robots: this.#robots,
       counters: this.#counters,
       logger: this.#log,
@@ -194,7 +214,7 @@ export class CrawlRun {
     let startDepth = 0;
     let outcome: 'completed' | 'max-pages' | 'interrupted' | undefined;
     try {
-      const start = this.#state?.begin(this.#options);
+      const start = this.#shared ? await this.#beginShared() : this.#state?.begin(this.#options);
       outcome = 'interrupted';
       if (start?.kind === 'finished') {
         this.#log.info({ state: this.#state?.db.path }, 'the persisted crawl is finished; nothing to do');
@@ -212,8 +232,11 @@ export class CrawlRun {
       if (!this.#halted) await this.#outputs.open(start?.kind === 'resume' ? start.offsets : undefined);
       this.#parser.start();
       await this.#savers.open();
-      if (start === undefined || start.kind === 'new') await this.#seedStartUrls();
-      for (let depth = startDepth; !this.#halted; depth++) {
+      if (this.#shared) {
+        const ended = await this.#shared.crawl((request) => this.#process(request), () => this.#halted, (depth) => (this.#depth = depth));
+        if (ended) this.#stopReason = ended;
+      } else if (start === undefined || start.kind === 'new') await this.#seedStartUrls();
+      for (let depth = startDepth; !this.#halted && !this.#shared; depth++) {
         // Links only lead one level down, so an empty level ends the crawl; but a run resumed between two levels
         // starts at the one it had finished, whose successor is waiting.
         if ((await this.#frontier.size(depth)) === 0 && (depth > startDepth || (await this.#frontier.size(depth + 1)) === 0)) break;
@@ -237,6 +260,7 @@ export class CrawlRun {
       } catch (error) {
         this.#fatal ??= error;
       }
+      await this.#shared?.end();
       // Removes the spilled frontier files; a store the caller passed in is theirs to close.
       if (this.#ownsFrontier)
         await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
@@ -296,7 +320,7 @@ export class CrawlRun {
       if (refusal?.code === 'robots-disallowed') {
         this.#reserved--;
         this.#skip('robots', request.url);
-        this.#state?.done(request.url);
+        this.#settled(request, 'skipped');
         if (request.depth === 0) this.#log.warn({ url: request.url }, 'start URL disallowed by robots.txt');
         return;
       }
@@ -306,10 +330,10 @@ export class CrawlRun {
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
         this.#counters.increment('aborted');
+        this.#settled(request, 'aborted');
         return;
       }
-      await this.#finish(request, loaded);
-      this.#state?.done(request.url);
+      this.#settled(request, await this.#finish(request, loaded));
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -317,7 +341,19 @@ export class CrawlRun {
     }
   }
 
-  async #finish(request: CrawlRequest, loaded: Loaded): Promise<void> {
+  /** Records how a taken request ended, in the persisted or shared state. */
+  #settled(request: CrawlRequest, how: Settlement): void {
+    if (this.#shared) this.#shared.settled(request, how);
+    else if (how !== 'aborted') this.#state?.done(request.url);
+  }
+
+  /** Starts or joins the shared crawl; a worker that finds it finished stops at once. */
+  async #beginShared(): Promise<{ kind: 'new' | 'joined' } | { kind: 'finished'; stopReason: 'completed' | 'max-pages' }> {
+    const urls = [...new Set(this.#options.startUrls.map((url) => this.#normalize(url)).filter((url): url is string => url !== null))];
+    return (this.#shared as SharedRun).begin(CRAWL_COMMAND, resultOptions(this.#options), this.#options.maxPages, urls);
+  }
+
+  async #finish(request: CrawlRequest, loaded: Loaded): Promise<Settlement> {
     const response = loaded.response;
     let error: CrawlError | undefined = loaded.error;
     // A redirect "disallowed" only because its target's robots.txt could not be had (or is at a refused address) did
@@ -364,6 +400,7 @@ export class CrawlRun {
     this.#counters.increment('records', records.length);
     this.#count(record);
     if (error) this.#reportError(error, request);
+    return { record, records };
   }
 
   #isParsed(contentType: string): boolean {

@@ -69,11 +69,14 @@ export class Crawler {
         usesDefaultShouldEnqueue: this.shouldEnqueue === Crawler.prototype.shouldEnqueue,
       };
       const state = this.options.persist && (await openStateDb(this.options.persist));
+      // Loaded only for a shared crawl, so a local one never loads the Redis client.
+      const shared = this.options.redis && (await (await import('./open-shared-run.js')).openSharedRun(this.options, this.#logger));
       let run: CrawlRun;
       try {
-        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, state);
+        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, state, shared);
       } catch (error) {
         if (state?.owned) state.db.close();
+        await shared?.end();
         throw error;
       }
       return await run.run();
