@@ -4,6 +4,7 @@ import { VERSION } from '../crawler/options.js';
 import { auditCommand } from './audit-command.js';
 import { crawlCommand } from './crawl-command.js';
 import { imagesCommand } from './images-command.js';
+import { exportCommand, statusCommand } from './redis-commands.js';
 import { EXIT } from './run-crawler.js';
 import type { CliStreams } from './run-crawler.js';
 
@@ -13,6 +14,8 @@ Commands:
   crawl <url...>   crawl a site breadth-first and write a record per page (see 'sitecrawl crawl --help')
   audit <url...>   check every link, redirect, title and fragment of a site, with a report (see 'sitecrawl audit --help')
   images <url...>  crawl a site and save its images, with a manifest and a gallery (see 'sitecrawl images --help')
+  status           show the progress of a crawl shared through Redis (see 'sitecrawl status --help')
+  export           write the merged results of a crawl shared through Redis (see 'sitecrawl export --help')
 
 Options:
   -h, --help       show this help
@@ -29,6 +32,10 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
       return auditCommand(rest, streams);
     case 'images':
       return imagesCommand(rest, streams);
+    case 'status':
+      return statusCommand(rest, streams);
+    case 'export':
+      return exportCommand(rest, streams);
     case '-V':
     case '--version':
       streams.stdout.write(`${VERSION}\n`);

@@ -13,9 +13,8 @@ export class RedisCounters implements RunCounters {
 
   /** Adds `by` (default 1) to the named counter. */
   increment(name: string, by = 1): void {
-    if (by === 0) return;
     this.#values.set(name, (this.#values.get(name) ?? 0) + by);
-    this.#pending.set(name, (this.#pending.get(name) ?? 0) + by);
+    if (by !== 0) this.#pending.set(name, (this.#pending.get(name) ?? 0) + by);
   }
 
   /** This worker's value of one counter (0 when never incremented). */
