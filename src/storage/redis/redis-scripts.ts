@@ -52,12 +52,16 @@ while true do
   local queue = prefix .. 'q:' .. depth
   if redis.call('LLEN', queue) > 0 then
     local allowed = n
-    if maxPages >= 0 then allowed = math.min(n, maxPages - tonumber(redis.call('HGET', meta, 'reserved'))) end
-    if allowed <= 0 then
-      if redis.call('ZCARD', leases) > 0 then return {'wait', depth} end
-      redis.call('HSET', meta, 'status', 'finished', 'stopReason', 'max-pages', 'finishedAt', now)
-      return {'finished', 'max-pages'}
+    if maxPages >= 0 then
+      local budget = maxPages - tonumber(redis.call('HGET', meta, 'reserved'))
+      if budget <= 0 then
+        if redis.call('ZCARD', leases) > 0 then return {'wait', depth} end
+        redis.call('HSET', meta, 'status', 'finished', 'stopReason', 'max-pages', 'finishedAt', now)
+        return {'finished', 'max-pages'}
+      end
+      allowed = math.min(n, budget)
     end
+    if allowed <= 0 then return {'wait', depth} end
     local taken = redis.call('LPOP', queue, allowed)
     local args = {}
     for _, entry in ipairs(taken) do
