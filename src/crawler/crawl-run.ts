@@ -22,13 +22,13 @@ import { HTML_TYPES, PageParser, buildPage } from './page-parser.js';
 import type { Loaded } from './page-loader.js';
 import type { PageRecord, SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
-import { ProgressTicker } from './progress.js';
+import { ProgressTicker, progressFrom } from './progress.js';
 import { RobotsCache } from './robots.js';
 import { loadRobotsTxt } from './robots-loader.js';
 import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
-import { CRAWL_COMMAND, RunState, persistedRobotsLoader, resultOptions } from './run-state.js';
+import { RunState, persistedRobotsLoader } from './run-state.js';
 import type { SharedRun, Settlement } from './shared-run.js';
 import { sharedRobotsLoader } from './shared-robots.js';
 
@@ -214,7 +214,7 @@ export class CrawlRun {
     let startDepth = 0;
     let outcome: 'completed' | 'max-pages' | 'interrupted' | undefined;
     try {
-      const start = this.#shared ? await this.#beginShared() : this.#state?.begin(this.#options);
+      const start = this.#shared ? await this.#shared.begin(this.#options, this.#normalize) : this.#state?.begin(this.#options);
       outcome = 'interrupted';
       if (start?.kind === 'finished') {
         this.#log.info({ state: this.#state?.db.path }, 'the persisted crawl is finished; nothing to do');
@@ -347,12 +347,6 @@ export class CrawlRun {
     else if (how !== 'aborted') this.#state?.done(request.url);
   }
 
-  /** Starts or joins the shared crawl; a worker that finds it finished stops at once. */
-  async #beginShared(): Promise<{ kind: 'new' | 'joined' } | { kind: 'finished'; stopReason: 'completed' | 'max-pages' }> {
-    const urls = [...new Set(this.#options.startUrls.map((url) => this.#normalize(url)).filter((url): url is string => url !== null))];
-    return (this.#shared as SharedRun).begin(CRAWL_COMMAND, resultOptions(this.#options), this.#options.maxPages, urls);
-  }
-
   async #finish(request: CrawlRequest, loaded: Loaded): Promise<Settlement> {
     const response = loaded.response;
     let error: CrawlError | undefined = loaded.error;
@@ -454,28 +448,7 @@ export class CrawlRun {
   }
 
   #snapshot(): CrawlProgress {
-    const values = this.#counters.snapshot();
-    const pick = (prefix: string) =>
-      Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
-    const byDepth = [];
-    for (let depth = 0; values[`depth.${depth}.pages`] !== undefined; depth++)
-      byDepth.push({ depth, pages: values[`depth.${depth}.pages`] ?? 0, failed: values[`depth.${depth}.failed`] ?? 0 });
-    const elapsedMs = performance.now() - this.#started;
-    const pages = values['pages'] ?? 0;
-    return {
-      pages,
-      failed: values['failed'] ?? 0,
-      queued: this.#queued,
-      inFlight: this.#inFlight,
-      bytes: values['bytes'] ?? 0,
-      records: values['records'] ?? 0,
-      depth: this.#depth,
-      byDepth,
-      errors: pick('error.'),
-      skipped: pick('skip.'),
-      savers: pick('saver.'),
-      elapsedMs,
-      pagesPerSecond: elapsedMs > 0 ? (pages * 1000) / elapsedMs : 0,
-    };
+    return progressFrom(this.#counters.snapshot(), { queued: this.#queued, inFlight: this.#inFlight, depth: this.#depth, elapsedMs: performance.now() - this.#started });
   }
+
 }

@@ -6,7 +6,8 @@ import { RedisHostGate } from '../storage/redis/redis-host-gate.js';
 import { toSharedStateError } from '../storage/redis/redis-connection.js';
 import { abortableDelay } from './limiter.js';
 import type { PageRecord } from './page-record.js';
-import { differingOption } from './run-state.js';
+import { CRAWL_COMMAND, differingOption, resultOptions } from './run-state.js';
+import type { ResolvedOptions } from './options.js';
 import { SettleCounter } from './settle-counter.js';
 
 /** How a taken request ended on this worker: fetched and written, skipped for good (robots.txt), or cut by a stop. */
@@ -62,11 +63,14 @@ export class SharedRun {
   }
 
   /**
-   * Starts the crawl or joins it. A joining worker's result options must equal the stored ones.
+   * Starts the crawl (seeding the normalized start URLs) or joins it. A joining worker's result options must equal
+   * the stored ones; a worker that finds the crawl finished does nothing.
    * @throws OptionsError naming the first differing option, or `redis` when the crawl id holds another command.
    */
-  async begin(command: string, current: Record<string, unknown>, maxPages: number, startUrls: readonly string[]): Promise<SharedBegin> {
-    const start = await this.#guard(this.state.begin(command, current, maxPages, startUrls));
+  async begin(options: ResolvedOptions, normalize: (url: string) => string | null, command = CRAWL_COMMAND): Promise<SharedBegin> {
+    const startUrls = [...new Set(options.startUrls.map(normalize).filter((url): url is string => url !== null))];
+    const current = resultOptions(options);
+    const start = await this.#guard(this.state.begin(command, current, options.maxPages, startUrls));
     if (start.kind !== 'new') {
       const id = this.state.keys.crawlId;
       if (start.command !== command)
