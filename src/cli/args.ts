@@ -227,6 +227,7 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
   });
   const clear = values['clear'] === true;
   if (clear && !redis) throw new UsageError('--clear removes a shared crawl: give --redis URL and --crawl-id NAME');
+  if (clear && command !== 'crawl') throw new UsageError('--clear: remove a shared crawl with sitecrawl crawl --redis URL --crawl-id NAME --clear');
   return { options, outDir, overwrite: values['overwrite'] === true, quiet: values['quiet'] === true, logLevel, logFile: str(values['log-file']), ...(clear ? { clear } : {}) };
 }
 
