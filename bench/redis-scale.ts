@@ -17,8 +17,8 @@
  * Prints one JSON line per measure, then a readable line. Starts its own redis-server on a free port.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     fanout: { type: 'string', default: '6' },
     pages: { type: 'string', default: '5000' },
     urls: { type: 'string', default: '1000000' },
+    'serve-host': { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
@@ -52,25 +53,34 @@ function cli(args: string[]): Promise<void> {
   });
 }
 
-/** The latency-bound site on 127.0.0.2-9: `/` and every `/p...` page links to `fanout` children, 3 levels deep. */
+/** Serves one host of the latency-bound site (`--serve-host N` on 127.0.0.N) and prints `{"port":P}`. */
+async function serveHost(host: number, latencyMs: number, fanout: number): Promise<void> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/robots.txt') return void res.writeHead(404).end();
+    const level = path === '/' ? 0 : path.split('/').length - 1;
+    const links = level < 3 ? Array.from({ length: fanout }, (_, n) => `<a href="${path === '/' ? '' : path}/p${n}">p${n}</a>`).join('') : '<a href="/">home</a>';
+    const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>${path}</title>${links}`), latencyMs);
+    res.on('close', () => clearTimeout(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, `127.0.0.${host}`, resolve));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+}
+
+/**
+ * The latency-bound site on 127.0.0.2-9: `/` and every `/p...` page links to `fanout` children, 3 levels deep. Each
+ * host is its own process, so on a shared machine the site gets a CPU share per host rather than one in all.
+ */
 async function latencySite(latencyMs: number, fanout: number): Promise<{ roots: string[]; pages: number; close: () => Promise<void> }> {
-  const servers: Server[] = [];
+  const children: ChildProcess[] = [];
   const roots: string[] = [];
   for (let host = 2; host <= 9; host++) {
-    const server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path === '/robots.txt') return void res.writeHead(404).end();
-      const level = path === '/' ? 0 : path.split('/').length - 1;
-      const links = level < 3 ? Array.from({ length: fanout }, (_, n) => `<a href="${path === '/' ? '' : path}/p${n}">p${n}</a>`).join('') : '<a href="/">home</a>';
-      const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>${path}</title>${links}`), latencyMs);
-      res.on('close', () => clearTimeout(timer));
-    });
-    await new Promise<void>((resolve) => server.listen(0, `127.0.0.${host}`, resolve));
-    servers.push(server);
-    roots.push(`http://127.0.0.${host}:${(server.address() as AddressInfo).port}/`);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/redis-scale.ts', '--serve-host', String(host), '--latency-ms', String(latencyMs), '--fanout', String(fanout)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    roots.push(`http://127.0.0.${host}:${await readPort(child)}/`);
   }
   const pages = 8 * (1 + fanout + fanout ** 2 + fanout ** 3);
-  return { roots, pages, close: async () => void (await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))) };
+  return { roots, pages, close: async () => void children.forEach((child) => child.kill()) };
 }
 
 async function scalePhase(redis: RedisServer): Promise<void> {
@@ -163,12 +173,17 @@ async function memoryPhase(redis: RedisServer): Promise<void> {
   await state.close();
 }
 
-const redis = await startRedis();
-try {
-  const phase = values.phase;
-  if (phase === 'all' || phase === 'memory') await memoryPhase(redis);
-  if (phase === 'all' || phase === 'scale') await scalePhase(redis);
-  if (phase === 'all' || phase === 'engine') await enginePhase(redis);
-} finally {
-  await redis.close();
+async function main(): Promise<void> {
+  const redis = await startRedis();
+  try {
+    const phase = values.phase;
+    if (phase === 'all' || phase === 'memory') await memoryPhase(redis);
+    if (phase === 'all' || phase === 'scale') await scalePhase(redis);
+    if (phase === 'all' || phase === 'engine') await enginePhase(redis);
+  } finally {
+    await redis.close();
+  }
 }
+
+if (values['serve-host'] !== undefined) await serveHost(Number(values['serve-host']), Number(values['latency-ms']), Number(values.fanout));
+else await main();
