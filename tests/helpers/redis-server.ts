@@ -33,6 +33,10 @@ function launch(port: number, dir: string, persistent: boolean): Promise<ChildPr
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--loglevel', 'notice'];
   if (persistent) args.push('--appendonly', 'yes', '--appendfsync', 'always');
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test process that dies without closing (a timeout) must not leave its server running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
