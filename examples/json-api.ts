@@ -1,6 +1,8 @@
 // Walking a paginated JSON API: opt in to application/json, read page.json(), return the next page as a link.
-// The API answers {"items": [...], "next": "/api/items?page=2"} (next is null on the last page).
-// Run: npx tsx examples/json-api.ts https://api.example.com/items?page=1 ./out   (writes out/records.jsonl)
+// The API answers {"items": [...], "next": "/api/items?page=2"} (next is null on the last page), and, like Imgur's
+// and most image APIs, refuses a request without an Authorization header: `Client-ID <id>` for an app, or an OAuth
+// token (then use `auth: { bearer: token }`). The header goes to the API's origin only, never to a link elsewhere.
+// Run: API_CLIENT_ID=... npx tsx examples/json-api.ts https://api.example.com/items?page=1 ./out   (writes out/records.jsonl)
 import { pathToFileURL } from 'node:url';
 import { Crawler } from 'sitecrawl';
 import type { Extracted, Page } from 'sitecrawl';
@@ -21,10 +23,14 @@ class ApiCrawler extends Crawler {
   }
 }
 
+/** The app's id, sent as `Authorization: Client-ID <id>`. */
+const CLIENT_ID = process.env['API_CLIENT_ID'] ?? 'example-client-id';
+
 /** Follows `next` links from `startUrl` (up to 1,000 pages) and writes every item to `outDir/records.jsonl`. */
 export async function main(startUrl: string, outDir: string): Promise<void> {
   const crawler = new ApiCrawler({
     startUrls: [startUrl],
+    headers: { Authorization: `Client-ID ${CLIENT_ID}` },
     contentTypes: ['application/json'],
     maxDepth: 1000,
     concurrency: 1,

@@ -17,6 +17,7 @@ export type FetchErrorCode =
   | 'robots-disallowed'
   | 'blocked-address'
   | 'robots-unreachable'
+  | 'before-request-failed'
   | 'network'
   | `http-${number}`;
 

@@ -5,6 +5,10 @@ export { resolveOptions, DEFAULTS, MAX_TIMER_MS, VERSION } from './crawler/optio
 export type { CrawlerOptions, ResolvedOptions, Scope, OutputFormat, LogLevel } from './crawler/options.js';
 export { isPublicAddress } from './crawler/public-address.js';
 export type { AddressFilter } from './crawler/public-address.js';
+export type { OutgoingRequest, RequestPurpose, BeforeRequest } from './crawler/request-headers.js';
+export type { Auth, CookiesOption } from './crawler/request-options.js';
+export { parseCookiesTxt } from './crawler/cookies-txt.js';
+export type { NetscapeCookie } from './crawler/cookies-txt.js';
 export { CrawlError, OptionsError, FetchError, ExtractorError, OutputError } from './errors.js';
 export type { ErrorCode, FetchErrorCode, RecordedError } from './errors.js';
 export { StateError, SelectorError, OutputDirError } from './errors.js';

@@ -58,14 +58,20 @@ test('selectors.ts records posts with a SelectorExtractor and a summary built wi
   ]);
 });
 
-test('json-api.ts follows next links through a paginated JSON API and saves every item', async ({ site, tmp }) => {
+test('json-api.ts sends its Authorization header, follows next links through a paginated JSON API and saves every item', async ({ site, tmp }) => {
   for (let page = 1; page <= 4; page++) {
-    const body = { items: [{ id: page * 10 }, { id: page * 10 + 1 }], next: page < 4 ? `/api/items?page=${page + 1}` : null };
-    site.html(`/api/items?page=${page}`, JSON.stringify(body), { 'content-type': 'application/json' });
+    const body = JSON.stringify({ items: [{ id: page * 10 }, { id: page * 10 + 1 }], next: page < 4 ? `/api/items?page=${page + 1}` : null });
+    // As a real image API: no Authorization, no data.
+    site.route(`/api/items?page=${page}`, (req, res) => {
+      if (req.headers['authorization'] !== 'Client-ID example-client-id') res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
   }
   await runExample('json-api.ts', site.url('/api/items?page=1'), tmp);
   const records = await readJsonLines(join(tmp, 'records.jsonl'));
   expect(records.map((record) => record['id'])).toEqual([10, 11, 20, 21, 30, 31, 40, 41]);
+  const apiCalls = site.requests.filter((request) => request.path.startsWith('/api/'));
+  expect(apiCalls.map((request) => request.headers['authorization'])).toEqual(Array(4).fill('Client-ID example-client-id'));
 });
 
 test('images.ts saves the images of a site, filtered by width, with a manifest and a gallery', async ({ site, tmp }) => {

@@ -50,6 +50,12 @@ export const CRAWL_FLAGS = {
   'strip-query': { type: 'boolean' },
   'strip-param': { type: 'string', multiple: true },
   workers: { type: 'string' },
+  header: { type: 'string', short: 'H', multiple: true },
+  auth: { type: 'string' },
+  bearer: { type: 'string' },
+  cookies: { type: 'string' },
+  'no-cookies': { type: 'boolean' },
+  proxy: { type: 'string' },
   out: { type: 'string', short: 'o' },
   overwrite: { type: 'boolean' },
   format: { type: 'string' },
@@ -91,6 +97,10 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   stripQuery: '--strip-query',
   persist: '--persist',
   redis: '--redis',
+  headers: '--header',
+  auth: '--auth/--bearer',
+  cookies: '--cookies',
+  proxy: '--proxy',
 };
 
 /**
@@ -114,6 +124,43 @@ export function choiceFlag<T extends string>(flag: string, text: string | undefi
   if (text === undefined) return undefined;
   if (!allowed.includes(text as T)) throw new UsageError(`--${flag} expects one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
   return text as T;
+}
+
+/**
+ * Turns `-H 'Name: value'` flags into a headers object, curl's syntax: the name, a colon, the value (spaces around it
+ * trimmed). Values are never echoed in messages: they may be secrets. Pure.
+ * @throws UsageError for a flag without a colon or a name given twice.
+ */
+export function headerFlags(texts: readonly string[] | undefined): Record<string, string> | undefined {
+  if (texts === undefined) return undefined;
+  const headers: Record<string, string> = {};
+  for (const text of texts) {
+    const colon = text.indexOf(':');
+    const name = colon === -1 ? '' : text.slice(0, colon).trim();
+    if (name === '') throw new UsageError("--header expects 'Name: value' (a header name, a colon, then the value)");
+    if (Object.keys(headers).some((other) => other.toLowerCase() === name.toLowerCase())) throw new UsageError(`--header ${name} is given twice`);
+    headers[name] = text.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/**
+ * Turns `--auth user:password` or `--bearer TOKEN` into the `auth` option (the password may hold colons). Pure.
+ * @throws UsageError for both flags at once, or `--auth` without a colon (never echoing what was given).
+ */
+export function authFlags(basic: string | undefined, bearer: string | undefined): CrawlerOptions['auth'] {
+  if (basic !== undefined && bearer !== undefined) throw new UsageError('--auth and --bearer both set Authorization: give one of them');
+  if (bearer !== undefined) return { bearer };
+  if (basic === undefined) return undefined;
+  const colon = basic.indexOf(':');
+  if (colon === -1) throw new UsageError('--auth expects user:password (the password after the first colon)');
+  return { username: basic.slice(0, colon), password: basic.slice(colon + 1) };
+}
+
+/** Turns `--cookies FILE` and `--no-cookies` into the `cookies` option. Pure. @throws UsageError for both at once. */
+function cookieFlags(file: string | undefined, off: boolean): CrawlerOptions['cookies'] {
+  if (file !== undefined && off) throw new UsageError('--cookies loads cookies and --no-cookies turns them off: give one of them');
+  return off ? false : file === undefined ? undefined : { file };
 }
 
 /** Drops undefined values so option defaults apply. */
@@ -220,6 +267,10 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     stripQuery: values['strip-query'] ? true : undefined,
     stripParams: list(values['strip-param']),
     workers: integerFlag('workers', str(values['workers']), 0),
+    headers: headerFlags(list(values['header'])),
+    auth: authFlags(str(values['auth']), str(values['bearer'])),
+    cookies: cookieFlags(str(values['cookies']), values['no-cookies'] === true),
+    proxy: str(values['proxy']),
     format: choiceFlag<OutputFormat>('format', str(values['format']), ['jsonl', 'csv']),
     outDir: localOutDir,
     logLevel,
@@ -286,6 +337,14 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
       --strip-query        drop query strings
       --strip-param NAME   drop a query parameter, NAME may end in * (repeatable)
       --workers N          most threads parsing HTML, 0 parses on the main thread (default: CPU count)
+  -H, --header 'N: V'      send header N with value V to in-scope hosts (repeatable); Authorization and
+                           Cookie go to the start URLs' origins only
+      --auth USER:PASS     HTTP Basic credentials for the start URLs' origins (never sent elsewhere)
+      --bearer TOKEN       send Authorization: Bearer TOKEN to the start URLs' origins
+      --cookies FILE       load a Netscape cookies.txt (as browsers' exporters and curl write) first
+      --no-cookies         keep no cookies (by default Set-Cookie answers are kept and sent back)
+      --proxy URL          send every request through an http(s) proxy; 'env' follows HTTP_PROXY,
+                           HTTPS_PROXY and NO_PROXY
   -o, --out DIR            output directory (default ./sitecrawl-out)
       --overwrite          replace an earlier run's outputs in DIR (without it such a DIR is refused)
       --format F           jsonl | csv (default jsonl)

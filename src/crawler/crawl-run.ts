@@ -29,8 +29,13 @@ import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
 import { RunState, persistedRobotsLoader } from './run-state.js';
+import type { CrawlCookies } from './cookie-jar.js';
+import { RequestHeaders } from './request-headers.js';
+import type { BeforeRequest } from './request-headers.js';
+import { redactProxy } from './request-options.js';
 import type { SharedRun, Settlement } from './shared-run.js';
 import { sharedRobotsLoader } from './shared-robots.js';
+
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -41,6 +46,18 @@ export interface CrawlHooks {
   usesDefaultParse: boolean;
   /** Whether `shouldEnqueue` is the default, so nothing on this thread reads a page after a worker parsed it. */
   usesDefaultShouldEnqueue: boolean;
+  /** The `beforeRequest` hook, when overridden. */
+  beforeRequest?: BeforeRequest | undefined;
+}
+
+/** What the Crawler opened for the run before building it. */
+export interface OpenedForRun {
+  /** The opened `persist` database, and whether the run is to close it. */
+  state?: { db: CrawlStateDb; owned: boolean } | undefined;
+  /** The cookie jar, when the crawl keeps cookies. */
+  cookies?: CrawlCookies | undefined;
+  /** This process as a worker of a crawl shared through Redis (`redis`). */
+  shared?: SharedRun | undefined;
 }
 
 /** How a run ended. */
@@ -105,15 +122,10 @@ export class CrawlRun {
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
   readonly #parser: PageParser;
 
-  /** @param state the opened `persist` database, and whether the run is to close it */
-  constructor(
-    options: ResolvedOptions,
-    hooks: CrawlHooks,
-    logger: Logger,
-    listeners: Set<ProgressListener>,
-    state?: { db: CrawlStateDb; owned: boolean },
-    shared?: SharedRun,
-  ) {
+  /** @param opened the state database, cookie jar and shared-crawl worker opened for the run */
+  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, opened: OpenedForRun = {}) {
+    const state = opened.state;
+    const shared = opened.shared;
     this.#options = options;
     this.#hooks = hooks;
     // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
@@ -136,6 +148,15 @@ export class CrawlRun {
       maxBytes: options.maxBytes,
       connectionsPerOrigin: options.perHost,
       isAddressAllowed: addressRule === true ? isPublicAddress : addressRule || undefined,
+      proxy: options.proxy,
+    });
+    const requestHeaders = new RequestHeaders({
+      startUrls: options.startUrls,
+      scope: options.scope,
+      headers: options.headers,
+      auth: options.auth,
+      cookies: opened.cookies,
+      beforeRequest: hooks.beforeRequest,
     });
     this.#limiter = new Limiter({
       concurrency: options.concurrency,
@@ -171,6 +192,7 @@ export class CrawlRun {
       shouldReadBody: (status, type) => status >= 200 && status < 300 && this.#isParsed(type),
       stopSignal: this.#stop.signal,
       abortSignal: this.#abort.signal,
+      requestHeaders: requestHeaders.isEmpty ? undefined : requestHeaders,
     });
     this.#admission = new LinkAdmission({
       rules: {
@@ -209,7 +231,8 @@ export class CrawlRun {
     const onAbort = () => this.#requestStop('aborted');
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
-    this.#log.info({ startUrls: this.#options.startUrls, maxDepth: this.#options.maxDepth }, 'crawl started');
+    const proxy = this.#options.proxy;
+    this.#log.info({ startUrls: this.#options.startUrls, maxDepth: this.#options.maxDepth, ...(proxy ? { proxy: redactProxy(proxy) } : {}) }, 'crawl started');
     this.#ticker.start(this.#options.progressIntervalMs);
     let startDepth = 0;
     let outcome: 'completed' | 'max-pages' | 'interrupted' | undefined;

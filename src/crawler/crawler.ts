@@ -8,13 +8,15 @@ import type { CrawlSummary } from './crawl-run.js';
 import { CrawlError } from '../errors.js';
 import { runExtractors } from './extraction.js';
 import { openStateDb } from './run-state.js';
+import { CrawlCookies } from './cookie-jar.js';
+import type { OutgoingRequest } from './request-headers.js';
 import { resolveOptions } from './options.js';
 import type { CrawlerOptions, ResolvedOptions } from './options.js';
 import type { ProgressListener } from './progress.js';
 
 /**
  * A breadth-first site crawler. Use it as is with extractors, or subclass it and override `parse(page)` (and, if you
- * like, `shouldEnqueue` and `onError`); everything else is internal.
+ * like, `shouldEnqueue`, `onError` and `beforeRequest`); everything else is internal.
  *
  * ```ts
  * class TitleCrawler extends Crawler {
@@ -67,13 +69,16 @@ export class Crawler {
         onError: (error: CrawlError, request: CrawlRequest) => this.onError(error, request),
         usesDefaultParse: this.parse === Crawler.prototype.parse,
         usesDefaultShouldEnqueue: this.shouldEnqueue === Crawler.prototype.shouldEnqueue,
+        beforeRequest: this.beforeRequest === Crawler.prototype.beforeRequest ? undefined : (request: OutgoingRequest) => this.beforeRequest(request),
       };
-      const state = this.options.persist && (await openStateDb(this.options.persist));
+      // Read before the state is opened: a bad cookies.txt is an option error, before anything is touched.
+      const cookies = await CrawlCookies.open(this.options.cookies);
+      const state = this.options.persist ? await openStateDb(this.options.persist) : undefined;
       // Loaded only for a shared crawl, so a local one never loads the Redis client.
       const shared = this.options.redis && (await (await import('./open-shared-run.js')).openSharedRun(this.options, this.#logger));
       let run: CrawlRun;
       try {
-        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, state, shared);
+        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, { state, cookies, shared });
       } catch (error) {
         if (state?.owned) state.db.close();
         await shared?.end();
@@ -113,4 +118,19 @@ export class Crawler {
    * Default: nothing (failures are already logged at `warn`).
    */
   protected onError(_error: CrawlError, _request: CrawlRequest): void {}
+
+  /**
+   * Adds headers to one request, for what a fixed header cannot do: a signed or short-lived token, a per-request id.
+   * Called just before every HTTP request the crawl sends: pages, robots.txt files and savers' downloads (images, link
+   * checks), once per try (each retry is called again) and once per redirect hop (`request.url` is the hop's target),
+   * inside the host's limiter slot, so a token is made right before its request leaves. `request` says what is sent:
+   * URL, method, purpose, attempt, hop number, and the headers the crawl adds (configured headers, credentials and
+   * cookies that belong to the URL). Return headers to add to, or replace on, this request (not User-Agent, Host or
+   * Accept-Encoding); they go as returned, whatever the URL's origin, so check `request.url` before adding a secret.
+   * Return nothing to add none. A throw (or a bad header) fails that request with `before-request-failed` without
+   * sending it or retrying it: the page (or download) is recorded as failed and the crawl goes on. Default: nothing.
+   */
+  protected beforeRequest(_request: OutgoingRequest): Awaitable<Readonly<Record<string, string>> | undefined | void> {
+    return undefined;
+  }
 }

@@ -1,10 +1,9 @@
-import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
 import { FetchError } from '../errors.js';
 import type { FetchErrorCode } from '../errors.js';
-import { guardedConnector } from './guarded-connector.js';
+import { createDispatcher } from './dispatcher.js';
 import type { AddressFilter } from './public-address.js';
 
 /** One HTTP exchange, without redirects followed. */
@@ -12,7 +11,7 @@ export interface HttpResponse {
   /** The URL requested. */
   url: string;
   status: number;
-  /** Response headers, lower-case names, repeated headers joined with `, `. */
+  /** Response headers, lower-case names, repeated headers joined with `, ` (Set-Cookie, whose values hold commas, with `\n`). */
   headers: Record<string, string>;
   /** Media type from Content-Type, lower-case, without parameters (`''` when absent). */
   contentType: string;
@@ -35,6 +34,8 @@ export interface RequestOptions {
   shouldReadBody?: ((status: number, contentType: string) => boolean) | undefined;
   /** Body size cap for this request. @default the fetcher's `maxBytes` */
   maxBytes?: number | undefined;
+  /** Headers to add, by lower-case name (they may replace the defaults but User-Agent). */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /** What a Fetcher is built with. */
@@ -46,6 +47,8 @@ export interface FetcherOptions {
   connectionsPerOrigin: number;
   /** When set, connections go only to addresses it accepts (checked after DNS); others fail as `blocked-address`. */
   isAddressAllowed?: AddressFilter | undefined;
+  /** An http(s) proxy URL or `'env'` (see {@link createDispatcher}). */
+  proxy?: string | undefined;
 }
 
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
@@ -95,7 +98,7 @@ function flattenHeaders(raw: Dispatcher.ResponseData['headers']): Record<string,
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(name.toLowerCase() === 'set-cookie' ? '\n' : ', ') : value;
   }
   if (headers['location'] !== undefined) headers['location'] = decodeHeaderUtf8(headers['location']);
   return headers;
@@ -155,18 +158,15 @@ function decompressor(encoding: string | undefined): Transform | undefined {
  * every retry goes through the limiter, the seen-set and robots.txt.
  */
 export class Fetcher {
-  readonly #agent: Agent;
+  readonly #agent: Dispatcher;
+  readonly #checkTarget: ((url: URL) => Promise<void>) | undefined;
   readonly #options: FetcherOptions;
 
   constructor(options: FetcherOptions) {
     this.#options = options;
-    this.#agent = new Agent({
-      connections: options.connectionsPerOrigin,
-      keepAliveTimeout: 10_000,
-      connect: options.isAddressAllowed ? guardedConnector(options.isAddressAllowed, { timeout: options.timeoutMs }) : { timeout: options.timeoutMs },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
+    const { dispatcher, checkTarget } = createDispatcher(options);
+    this.#agent = dispatcher;
+    this.#checkTarget = checkTarget;
   }
 
   /**
@@ -186,11 +186,12 @@ export class Fetcher {
     else options.signal?.addEventListener('abort', onStop, { once: true });
     try {
       const target = new URL(url);
+      await this.#checkTarget?.(target);
       const response = await this.#agent.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
-        headers: { 'user-agent': this.#options.userAgent, accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING },
+        headers: { accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING, ...options.headers, 'user-agent': this.#options.userAgent },
         signal: controller.signal,
       });
       const headers = flattenHeaders(response.headers);

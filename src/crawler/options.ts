@@ -11,6 +11,8 @@ import { AUTO_THROTTLE_DEFAULTS } from './auto-throttle.js';
 import type { AutoThrottleSettings } from './auto-throttle.js';
 import { OptionsError } from '../errors.js';
 import type { AddressFilter } from './public-address.js';
+import { REQUEST_OPTION_KEYS, requestOptions } from './request-options.js';
+import type { Auth, CookiesOption, ResolvedCookies } from './request-options.js';
 
 /** How far from its start URL a link may lead and still be crawled. */
 export type Scope = 'host' | 'origin' | 'domain' | 'prefix' | 'any';
@@ -134,6 +136,32 @@ export interface CrawlerOptions {
    */
   persist?: { path: string } | CrawlStateDb;
   /**
+   * Extra request headers (`{ 'X-Api-Key': '...' }`), sent to in-scope hosts only (with scope `any`, the start URLs'
+   * hosts); `Authorization` and `Cookie` go only to the start URLs' origins, as `auth` does. Not `User-Agent` (use
+   * `userAgent`), `Host`, `Accept-Encoding` or hop-by-hop headers. Values are never logged, recorded or persisted.
+   * See docs/crawling.md#request-control. @default {}
+   */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Credentials for the start URLs' origins (an `http://` start's `https://` upgrade too): `{ username, password }`
+   * (HTTP Basic) or `{ bearer }` (`Authorization: Bearer`). Never sent to another origin (a link or a redirect elsewhere goes without them), never logged, recorded
+   * or persisted (a resumed run must be given them again). @default undefined
+   */
+  auth?: Auth;
+  /**
+   * A cookie jar per crawl (tough-cookie): Set-Cookie answers are kept (redirect hops included) and sent back to the
+   * hosts they belong to, as Scrapy does. `false` turns cookies off; `{ file }` loads a Netscape cookies.txt first
+   * (the format browsers' exporters and curl write). Cookie values are never logged. @default true
+   */
+  cookies?: CookiesOption;
+  /**
+   * Send every request (pages, robots.txt, images, link checks) through a proxy: an `http://` or `https://` proxy URL
+   * (credentials in it become Proxy-Authorization and are redacted in logs), or `'env'` to follow HTTP_PROXY,
+   * HTTPS_PROXY and NO_PROXY. With `denyPrivateAddresses`, the proxy's own address is allowed (you chose it) and the
+   * target's is checked as it resolves here. @default undefined (direct connections)
+   */
+  proxy?: string;
+  /**
    * Make this run one worker of a crawl shared through Redis by any number of processes and machines (see
    * docs/SCALING.md): `url` (`redis://HOST:PORT/DB`), `crawlId` (letters, digits, `.`, `_`, `-`), `leaseMs` (how long
    * a claimed URL stays this worker's without renewal: a dead worker's URLs go back to the others after it; default
@@ -157,7 +185,7 @@ export interface RedisOptions {
 
 /** Options after validation: complete, frozen, trusted by the engine without re-checking. */
 export interface ResolvedOptions
-  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'redis'>> {
+  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'headers' | 'auth' | 'cookies' | 'proxy' | 'redis'>> {
   /** The adaptive throttle's settings, or `undefined` when it is off. */
   readonly autoThrottle: AutoThrottleSettings | undefined;
   readonly startUrls: readonly string[];
@@ -172,6 +200,12 @@ export interface ResolvedOptions
   readonly seenSet: SeenSet | undefined;
   readonly persist: { readonly path: string } | CrawlStateDb | undefined;
   readonly redis: Readonly<Required<RedisOptions>> | undefined;
+  /** Extra headers by lower-case name. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly auth: Readonly<Auth> | undefined;
+  readonly cookies: ResolvedCookies;
+  /** The proxy URL, `'env'`, or `undefined`. */
+  readonly proxy: string | undefined;
 }
 
 /** The package version, kept in one place for the User-Agent. */
@@ -220,6 +254,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 const KNOWN_KEYS = new Set<string>([
   'startUrls', ...Object.keys(DEFAULTS), 'autoThrottle', 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
   'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', 'redis',
+  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', ...REQUEST_OPTION_KEYS,
 ]);
 
 /** Shows a received value in an error message. */
@@ -301,6 +336,9 @@ function startUrls(input: Record<string, unknown>): string[] {
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
       throw new OptionsError('startUrls', `Expected \`startUrls\` to hold absolute http(s) URLs, got ${describe(item)}`);
+    // Credentials in a URL would be written to every record and log line that names it, and undici drops them anyway.
+    if (url.username || url.password)
+      throw new OptionsError('startUrls', `Expected \`startUrls\` without credentials (user:password@): give them as \`auth\` (the CLI: --auth), got ${url.protocol}//***@${url.host}${url.pathname}`);
     return url.href;
   });
 }
@@ -448,5 +486,6 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     seenSet: optionalObject<SeenSet>(input, 'seenSet', hasMethods('has', 'add'), 'a SeenSet'),
     persist: persist(input),
     redis: redis(input),
+    ...requestOptions(input),
   });
 }

@@ -4,6 +4,7 @@ import type { Fetcher, HttpResponse } from './fetcher.js';
 import { abortableDelay } from './limiter.js';
 import type { Limiter } from './limiter.js';
 import type { SkipReason } from './page-record.js';
+import type { RequestHeaders, RequestPurpose } from './request-headers.js';
 import { isRetryableError, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -50,6 +51,8 @@ export interface LoadOptions {
   acceptRedirect?: (url: string) => Promise<SkipReason | undefined>;
   /** Redirect hops to follow before `too-many-redirects`. */
   maxRedirects?: number;
+  /** What the load is for, as the `beforeRequest` hook is told. @default 'page' */
+  purpose?: RequestPurpose;
 }
 
 /** What the loader needs from the run. */
@@ -72,6 +75,8 @@ export interface PageLoaderOptions {
   /** Cuts requests in flight (fired a grace period after the stop signal). */
   abortSignal: AbortSignal;
   random?: () => number;
+  /** Adds headers, credentials and cookies to each request (retries and hops included) and keeps answers' cookies. */
+  requestHeaders?: RequestHeaders | undefined;
 }
 
 /**
@@ -100,7 +105,7 @@ export class PageLoader {
     });
     let current = url;
     for (;;) {
-      const attempt = await this.#fetchWithRetries(current, overrides, tally);
+      const attempt = await this.#fetchWithRetries(current, overrides, tally, redirects.length);
       if (!attempt.response) return outcome(current, undefined, attempt.error);
       const response = attempt.response;
       const location = response.headers['location'];
@@ -119,7 +124,7 @@ export class PageLoader {
     }
   }
 
-  async #fetchWithRetries(url: string, overrides: LoadOptions, tally: Tally): Promise<{ response?: HttpResponse; error?: FetchError }> {
+  async #fetchWithRetries(url: string, overrides: LoadOptions, tally: Tally, hops: number): Promise<{ response?: HttpResponse; error?: FetchError }> {
     const options = this.#options;
     const host = new URL(url).host;
     for (let attempt = 0; ; attempt++) {
@@ -132,17 +137,23 @@ export class PageLoader {
           tally.startedAt ??= performance.now();
           tally.attempts++;
           try {
+            const method = overrides.method ?? 'GET';
+            const purpose = overrides.purpose ?? 'page';
+            // Inside the host's slot, so a signed token is made just before its request leaves.
+            const headers = await options.requestHeaders?.headersFor({ url, method, purpose, attempt: attempt + 1, redirects: hops });
             const answer = await options.fetcher.request(url, {
-              method: overrides.method,
+              method,
               signal: options.abortSignal,
               shouldReadBody: overrides.shouldReadBody ?? options.shouldReadBody,
               maxBytes: overrides.maxBytes,
+              headers,
             });
+            await options.requestHeaders?.received(url, answer.headers);
             options.limiter.observe(host, { latencyMs: answer.ms, status: answer.status });
             return answer;
           } catch (failure) {
-            // Neither an abort nor a refused address says anything about how the host copes.
-            if (!(failure instanceof FetchError && (failure.code === 'aborted' || failure.code === 'blocked-address')))
+            // Neither an abort, a refused address nor a failed beforeRequest hook says anything about how the host copes.
+            if (!(failure instanceof FetchError && ['aborted', 'blocked-address', 'before-request-failed'].includes(failure.code)))
               options.limiter.observe(host, { latencyMs: 0, status: null });
             throw failure;
           }

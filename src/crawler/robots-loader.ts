@@ -19,6 +19,7 @@ export async function loadRobotsTxt(loader: PageLoader, robotsUrl: string): Prom
     maxBytes: ROBOTS_MAX_BYTES,
     maxRedirects: ROBOTS_MAX_REDIRECTS,
     acceptRedirect: followAnyRedirect,
+    purpose: 'robots',
   });
   const response = loaded.response;
   if (loaded.error && UNAVAILABLE_CODES.has(loaded.error.code)) return { status: 404, body: '' };

@@ -76,6 +76,7 @@ export class SaverHost {
       maxBytes: fetchOptions.maxBytes,
       shouldReadBody: fetchOptions.shouldReadBody ?? ((status) => status >= 200 && status < 300),
       acceptRedirect: follow,
+      purpose: 'download',
     });
     const response = loaded.response;
     let error = loaded.error ? toRecordedError(loaded.error) : null;

@@ -24,7 +24,7 @@ export interface FetchOutcome {
   finalUrl: string;
   /** Status of the last response; `null` when none came. */
   status: number | null;
-  /** Response headers of the last response, lower-case names. */
+  /** Response headers of the last response, lower-case names (repeated ones joined by `, `, Set-Cookie's by a line break). */
   headers: Readonly<Record<string, string>>;
   /** Media type of the last response, lower-case, no parameters. */
   contentType: string;
