@@ -210,7 +210,8 @@ export class CrawlRun {
       counters: this.#counters,
       logger: this.#log,
       shouldEnqueue: (link, page) => hooks.shouldEnqueue(link, page),
-      onQueued: (count) => (this.#queued += count),
+      // A shared crawl's queue is Redis's (sitecrawl status); this worker counts only its own.
+      onQueued: (count) => (this.#queued += shared ? 0 : count),
     });
     this.#savers = new SaverHost({
       savers: options.savers,

@@ -13,7 +13,8 @@ import { runCli, startNode } from '../helpers/run-process.js';
 
 const common = ['-q', '--workers', '0', '--retries', '0'];
 
-describe('crawl --redis: faults and bad input', () => {
+// Each test starts several CLI processes: generous time on a loaded machine.
+describe('crawl --redis: faults and bad input', { timeout: 120_000 }, () => {
   test('Redis not running: exit 2 at the start with a clear message, and no request', async ({ site }) => {
     site.page('/', []);
     const port = await closedPort();

@@ -23,7 +23,8 @@ function worker(url: string, redis: string, crawlId: string, extra: string[] = [
   return startNode(['dist/cli/main.js', 'crawl', url, '--redis', redis, '--crawl-id', crawlId, ...common, ...extra]);
 }
 
-describe('crawl --redis with several worker processes', () => {
+// Each test starts several CLI processes: generous time on a loaded machine.
+describe('crawl --redis with several worker processes', { timeout: 120_000 }, () => {
   test('three workers: each URL requested once, perHost held across workers, the export equals a one-process crawl', async ({ site, tmp }) => {
     const pages = slowTree(site, 5, 2, 20);
     const redis = await redisUrl();
