@@ -2,7 +2,7 @@
 export { Crawler } from './crawler/crawler.js';
 export type { CrawlSummary, StopReason } from './crawler/crawl-run.js';
 export { resolveOptions, DEFAULTS, MAX_TIMER_MS, VERSION } from './crawler/options.js';
-export type { CrawlerOptions, ResolvedOptions, Scope, OutputFormat, LogLevel } from './crawler/options.js';
+export type { CrawlerOptions, ResolvedOptions, Scope, OutputFormat, LogLevel, CacheMode, CacheSettings } from './crawler/options.js';
 export { isPublicAddress } from './crawler/public-address.js';
 export type { AddressFilter } from './crawler/public-address.js';
 export type { OutgoingRequest, RequestPurpose, BeforeRequest } from './crawler/request-headers.js';
@@ -49,6 +49,8 @@ export { sniffImageType, readDimensions, IMAGE_TYPES, IMAGE_EXTENSIONS } from '.
 export type { ImageType, ImageDimensions } from './savers/image-type.js';
 export type { ImageRecord, SavedImageRecord, RejectedImageRecord } from './savers/image-manifest.js';
 export { renderGallery } from './savers/gallery.js';
+export { makeThumbnail, thumbnailName, THUMBNAIL_SIZE } from './savers/thumbnail.js';
+export type { ThumbnailError, ThumbnailResult } from './savers/thumbnail.js';
 export { FileStore } from './storage/files.js';
 export { MemoryDataset } from './storage/dataset.js';
 export type { DatasetWriter } from './storage/dataset.js';
@@ -99,7 +101,14 @@ export type {
 export { renderAuditCsv, AUDIT_CSV_COLUMNS } from './audit/report-csv.js';
 export { renderAuditHtml } from './audit/report-html.js';
 export { writeAuditFiles, AUDIT_FILES } from './audit/report-files.js';
-export { parseSitemap, sitemapsFromRobots } from './audit/sitemap.js';
-export type { ParsedSitemap } from './audit/sitemap.js';
-export { loadSitemaps } from './audit/sitemap-loader.js';
-export type { SitemapFile, SitemapEntry, SitemapScan, SitemapSource } from './audit/sitemap-loader.js';
+export { parseSitemap, MAX_SITEMAP_BYTES, MAX_SITEMAP_URLS, SitemapSyntaxError } from './crawler/sitemap-parser.js';
+export type { ParsedSitemap, SitemapParseOptions } from './crawler/sitemap-parser.js';
+export { sitemapsFromRobots } from './crawler/robots.js';
+export { loadSitemaps, MAX_SITEMAP_FILES, MAX_SITEMAP_INDEX_DEPTH } from './crawler/sitemap-loader.js';
+export type { SitemapFile, SitemapEntry, SitemapScan, SitemapSource, SitemapResponse, SitemapLoadOptions } from './crawler/sitemap-loader.js';
+export { startService } from './serve/service.js';
+export type { Service } from './serve/service.js';
+export { resolveServeOptions, SERVE_DEFAULTS } from './serve/serve-options.js';
+export type { ServeOptions, ResolvedServeOptions } from './serve/serve-options.js';
+export type { Job, JobState, JobMode, JobCounters, WebhookAttempt } from './serve/job-types.js';
+export { SIGNATURE_HEADER, signBody } from './serve/webhook.js';

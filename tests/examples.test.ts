@@ -98,3 +98,16 @@ test('audit.ts audits a site from code: broken links with their referrers, and t
   expect((await readFile(join(tmp, 'audit.csv'), 'utf8')).split('\r\n')).toHaveLength(4);
   expect(await readFile(join(tmp, 'report.html'), 'utf8')).toContain('<table id="t-broken"');
 });
+
+test('service.ts submits an images job to the service and waits for its signed webhook', async ({ site, tmp }) => {
+  site.page('/', ['/a'], { body: '<img src="/big.png" alt="big">' }).page('/a', [], { body: '<img src="/small.png">' });
+  serveImage(site, '/big.png', png(64, 48, 1));
+  serveImage(site, '/small.png', png(16, 16, 2));
+  const result = await runExample('service.ts', site.url('/'), tmp);
+  const id = /submitted job (\w+) \(queued\)/.exec(result.stdout)?.[1];
+  expect(result.stdout).toContain(`job ${id} done: 2 pages, 1 images saved`);
+  expect(result.stdout).toContain(`gallery: http://127.0.0.1:`);
+  const job = JSON.parse(await readFile(join(tmp, id!, 'job.json'), 'utf8'));
+  expect(job).toMatchObject({ state: 'done', webhook: { attempts: [{ status: 204, error: null }] } });
+  expect(await readJsonLines(join(tmp, id!, 'images.jsonl'))).toHaveLength(2);
+});

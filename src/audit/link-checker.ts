@@ -8,8 +8,8 @@ import type { SeenSet } from '../storage/seen-set.js';
 import type { LinkTarget } from './link-scope.js';
 import { linkVerdict, refusesHead, shouldRetryWithGet } from './outcome-rules.js';
 import type { Hop } from './outcome-rules.js';
-import { loadSitemaps } from './sitemap-loader.js';
-import type { SitemapScan } from './sitemap-loader.js';
+import { loadSitemaps } from '../crawler/sitemap-loader.js';
+import type { SitemapScan } from '../crawler/sitemap-loader.js';
 
 /** What the link checker found for one URL. */
 export interface CheckResult {
@@ -100,10 +100,19 @@ export class LinkChecker implements Saver {
     this.#sitemapScan = undefined;
     const sitemaps = this.#options.sitemaps;
     this.#sitemapTask = sitemaps
-      ? loadSitemaps(context.fetch, {
+      ? loadSitemaps({
           ...sitemaps,
+          // A site lists its sitemaps for robots to read them: robots.txt rules are not applied to them.
+          fetch: async (url, maxBytes) => {
+            const outcome = await context.fetch(url, { obeyRobots: false, maxBytes });
+            return { ...outcome, body: outcome.error ? undefined : outcome.body };
+          },
+          listedInRobots: (origin) => context.sitemapsInRobots(origin),
+          logger: context.logger,
           signal: context.signal,
-          onEntry: (entry) => this.consider(entry.url, true),
+          onEntries: (entries) => {
+            for (const entry of entries) this.consider(entry.url, true);
+          },
         })
       : undefined;
   }

@@ -3,7 +3,7 @@ import type { LinkTarget, LinkZone } from './link-scope.js';
 import { expectedContent } from './outcome-rules.js';
 import type { ExpectedContent } from './outcome-rules.js';
 import type { MixedContentIssue, Referrer } from './report-types.js';
-import type { SitemapEntry } from './sitemap-loader.js';
+import type { SitemapEntry } from '../crawler/sitemap-loader.js';
 
 /** Everything known about the references to one URL. */
 export interface IndexedTarget {

@@ -1,6 +1,6 @@
 import type { FailOn } from './options.js';
 import type { ExpectedContent } from './outcome-rules.js';
-import type { SitemapFile } from './sitemap-loader.js';
+import type { SitemapFile } from '../crawler/sitemap-loader.js';
 
 /** A page (or sitemap) that refers to a URL, and how. */
 export interface Referrer {

@@ -12,7 +12,7 @@ import { metaIssues, titleIssues } from './page-rules.js';
 import type { PageFacts } from './page-rules.js';
 import { ReferenceIndex } from './reference-index.js';
 import type { AuditReport } from './report-types.js';
-import type { SitemapScan } from './sitemap-loader.js';
+import type { SitemapScan } from '../crawler/sitemap-loader.js';
 
 /** Everything a run collected, for {@link buildAuditReport}. */
 export interface AuditInput {

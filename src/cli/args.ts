@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { MAX_TIMER_MS } from '../crawler/options.js';
-import type { CrawlerOptions, LogLevel, OutputFormat, Scope } from '../crawler/options.js';
+import type { CacheMode, CrawlerOptions, LogLevel, OutputFormat, Scope } from '../crawler/options.js';
+import { sitemapsOption, takeSitemapFlags } from './sitemap-flags.js';
 
 /** A command-line mistake: reported in one line, exit code 2. */
 export class UsageError extends Error {
@@ -56,6 +57,8 @@ export const CRAWL_FLAGS = {
   cookies: { type: 'string' },
   'no-cookies': { type: 'boolean' },
   proxy: { type: 'string' },
+  cache: { type: 'string' },
+  'cache-mode': { type: 'string' },
   out: { type: 'string', short: 'o' },
   overwrite: { type: 'boolean' },
   format: { type: 'string' },
@@ -101,6 +104,8 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   auth: '--auth/--bearer',
   cookies: '--cookies',
   proxy: '--proxy',
+  sitemaps: '--sitemap',
+  cache: '--cache',
 };
 
 /**
@@ -243,6 +248,10 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
   const outDir = str(values['out']) ?? defaultOutDir;
   // A worker of a shared crawl records into Redis (sitecrawl export); it writes files of its own only when -o says where.
   const localOutDir = redis && command === 'crawl' && values['out'] === undefined ? undefined : outDir;
+  const cacheMode = choiceFlag<CacheMode>('cache-mode', str(values['cache-mode']), ['revalidate', 'prefer-cache']);
+  const cacheDir = str(values['cache']);
+  if (cacheMode !== undefined && cacheDir === undefined) throw new UsageError('--cache-mode needs --cache DIR');
+  if (cacheDir === '') throw new UsageError('--cache needs a directory');
   const options: CrawlerOptions = defined({
     // Left out (and taken from the state) when `--resume` is given without URLs.
     startUrls: (positionals.length > 0 ? positionals : undefined) as string[],
@@ -271,6 +280,7 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     auth: authFlags(str(values['auth']), str(values['bearer'])),
     cookies: cookieFlags(str(values['cookies']), values['no-cookies'] === true),
     proxy: str(values['proxy']),
+    cache: cacheDir === undefined ? undefined : { dir: cacheDir, ...(cacheMode ? { mode: cacheMode } : {}) },
     format: choiceFlag<OutputFormat>('format', str(values['format']), ['jsonl', 'csv']),
     outDir: localOutDir,
     logLevel,
@@ -303,11 +313,14 @@ function sharedCrawl(values: ParsedArgs['values']): CrawlerOptions['redis'] {
  * @throws UsageError for unknown flags, missing URLs or values of the wrong kind.
  */
 export function parseCrawlArgs(argv: readonly string[]): CrawlCommand | 'help' {
-  const parsed = parseCommandArgs(argv, { persist: { type: 'boolean' }, resume: { type: 'boolean' } });
+  const sitemapFlags = takeSitemapFlags(argv);
+  const parsed = parseCommandArgs(sitemapFlags.rest, { persist: { type: 'boolean' }, resume: { type: 'boolean' } });
   if (parsed.values['help']) return 'help';
   const resume = parsed.values['resume'] === true;
   if (resume && parsed.values['overwrite']) throw new UsageError('--resume continues the run in OUT and --overwrite replaces it: give one of them');
   const command = crawlCommandFrom(parsed, 'crawl', 'sitecrawl-out', resume);
+  const sitemaps = sitemapsOption(sitemapFlags, parsed.positionals);
+  if (sitemaps !== undefined) command.options = { ...command.options, sitemaps };
   if (resume && command.options.format === 'csv') throw new UsageError('--resume continues a JSON Lines run: leave out --format csv');
   if (parsed.values['persist'] && command.options.format === 'csv') throw new UsageError('--persist writes JSON Lines outputs: leave out --format csv');
   if (command.options.redis && (resume || parsed.values['persist'])) throw new UsageError('--redis keeps the crawl\'s state in Redis: leave out --persist and --resume');
@@ -330,7 +343,7 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
       --max-redirects N    redirect hops per request (default 10)
       --max-bytes B        body size cap, longer bodies are cut (default 10485760)
       --user-agent UA      User-Agent header (robots.txt rules for it apply too)
-      --ignore-robots      do not fetch or obey robots.txt
+      --ignore-robots      do not obey robots.txt (nor fetch it, unless --sitemap reads its Sitemap: lines)
       --follow-nofollow    follow rel=nofollow links
       --deny-private       refuse loopback, private and link-local addresses (checked after DNS)
       --sort-query         treat URLs differing only in parameter order as one
@@ -345,6 +358,9 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
       --no-cookies         keep no cookies (by default Set-Cookie answers are kept and sent back)
       --proxy URL          send every request through an http(s) proxy; 'env' follows HTTP_PROXY,
                            HTTPS_PROXY and NO_PROXY
+      --cache DIR          keep HTTP responses in DIR (a SQLite file), so a repeated run need not download again
+      --cache-mode M       revalidate: reuse fresh responses, revalidate stale ones (an unchanged page costs a 304)
+                           | prefer-cache: reuse any stored response without asking the server (default revalidate)
   -o, --out DIR            output directory (default ./sitecrawl-out)
       --overwrite          replace an earlier run's outputs in DIR (without it such a DIR is refused)
       --format F           jsonl | csv (default jsonl)
@@ -365,6 +381,8 @@ Crawls breadth-first from the start URLs and writes one record per fetched URL t
 (and what extractors found, such as titles, to OUT/records.jsonl).
 
 Options:
+      --sitemap [URL]      also start from the URLs the sitemaps list (robots.txt Sitemap: lines, or
+                           /sitemap.xml); --sitemap=URL reads that sitemap or index (repeatable)
 ${CRAWL_OPTIONS_HELP}      --persist            keep the run's state in OUT/state.db, so a stopped run can be resumed
       --resume             continue the run in OUT (its start URLs and options come from OUT/state.db)
   -h, --help               show this help

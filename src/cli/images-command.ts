@@ -13,6 +13,7 @@ import { IMAGE_TYPES } from '../savers/image-type.js';
 import type { ImageType } from '../savers/image-type.js';
 import { CRAWL_OPTIONS_HELP, UsageError, choiceFlag, crawlCommandFrom, integerFlag, parseCommandArgs } from './args.js';
 import type { CrawlCommand, FlagTable } from './args.js';
+import { sitemapsOption, takeSitemapFlags } from './sitemap-flags.js';
 import { formatSummary } from './progress.js';
 import { EXIT, runCrawler, usageMessage } from './run-crawler.js';
 import type { CliStreams } from './run-crawler.js';
@@ -36,10 +37,11 @@ const IMAGE_FLAGS = {
   'include-data-uris': { type: 'boolean' },
   layout: { type: 'string' },
   'skip-saved': { type: 'boolean' },
+  'no-thumbs': { type: 'boolean' },
 } as const satisfies FlagTable;
 
 // What --skip-saved builds on: the saved files and the manifest of an earlier images run, and nothing of another command.
-const IMAGES_REUSE = { keep: ['images', 'images.jsonl'], sameCommand: ['images', 'images.jsonl', 'index.html', 'pages.jsonl', 'pages.csv'], flag: '--skip-saved' };
+const IMAGES_REUSE = { keep: ['images', 'thumbs', 'images.jsonl'], sameCommand: ['images', 'thumbs', 'images.jsonl', 'index.html', 'pages.jsonl', 'pages.csv'], flag: '--skip-saved' };
 
 /** Help text of `sitecrawl images`. */
 export const IMAGES_HELP = `Usage: sitecrawl images <url...> [options]
@@ -62,8 +64,11 @@ Image options:
       --include-data-uris  also save images inlined as data: URIs
       --layout L           sharded (images/ab/abcd….png) | flat (images/abcd….png) (default sharded)
       --skip-saved         keep the images an earlier images run saved in OUT and do not download them again
+      --no-thumbs          make no thumbnails (default: a WebP of at most 256 px per image under OUT/thumbs/)
 
 Crawl options:
+      --sitemap [URL]      also start from the URLs the sitemaps list (robots.txt Sitemap: lines, or
+                           /sitemap.xml); --sitemap=URL reads that sitemap or index (repeatable)
 ${CRAWL_OPTIONS_HELP.split('\n').filter((line) => !line.includes('--max-bytes')).join('\n')}  -h, --help               show this help
 
 Exit codes: 0 the crawl ran (even if some pages or images failed), 1 output failed, 2 usage error (or an unusable
@@ -103,9 +108,12 @@ function defined<T extends object>(object: T): T {
  * @throws UsageError for unknown flags, missing URLs or bad values.
  */
 export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help' {
-  const { values, positionals } = parseCommandArgs(argv, IMAGE_FLAGS);
+  const sitemapFlags = takeSitemapFlags(argv);
+  const { values, positionals } = parseCommandArgs(sitemapFlags.rest, IMAGE_FLAGS);
   if (values['help']) return 'help';
   const crawl = crawlCommandFrom({ values: { ...values, 'max-bytes': undefined }, positionals }, 'images', 'sitecrawl-out');
+  const sitemaps = sitemapsOption(sitemapFlags, positionals);
+  if (sitemaps !== undefined) crawl.options = { ...crawl.options, sitemaps };
   if (values['skip-saved'] && crawl.overwrite) throw new UsageError('--skip-saved keeps what --overwrite removes: give one of them');
   const saver: ImageSaverOptions = defined({
     outDir: crawl.outDir,
@@ -118,6 +126,7 @@ export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help'
     imageConcurrency: integerFlag('image-concurrency', str(values['image-concurrency']), 1),
     layout: choiceFlag<ImageLayout>('layout', str(values['layout']), ['sharded', 'flat']),
     skipSaved: values['skip-saved'] === true ? true : undefined,
+    thumbnails: values['no-thumbs'] === true ? false : undefined,
   });
   const extractor: ImageExtractorOptions = defined({
     imageScope: choiceFlag<ImageScope>('image-scope', str(values['image-scope']), ['any', 'host', 'domain']),
@@ -144,6 +153,7 @@ export function formatImageSummary(counters: Readonly<Record<string, number>>): 
   const parts = [`${value('saved')} saved`];
   if (value('duplicate')) parts.push(`${value('duplicate')} duplicates`);
   if (value('existing')) parts.push(`${value('existing')} already saved`);
+  if (value('thumbs.failed')) parts.push(`${value('thumbs.failed')} without a thumbnail`);
   parts.push(`${value('rejected')} rejected${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
   parts.push(`${value('found')} found`);
   return `Images: ${parts.join(', ')}`;

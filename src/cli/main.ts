@@ -16,6 +16,7 @@ Commands:
   images <url...>  crawl a site and save its images, with a manifest and a gallery (see 'sitecrawl images --help')
   status           show the progress of a crawl shared through Redis (see 'sitecrawl status --help')
   export           write the merged results of a crawl shared through Redis (see 'sitecrawl export --help')
+  serve            run the crawl service: HTTP API, webhooks and a web page (see 'sitecrawl serve --help')
 
 Options:
   -h, --help       show this help
@@ -36,6 +37,9 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
       return statusCommand(rest, streams);
     case 'export':
       return exportCommand(rest, streams);
+    case 'serve':
+      // Loaded only here: fastify and the service must not slow the start of the other commands.
+      return (await import('./serve-command.js')).serveCommand(rest, streams);
     case '-V':
     case '--version':
       streams.stdout.write(`${VERSION}\n`);

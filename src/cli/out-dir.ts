@@ -20,7 +20,7 @@ export class OutDirRefused extends Error {
   override name = 'OutDirRefused';
 }
 
-const listed = (names: readonly string[]) => names.map((name) => (name === 'images' ? 'images/' : name)).join(', ');
+const listed = (names: readonly string[]) => names.map((name) => (name === 'images' || name === 'thumbs' ? `${name}/` : name)).join(', ');
 
 /**
  * Makes the output directory ready before a command's first request: creates it and proves it writable, then deals

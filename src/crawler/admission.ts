@@ -76,6 +76,29 @@ export class LinkAdmission {
   }
 
   /**
+   * Admits URLs that join the start URLs (a sitemap's entries) at depth 0: the link rules (scheme, traps, scope,
+   * include/exclude) and the seen-set apply, as to links; `shouldEnqueue` does not, as it does not to start URLs.
+   * @returns the number of requests queued.
+   */
+  async admitSeeds(urls: readonly string[]): Promise<number> {
+    const options = this.#options;
+    const filtered = filterLinks(urls.map((url) => ({ url })), options.rules, true);
+    for (const [reason, count] of filtered.skipped) options.counters.increment(`skip.${reason}`, count);
+    if (filtered.candidates.length === 0) return 0;
+    const admission = this.#queue.then(async () => {
+      const candidates = filtered.candidates.map((candidate) => candidate.url);
+      const added = await options.seen.add(candidates);
+      const requests = candidates.filter((_, index) => added[index]).map((url) => ({ url, depth: 0, parent: null }));
+      if (candidates.length > requests.length) options.counters.increment('skip.seen', candidates.length - requests.length);
+      await options.frontier.push(requests);
+      options.onQueued(requests.length);
+      return requests.length;
+    });
+    this.#queue = admission.then(() => undefined, () => undefined);
+    return admission;
+  }
+
+  /**
    * Whether a redirect to the normalized `url` may be followed as part of the crawl: not a trap, in scope, allowed by
    * robots.txt, and new to the seen-set (which it then enters). Returns why not, or `undefined` to follow.
    */

@@ -29,6 +29,8 @@ import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
 import { RunState, persistedRobotsLoader } from './run-state.js';
+import { seedFromSitemaps } from './sitemap-seeds.js';
+import type { HttpCacheLayer } from './http-cache.js';
 import type { CrawlCookies } from './cookie-jar.js';
 import { RequestHeaders } from './request-headers.js';
 import type { BeforeRequest } from './request-headers.js';
@@ -58,6 +60,8 @@ export interface OpenedForRun {
   cookies?: CrawlCookies | undefined;
   /** This process as a worker of a crawl shared through Redis (`redis`). */
   shared?: SharedRun | undefined;
+  /** The opened HTTP cache (`cache` option); the caller closes it after the run. */
+  cache?: HttpCacheLayer | undefined;
 }
 
 /** How a run ended. */
@@ -106,6 +110,8 @@ export class CrawlRun {
   readonly #fetcher: Fetcher;
   readonly #limiter: Limiter;
   readonly #robots: RobotsCache | undefined;
+  /** robots.txt per origin, read for its rules (when obeyed) and its `Sitemap:` lines: one fetch per origin. */
+  readonly #robotsFiles: RobotsCache;
   readonly #loader: PageLoader;
   readonly #outputs: Outputs;
   readonly #ticker: ProgressTicker;
@@ -122,7 +128,7 @@ export class CrawlRun {
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
   readonly #parser: PageParser;
 
-  /** @param opened the state database, cookie jar and shared-crawl worker opened for the run */
+  /** @param opened the state database, cookie jar, HTTP cache and shared-crawl worker opened for the run */
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, opened: OpenedForRun = {}) {
     const state = opened.state;
     const shared = opened.shared;
@@ -149,6 +155,7 @@ export class CrawlRun {
       connectionsPerOrigin: options.perHost,
       isAddressAllowed: addressRule === true ? isPublicAddress : addressRule || undefined,
       proxy: options.proxy,
+      cache: opened.cache,
     });
     const requestHeaders = new RequestHeaders({
       startUrls: options.startUrls,
@@ -167,18 +174,18 @@ export class CrawlRun {
       hostGate: shared?.hostGate,
     });
     const loadRobots = (url: string) => loadRobotsTxt(this.#loader, url);
-    this.#robots = options.obeyRobots
-      ? new RobotsCache({
-          load: shared
-            ? sharedRobotsLoader(shared.state.robots, shared.state.worker, options.redis?.leaseMs ?? 30_000, loadRobots, this.#stop.signal)
-            : state
-              ? persistedRobotsLoader(state.db, loadRobots)
-              : loadRobots,
-          userAgent: options.userAgent,
-          logger: logger.child({ module: 'robots' }),
-          onCrawlDelay: (host, delayMs) => this.#limiter.setHostDelay(host, delayMs),
-        })
-      : undefined;
+    // Without obeyRobots the files are still read for their `Sitemap:` lines when sitemaps are asked for, and only then.
+    this.#robotsFiles = new RobotsCache({
+      load: shared
+        ? sharedRobotsLoader(shared.state.robots, shared.state.worker, options.redis?.leaseMs ?? 30_000, loadRobots, this.#stop.signal)
+        : state
+          ? persistedRobotsLoader(state.db, loadRobots)
+          : loadRobots,
+      userAgent: options.userAgent,
+      logger: logger.child({ module: 'robots' }),
+      onCrawlDelay: options.obeyRobots ? (host, delayMs) => this.#limiter.setHostDelay(host, delayMs) : () => undefined,
+    });
+    this.#robots = options.obeyRobots ? this.#robotsFiles : undefined;
     this.#loader = new PageLoader({
       fetcher: this.#fetcher,
       limiter: this.#limiter,
@@ -217,6 +224,7 @@ export class CrawlRun {
       savers: options.savers,
       loader: this.#loader,
       robots: this.#robots,
+      robotsFiles: this.#robotsFiles,
       counters: this.#counters,
       logger,
       stopSignal: this.#stop.signal,
@@ -313,6 +321,18 @@ export class CrawlRun {
     const requests = urls.filter((_, index) => added[index]).map((url) => ({ url, depth: 0, parent: null }));
     await this.#frontier.push(requests);
     this.#queued += requests.length;
+    if (this.#options.sitemaps.length > 0)
+      await seedFromSitemaps({
+        sitemaps: this.#options.sitemaps,
+        loader: this.#loader,
+        robots: this.#robots,
+        robotsFiles: this.#robotsFiles,
+        admission: this.#admission,
+        logger: this.#log.child({ module: 'sitemaps' }),
+        signal: this.#stop.signal,
+      });
+    // A persisted run is recorded with its seeds, so a resume takes them from the frontier, never from the sitemaps again.
+    this.#state?.commit();
   }
 
   // Fan out every URL of the level through the limiter, in a bounded window so a huge level never sits in memory as
@@ -412,6 +432,7 @@ export class CrawlRun {
       truncated: response?.truncated ?? false,
       redirects: loaded.redirects.map((hop) => ({ url: hop.url, status: hop.status })),
       error: error ? toRecordedError(error) : null,
+      ...(this.#options.cache ? { cached: response?.cached ?? false } : {}),
     };
     // The page's records and its page record go out together, so the files always end at a whole page.
     await this.#outputs.writePage(record, records);

@@ -13,6 +13,11 @@ import type { OutgoingRequest } from './request-headers.js';
 import { resolveOptions } from './options.js';
 import type { CrawlerOptions, ResolvedOptions } from './options.js';
 import type { ProgressListener } from './progress.js';
+import type { HttpCacheLayer } from './http-cache.js';
+import { MAX_SITEMAP_BYTES } from './sitemap-parser.js';
+
+/** The longest body the HTTP cache keeps: a page's (`maxBytes`) or a sitemap's, as received. */
+const cacheEntryBytes = (maxBytes: number) => Math.max(maxBytes, MAX_SITEMAP_BYTES);
 
 /**
  * A breadth-first site crawler. Use it as is with extractors, or subclass it and override `parse(page)` (and, if you
@@ -76,15 +81,23 @@ export class Crawler {
       const state = this.options.persist ? await openStateDb(this.options.persist) : undefined;
       // Loaded only for a shared crawl, so a local one never loads the Redis client.
       const shared = this.options.redis && (await (await import('./open-shared-run.js')).openSharedRun(this.options, this.#logger));
+      let cache: HttpCacheLayer | undefined;
       let run: CrawlRun;
       try {
-        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, { state, cookies, shared });
+        // Loaded only when asked for: better-sqlite3 stays off the plain crawl's start-up path.
+        if (this.options.cache) cache = await (await import('./http-cache.js')).openHttpCache(this.options.cache, cacheEntryBytes(this.options.maxBytes));
+        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, { state, cookies, cache, shared });
       } catch (error) {
         if (state?.owned) state.db.close();
+        cache?.close();
         await shared?.end();
         throw error;
       }
-      return await run.run();
+      try {
+        return await run.run();
+      } finally {
+        cache?.close();
+      }
     } finally {
       this.#running = false;
     }

@@ -5,6 +5,7 @@ import { FetchError } from '../errors.js';
 import type { FetchErrorCode } from '../errors.js';
 import { createDispatcher } from './dispatcher.js';
 import type { AddressFilter } from './public-address.js';
+import type { HttpCacheLayer } from './http-cache.js';
 
 /** One HTTP exchange, without redirects followed. */
 export interface HttpResponse {
@@ -23,6 +24,8 @@ export interface HttpResponse {
   truncated: boolean;
   /** Time from sending the request to the end of the body, in ms. */
   ms: number;
+  /** With an HTTP cache: whether the answer came from it (fresh, or revalidated by a 304). */
+  cached?: boolean;
 }
 
 /** Per-request choices. */
@@ -49,6 +52,8 @@ export interface FetcherOptions {
   isAddressAllowed?: AddressFilter | undefined;
   /** An http(s) proxy URL or `'env'` (see {@link createDispatcher}). */
   proxy?: string | undefined;
+  /** The run's HTTP cache (`cache` option), composed over the dispatcher. */
+  cache?: HttpCacheLayer | undefined;
 }
 
 const ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
@@ -158,6 +163,7 @@ function decompressor(encoding: string | undefined): Transform | undefined {
  * every retry goes through the limiter, the seen-set and robots.txt.
  */
 export class Fetcher {
+  /** The connection pool or proxy agent, behind the HTTP cache when there is one. */
   readonly #agent: Dispatcher;
   readonly #checkTarget: ((url: URL) => Promise<void>) | undefined;
   readonly #options: FetcherOptions;
@@ -165,7 +171,7 @@ export class Fetcher {
   constructor(options: FetcherOptions) {
     this.#options = options;
     const { dispatcher, checkTarget } = createDispatcher(options);
-    this.#agent = dispatcher;
+    this.#agent = options.cache ? dispatcher.compose(options.cache.interceptor) : dispatcher;
     this.#checkTarget = checkTarget;
   }
 
@@ -187,23 +193,26 @@ export class Fetcher {
     try {
       const target = new URL(url);
       await this.#checkTarget?.(target);
+      const cache = this.#options.cache;
       const response = await this.#agent.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',
-        headers: { accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING, ...options.headers, 'user-agent': this.#options.userAgent },
+        headers: { accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING, ...options.headers, ...cache?.headers, 'user-agent': this.#options.userAgent },
         signal: controller.signal,
       });
       const headers = flattenHeaders(response.headers);
+      const cached = cache ? { cached: headers[cache.marker] !== undefined } : {};
+      if (cache) delete headers[cache.marker];
       const contentType = mediaType(headers['content-type']);
       const shouldRead = options.method !== 'HEAD' && (options.shouldReadBody?.(response.statusCode, contentType) ?? true);
       if (!shouldRead) {
         await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
         const declared = Number(headers['content-length']);
-        return { url, status: response.statusCode, headers, contentType, body: undefined, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started };
+        return { url, status: response.statusCode, headers, contentType, body: undefined, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started, ...cached };
       }
       const { body, truncated } = await this.#readBody(response.body, headers['content-encoding'], options.maxBytes ?? this.#options.maxBytes);
-      return { url, status: response.statusCode, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started };
+      return { url, status: response.statusCode, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started, ...cached };
     } catch (error) {
       throw toFetchError(error, timedOut);
     } finally {

@@ -18,6 +18,13 @@ import type { Auth, CookiesOption, ResolvedCookies } from './request-options.js'
 export type Scope = 'host' | 'origin' | 'domain' | 'prefix' | 'any';
 /** Output formats of the dataset files. */
 export type OutputFormat = 'jsonl' | 'csv';
+/** How `cache` serves what it holds: see {@link CrawlerOptions.cache}. */
+export type CacheMode = 'revalidate' | 'prefer-cache';
+/** The HTTP cache's settings, resolved. */
+export interface CacheSettings {
+  readonly dir: string;
+  readonly mode: CacheMode;
+}
 /** pino levels, plus `silent`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -162,6 +169,26 @@ export interface CrawlerOptions {
    */
   proxy?: string;
   /**
+   * Add the URLs the sites' sitemaps list to the start URLs, at depth 0 (Scrapy's SitemapSpider, Crawlee's
+   * SitemapRequestList); scope, include/exclude and the seen-set apply as to links. `true` reads the sitemaps each
+   * start origin's robots.txt lists (`Sitemap:` lines), or `/sitemap.xml` when it lists none; a list names sitemaps
+   * (or sitemap indexes, gzipped or not) to read, and a `https://host/robots.txt` in it stands for that origin's
+   * sitemaps. robots.txt is fetched once per origin for both its rules and its sitemaps. Each file is read up to the
+   * protocol's 50,000 URLs and 50 MB; one that is not well-formed XML is logged and skipped. See docs/crawling.md.
+   * @default false
+   */
+  sitemaps?: boolean | readonly string[];
+  /**
+   * Keep HTTP responses in a cache on disk (a SQLite file in `dir`, created if missing), so a run repeated while
+   * developing a parser does not download the site again. `mode: 'revalidate'` (the default) follows HTTP caching
+   * (RFC 9111): fresh responses are reused, stale ones are revalidated with If-None-Match / If-Modified-Since, so an
+   * unchanged page costs a 304. `mode: 'prefer-cache'` reuses any stored response without asking the server, however
+   * old (like an offline mode; pages not stored yet are fetched and stored). `no-store` responses are never kept.
+   * Page records then say `cached: true` when the body came from the cache. See docs/crawling.md.
+   * @default undefined (no cache)
+   */
+  cache?: { dir: string; mode?: CacheMode };
+  /**
    * Make this run one worker of a crawl shared through Redis by any number of processes and machines (see
    * docs/SCALING.md): `url` (`redis://HOST:PORT/DB`), `crawlId` (letters, digits, `.`, `_`, `-`), `leaseMs` (how long
    * a claimed URL stays this worker's without renewal: a dead worker's URLs go back to the others after it; default
@@ -185,7 +212,10 @@ export interface RedisOptions {
 
 /** Options after validation: complete, frozen, trusted by the engine without re-checking. */
 export interface ResolvedOptions
-  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'headers' | 'auth' | 'cookies' | 'proxy' | 'redis'>> {
+  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'headers' | 'auth' | 'cookies' | 'proxy' | 'sitemaps' | 'cache' | 'redis'>> {
+  /** Sitemaps to read for seeds, and robots.txt URLs whose origins' sitemaps are read; empty when none. */
+  readonly sitemaps: readonly string[];
+  readonly cache: CacheSettings | undefined;
   /** The adaptive throttle's settings, or `undefined` when it is off. */
   readonly autoThrottle: AutoThrottleSettings | undefined;
   readonly startUrls: readonly string[];
@@ -253,9 +283,9 @@ const FORMATS: readonly OutputFormat[] = ['jsonl', 'csv'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KNOWN_KEYS = new Set<string>([
   'startUrls', ...Object.keys(DEFAULTS), 'autoThrottle', 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
-  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', 'redis',
-  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', ...REQUEST_OPTION_KEYS,
+  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', ...REQUEST_OPTION_KEYS, 'sitemaps', 'cache', 'redis',
 ]);
+const CACHE_MODES: readonly CacheMode[] = ['revalidate', 'prefer-cache'];
 
 /** Shows a received value in an error message. */
 function describe(value: unknown): string {
@@ -393,6 +423,37 @@ function persist(input: Record<string, unknown>): { path: string } | CrawlStateD
   return value instanceof CrawlStateDb ? value : Object.freeze({ path: (value as { path: string }).path });
 }
 
+/** `true` -> the start origins' robots.txt URLs; a list -> its http(s) URLs; `false` -> none. */
+function sitemaps(input: Record<string, unknown>, starts: readonly string[]): string[] {
+  const value = input['sitemaps'] ?? false;
+  if (value === false) return [];
+  if (value === true) return [...new Set(starts.map((url) => `${new URL(url).origin}/robots.txt`))];
+  const rule = 'true, false or an array of absolute http(s) sitemap URLs';
+  if (!Array.isArray(value)) fail('sitemaps', rule, value);
+  return [
+    ...new Set(
+      value.map((item: unknown) => {
+        const url = typeof item === 'string' ? URL.parse(item) : null;
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) fail('sitemaps', rule, item);
+        return url.href;
+      }),
+    ),
+  ];
+}
+
+function cache(input: Record<string, unknown>): CacheSettings | undefined {
+  const value = input['cache'];
+  if (value === undefined) return undefined;
+  const rule = "an object { dir, mode? } with mode 'revalidate' or 'prefer-cache'";
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('cache', rule, value);
+  const given = value as Record<string, unknown>;
+  for (const key of Object.keys(given)) if (key !== 'dir' && key !== 'mode') throw new OptionsError('cache', `Unknown cache setting \`${key}\``);
+  if (typeof given['dir'] !== 'string' || given['dir'] === '') fail('cache', `${rule} (dir a directory path)`, given['dir']);
+  const mode = given['mode'] ?? 'revalidate';
+  if (!CACHE_MODES.includes(mode as CacheMode)) fail('cache', rule, mode);
+  return Object.freeze({ dir: given['dir'], mode: mode as CacheMode });
+}
+
 const REDIS_KEYS = new Set(['url', 'crawlId', 'leaseMs', 'retryMs']);
 
 function redis(input: Record<string, unknown>): Readonly<Required<RedisOptions>> | undefined {
@@ -443,8 +504,11 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
   if (signal !== undefined && !(signal instanceof AbortSignal)) fail('signal', 'an AbortSignal', signal);
 
   const perHost = integer(input, 'perHost', 1);
+  const starts = startUrls(input);
   return Object.freeze({
-    startUrls: startUrls(input),
+    startUrls: starts,
+    sitemaps: Object.freeze(sitemaps(input, starts)),
+    cache: cache(input),
     autoThrottle: autoThrottle(input, perHost),
     maxDepth: integer(input, 'maxDepth', 0),
     concurrency: integer(input, 'concurrency', 1),

@@ -36,6 +36,11 @@ export interface PageRecord {
   redirects: Array<{ url: string; status: number }>;
   /** `null`, or why the page failed: a short code (`timeout`, `http-404`, ...) and a message. */
   error: RecordedError | null;
+  /**
+   * Only with the `cache` option: whether the page's answer came from the HTTP cache (fresh, or revalidated by a
+   * 304) rather than the network.
+   */
+  cached?: boolean;
 }
 
 /** Column order of pages.csv. */

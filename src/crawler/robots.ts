@@ -27,13 +27,28 @@ export interface RobotsRules {
   isAllowed(url: string | URL): boolean;
   /** Crawl-delay for our agents, in ms, when the file sets one. */
   readonly crawlDelayMs: number | undefined;
-  /** Sitemap URLs the file lists. */
+  /** Sitemap URLs the file lists, resolved against its URL (http(s) only, each once). */
   readonly sitemaps: readonly string[];
   /**
    * For `disallow-all`: the `robots-unreachable` error recorded for every URL of the origin the crawl was about to
    * fetch, its `cause` the failure (`dns`, `connect`, `timeout`, `http-503`, ...). `undefined` otherwise.
    */
   readonly unreachable: FetchError | undefined;
+}
+
+/** `Sitemap:` values resolved against the robots.txt URL: http(s) URLs only, each once, in file order. Pure. */
+function resolveSitemaps(values: readonly string[], robotsUrl: string): string[] {
+  const found = new Set<string>();
+  for (const value of values) {
+    const url = URL.parse(value.trim(), robotsUrl);
+    if (url && (url.protocol === 'http:' || url.protocol === 'https:')) found.add(url.href);
+  }
+  return [...found];
+}
+
+/** The `Sitemap:` lines of a robots.txt (RFC 9309 2.2.4), resolved against its URL, each once, in order. Pure. */
+export function sitemapsFromRobots(robotsTxt: string, robotsUrl: string): string[] {
+  return resolveSitemaps(parseRobotsTxt(robotsTxt).sitemaps, robotsUrl);
 }
 
 /** The product token robots.txt groups are matched on: `MyBot/1.2 (+url)` -> `mybot`. */
@@ -77,7 +92,7 @@ export function rulesFrom(robotsUrl: string, response: RobotsResponse, agentToke
       return groups.every((group) => group.isAllowed(path));
     },
     crawlDelayMs: delays.length > 0 ? Math.max(...delays) * 1000 : undefined,
-    sitemaps: parsed.sitemaps,
+    sitemaps: resolveSitemaps(parsed.sitemaps, robotsUrl),
     unreachable: undefined,
   };
 }

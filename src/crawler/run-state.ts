@@ -15,7 +15,7 @@ export const CRAWL_COMMAND = 'crawl';
  */
 export const RESULT_OPTIONS = [
   'startUrls', 'maxDepth', 'scope', 'include', 'exclude', 'maxPages', 'sortQuery', 'stripQuery', 'stripParams', 'obeyRobots', 'userAgent',
-  'followNofollow', 'maxUrlLength', 'maxRepeatedSegments', 'contentTypes',
+  'followNofollow', 'maxUrlLength', 'maxRepeatedSegments', 'contentTypes', 'sitemaps',
 ] as const;
 
 // Counters of the state that are not the crawl's: where the output files ended at the last commit, and why a finished
@@ -48,6 +48,7 @@ export function resultOptions(options: ResolvedOptions): Record<string, unknown>
     maxUrlLength: options.maxUrlLength,
     maxRepeatedSegments: options.maxRepeatedSegments,
     contentTypes: [...options.contentTypes],
+    sitemaps: [...options.sitemaps],
   };
 }
 
@@ -103,7 +104,7 @@ export class RunState {
   }
 
   /**
-   * Records a new run, or checks that the stored one is the same crawl and marks it running again.
+   * Records a new run (committed with its seeds, by the run's first {@link commit}), or checks that the stored one is the same crawl and marks it running again.
    * @throws OptionsError when the stored run is another command's, or one of its {@link RESULT_OPTIONS} differs.
    */
   begin(options: ResolvedOptions): RunStart {
@@ -111,8 +112,9 @@ export class RunState {
     const current = resultOptions(options);
     const stored = db.run.get();
     if (!stored) {
+      // Committed by the run once its seeds (start URLs, sitemap entries) are in the frontier: a run killed before
+      // that leaves no state to resume, rather than one with a partial frontier.
       db.run.start(CRAWL_COMMAND, current);
-      db.commit();
       return { kind: 'new' };
     }
     const fresh = `remove ${db.path} (the CLI: --overwrite) to start afresh`;

@@ -11,6 +11,8 @@ export interface SaverHostOptions {
   savers: readonly Saver[];
   loader: PageLoader;
   robots: RobotsCache | undefined;
+  /** The run's robots.txt files (the same cache as `robots` when the crawl obeys robots.txt), read for `Sitemap:` lines. */
+  robotsFiles: RobotsCache;
   counters: RunCounters;
   logger: Logger;
   stopSignal: AbortSignal;
@@ -58,6 +60,7 @@ export class SaverHost {
       logger: options.logger.child({ module: 'saver', saver: saver.name }),
       signal: options.stopSignal,
       outDir: options.outDir,
+      sitemapsInRobots: async (origin) => (await options.robotsFiles.rulesFor(origin)).sitemaps,
     };
   }
 

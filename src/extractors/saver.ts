@@ -72,6 +72,11 @@ export interface SaverContext {
   signal: AbortSignal;
   /** The crawl's output directory, if it has one. */
   outDir: string | undefined;
+  /**
+   * The `Sitemap:` lines of an origin's robots.txt, resolved, read through the crawl's robots.txt cache (so the file
+   * is fetched once per origin per run, whoever asks); empty when it lists none or could not be had.
+   */
+  sitemapsInRobots(origin: string): Promise<readonly string[]>;
 }
 
 /**

@@ -26,6 +26,14 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 // A saved SVG opened as a document runs its scripts (in the file: origin, beside the user's files); inside an <img>
 // no script runs and nothing is loaded. So no link leads to a saved file of an SVG: every thumbnail opens an in-page
 // view (CSS :target, the same <img> shown large), and only raster files get a direct "file" link.
+// With a thumbnail, the card shows it and the large view loads the original only when opened (a lazy <img> that is
+// not displayed is not fetched); without one, the original is both.
+function pictures(image: SavedImageRecord, file: string): string {
+  const alt = escapeHtml(image.alt);
+  if (image.thumb === undefined) return `<img src="${file}" alt="${alt}" loading="lazy">`;
+  return `<img class="small" src="${escapeHtml(fileHref(image.thumb))}" alt="${alt}" loading="lazy"><img class="full" src="${file}" alt="${alt}" loading="lazy">`;
+}
+
 function card(image: SavedImageRecord, index: number): string {
   const id = `i${index}`;
   const file = escapeHtml(fileHref(image.file));
@@ -38,7 +46,7 @@ function card(image: SavedImageRecord, index: number): string {
     ? ` <span class="more">(${plural(image.urls?.length ?? 1, 'URL')}, ${plural(image.pages?.length ?? 1, 'page')})</span>`
     : '';
   return `<figure id="${id}" data-type="${image.type}">
-<a class="thumb" href="#${id}"><img src="${file}" alt="${escapeHtml(image.alt)}" loading="lazy"></a><a class="close" href="#_" aria-label="close"></a>
+<a class="thumb" href="#${id}">${pictures(image, file)}</a><a class="close" href="#_" aria-label="close"></a>
 <figcaption><b>${image.type.toUpperCase()}</b> ${size} · ${formatBytes(image.bytes)}${script} · ${origin}${direct}${more}<br>
 ${image.alt ? `<span class="alt">${escapeHtml(image.alt)}</span><br>` : ''}from ${source}</figcaption>
 </figure>`;
@@ -56,6 +64,7 @@ figure[hidden]{display:none}
 figure:target .thumb{position:fixed;inset:0;z-index:1;height:auto;background:rgba(0,0,0,.85)}
 figure:target .thumb img{max-width:95vw;max-height:95vh;background:repeating-conic-gradient(#eee 0 25%,#fff 0 50%) 50%/16px 16px}
 figure[data-type=svg]:target .thumb img{width:95vw;height:95vh;object-fit:contain}
+.thumb .full,figure:target .thumb .small{display:none}figure:target .thumb .full{display:block}
 .close{display:none}
 figure:target .close{display:block;position:fixed;inset:0;z-index:2;cursor:zoom-out}
 figure:target .close::after{content:"×";position:absolute;top:.5rem;right:1rem;color:#fff;font-size:2rem}
@@ -88,8 +97,8 @@ const CSP = [
 ].join('; ');
 
 /**
- * Renders `index.html`: a self-contained gallery of the saved images (thumbnails are the saved files, by relative
- * path), each with its type, dimensions, size, original URL and source page, plus buttons that filter by type. A
+ * Renders `index.html`: a self-contained gallery of the saved images (each shown by its `thumb` when it has one,
+ * else by its saved file, by relative path), each with its type, dimensions, size, original URL and source page, plus buttons that filter by type. A
  * click on a thumbnail shows the image large in the page, in an `<img>`: a saved SVG is never opened as a document,
  * so its scripts never run (raster images also get a direct link to their file). CSS and script are inline, and a
  * CSP lets the page load nothing but the saved images and run nothing but its own script. Pure.

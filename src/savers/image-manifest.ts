@@ -1,6 +1,7 @@
 import { FileSink } from '../storage/file-sink.js';
 import type { FileStore } from '../storage/files.js';
 import type { ImageType } from './image-type.js';
+import type { ThumbnailError } from './thumbnail.js';
 
 /** One saved image (one file, one content) in `images.jsonl`. */
 export interface SavedImageRecord {
@@ -34,6 +35,10 @@ export interface SavedImageRecord {
    * gallery shows every SVG through an `<img>`, where no script runs, whatever this says.
    */
   hasScript?: boolean;
+  /** The WebP thumbnail, relative to the output directory (`thumbs/ab/ab12….webp`), when one was made. */
+  thumb?: string;
+  /** Why no thumbnail was made (`unsupported-type`, `decode-failed`, ...), when thumbnails are on. */
+  thumbError?: ThumbnailError;
   /** Every URL with this content, when there is more than one (the first is `url`). */
   urls?: string[];
   /** Every page that pointed to this content, when there is more than one (the first is `page`). */

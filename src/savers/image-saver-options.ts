@@ -33,6 +33,12 @@ export interface ImageSaverOptions {
   skipSaved?: boolean;
   /** Write `index.html`, a gallery of the saved images, at the end. @default true */
   gallery?: boolean;
+  /**
+   * Make a WebP thumbnail (at most 256 px on the long side) of each saved image under `thumbs/`, listed as `thumb`
+   * in its record (`thumbError` when none could be made; the image stays saved). Loads sharp on the first image.
+   * @default true
+   */
+  thumbnails?: boolean;
 }
 
 /** {@link ImageSaverOptions} after validation, defaults filled in. */
@@ -52,6 +58,7 @@ export const IMAGE_SAVER_DEFAULTS = Object.freeze({
   layout: 'sharded' as ImageLayout,
   skipSaved: false,
   gallery: true,
+  thumbnails: true,
 });
 
 const KEYS = new Set(['outDir', 'types', ...Object.keys(IMAGE_SAVER_DEFAULTS)]);
@@ -76,7 +83,7 @@ export function resolveImageSaverOptions(options: ImageSaverOptions): ResolvedIm
       fail(name, value as number > Number.MAX_SAFE_INTEGER ? `an integer between ${min} and ${Number.MAX_SAFE_INTEGER}` : `an integer >= ${min}`, value);
     return value;
   };
-  const boolean = (name: 'skipSaved' | 'gallery'): boolean => {
+  const boolean = (name: 'skipSaved' | 'gallery' | 'thumbnails'): boolean => {
     const value = input[name] ?? IMAGE_SAVER_DEFAULTS[name];
     if (typeof value !== 'boolean') fail(name, 'true or false', value);
     return value;
@@ -104,6 +111,7 @@ export function resolveImageSaverOptions(options: ImageSaverOptions): ResolvedIm
     layout: layout as ImageLayout,
     skipSaved: boolean('skipSaved'),
     gallery: boolean('gallery'),
+    thumbnails: boolean('thumbnails'),
   };
   if (resolved.minBytes > resolved.maxBytes) fail('minBytes', `at most maxBytes (${resolved.maxBytes})`, resolved.minBytes);
   return Object.freeze(resolved);

@@ -13,6 +13,8 @@ import { resolveImageSaverOptions } from './image-saver-options.js';
 import type { ImageSaverOptions, ResolvedImageSaverOptions } from './image-saver-options.js';
 import { IMAGE_EXTENSIONS, readDimensions, sniffImageType } from './image-type.js';
 import { hasSvgScript } from './svg-script.js';
+import { saveThumbnail, thumbnailFieldsOf } from './thumbnail.js';
+import type { ThumbnailFields } from './thumbnail.js';
 import type { ImageType } from './image-type.js';
 
 /** A downloaded body that is an image, as `accept` and `fileName` see it. */
@@ -51,7 +53,8 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
  * not images (`not-an-image`), over `maxBytes` (`too-large`, cut at the cap), under the minimum sizes (`too-small`) or
  * of other types (`filtered-type`) are recorded as rejected. Content is stored once per SHA-256 under
  * `images/ab/<sha256>.<ext>`, written atomically; `maxImages` is exact (a slot is reserved before a file is written).
- * An SVG that would run script if opened as a document gets `hasScript: true` in the manifest.
+ * An SVG that would run script if opened as a document gets `hasScript: true` in the manifest. With `thumbnails`
+ * (the default) each new content also gets a 256 px WebP under `thumbs/` (see `saveThumbnail`), listed as `thumb`.
  *
  * Steps you can override: `accept(image)` (the filters) and `fileName(image, type)` (where a file goes). Use one
  * saver per run: `limitReached` stays aborted once the limit is hit.
@@ -106,7 +109,7 @@ export class ImageSaver implements Saver {
     this.#manifest = new ImageManifest(this.#store);
     try {
       await prepareOutputDir(outDir);
-      const removed = await this.#store.removeStaleParts('images');
+      const removed = (await this.#store.removeStaleParts('images')) + (await this.#store.removeStaleParts('thumbs'));
       const kept = await this.#manifest.open(this.options.skipSaved);
       context.logger.debug({ removed, kept }, 'image store opened');
     } catch (error) {
@@ -217,7 +220,7 @@ export class ImageSaver implements Saver {
     for (;;) {
       const earlier = manifest.contentFor(image.sha256);
       if (earlier) {
-        manifest.addSaved(this.#record(image, earlier.file));
+        manifest.addSaved(this.#record(image, earlier.file, thumbnailFieldsOf(earlier)));
         context.count('duplicate');
         return;
       }
@@ -261,13 +264,19 @@ export class ImageSaver implements Saver {
       return undefined;
     }
     if (written) this.#saved++;
-    const record = this.#record(image, file);
+    const thumb = this.options.thumbnails ? await saveThumbnail(this.#store as FileStore, image, this.options.layout === 'flat') : undefined;
+    if (thumb && 'thumb' in thumb) context.count('thumbs');
+    else if (thumb) {
+      context.count('thumbs.failed');
+      context.logger.debug({ url: image.url, code: thumb.thumbError.code }, 'no thumbnail');
+    }
+    const record = this.#record(image, file, thumb);
     (this.#manifest as ImageManifest).addSaved(record);
     context.count(written ? 'saved' : 'existing');
     return record;
   }
 
-  #record(image: DownloadedImage, file: string): SavedImageRecord {
+  #record(image: DownloadedImage, file: string, thumb: Partial<ThumbnailFields> = {}): SavedImageRecord {
     const { data } = image;
     const record: SavedImageRecord = {
       url: image.url, page: image.page, file, sha256: image.sha256, bytes: image.bytes, width: image.width, height: image.height,
@@ -278,7 +287,7 @@ export class ImageSaver implements Saver {
     if (typeof data['declaredHeight'] === 'number') record.declaredHeight = data['declaredHeight'];
     if (Array.isArray(data['alternates']) && data['alternates'].length > 0) record.alternates = data['alternates'].map(String);
     if (image.type === 'svg' && hasSvgScript(image.body)) record.hasScript = true;
-    return record;
+    return { ...record, ...thumb };
   }
 
   #reject(url: string, source: DownloadSource, rejection: Rejection): void {

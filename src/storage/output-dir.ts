@@ -74,6 +74,9 @@ export const OUTPUT_FILES: readonly string[] = Object.freeze([
 
 /** The directory of saved images. */
 export const IMAGES_DIR = 'images';
+/** The directory of their thumbnails (`<sha256>.webp`, named and sharded as the images are). */
+export const THUMBS_DIR = 'thumbs';
+const FILE_DIRS: readonly string[] = [IMAGES_DIR, THUMBS_DIR];
 
 // Temporary files on the way to an output: FileStore's `.<name>.<hex>.part`, the CSV header rewrite's
 // `<name>.<pid>.tmp` and the audit's `<name>.<pid>.<hex>.tmp`.
@@ -87,7 +90,7 @@ const SHARD = /^[0-9a-f]{2}$/;
  * output's name for one of its temporary files, `undefined` for anything else. Pure.
  */
 export function outputOf(name: string): string | undefined {
-  if (OUTPUT_FILES.includes(name) || name === IMAGES_DIR) return name;
+  if (OUTPUT_FILES.includes(name) || FILE_DIRS.includes(name)) return name;
   for (const pattern of TEMPORARY) {
     const output = pattern.exec(name)?.[1];
     if (output !== undefined && OUTPUT_FILES.includes(output)) return output;
@@ -115,29 +118,29 @@ async function imageFiles(dir: string): Promise<string[]> {
 
 /**
  * The sitecrawl outputs an earlier run left in `dir`: the files of {@link OUTPUT_FILES}, their temporary files, and
- * `images` when it holds files named as the image saver names them. Other files are the user's and are not listed.
+ * `images` and `thumbs` when they hold files named as the image saver names them. Other files are the user's and are not listed.
  * @returns names relative to `dir`, sorted; none when `dir` does not exist.
  */
 export async function findOutputs(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await entries(dir)) {
-    if (!entry.isDirectory() && entry.name !== IMAGES_DIR && outputOf(entry.name) !== undefined) found.push(entry.name);
-    else if (entry.isDirectory() && entry.name === IMAGES_DIR && (await imageFiles(join(dir, IMAGES_DIR))).length > 0) found.push(IMAGES_DIR);
+    if (!entry.isDirectory() && !FILE_DIRS.includes(entry.name) && outputOf(entry.name) !== undefined) found.push(entry.name);
+    else if (entry.isDirectory() && FILE_DIRS.includes(entry.name) && (await imageFiles(join(dir, entry.name))).length > 0) found.push(entry.name);
   }
   return found.sort();
 }
 
 /**
- * Removes outputs found by {@link findOutputs} from `dir`. For `images`, only the files the image saver names are
+ * Removes outputs found by {@link findOutputs} from `dir`. For `images` and `thumbs`, only the files the image saver names are
  * removed (then the directories left empty), so a user's own files there survive.
  */
 export async function removeOutputs(dir: string, names: readonly string[]): Promise<void> {
   for (const name of names) {
-    if (name !== IMAGES_DIR) {
+    if (!FILE_DIRS.includes(name)) {
       await rm(join(dir, name), { force: true });
       continue;
     }
-    const images = join(dir, IMAGES_DIR);
+    const images = join(dir, name);
     const files = await imageFiles(images);
     for (const file of files) await rm(join(images, file), { force: true });
     for (const shard of new Set(files.map((file) => dirname(file)).filter((shard) => shard !== '.')))

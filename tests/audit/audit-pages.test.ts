@@ -127,6 +127,8 @@ describe('sitemaps', () => {
     // Crawled once; the HEAD is the redirect hop of /listed-moved.
     expect(methods('/linked')).toEqual(['GET', 'HEAD']);
     expect(report.summary).toMatchObject({ sitemapUrls: 6, orphans: 2, sitemapIssues: 3 });
+    // One robots.txt fetch serves the crawl's rules and the audit's Sitemap lines.
+    expect(site.hits('/robots.txt')).toBe(1);
   });
 
   test('a sitemap given by URL is read without robots.txt listing it', async ({ site }) => {

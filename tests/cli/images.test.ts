@@ -50,9 +50,24 @@ test('images saves files, images.jsonl, index.html and pages.jsonl; --max-bytes 
   const pages = await readJsonLines(join(out, 'pages.jsonl'));
   expect(pages.map((page) => [new URL(String(page['url'])).pathname, page['truncated']]).sort()).toEqual([['/', false], ['/b', false]]);
   expect(await listFiles(out, join(out, 'images'))).toEqual([records.find((record) => record['error'] === null)?.['file']]);
-  expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('<img src="images/');
+  const saved = records.find((record) => record['error'] === null);
+  expect(saved?.['thumb']).toMatch(/^thumbs\/[0-9a-f]{2}\/[0-9a-f]{64}\.webp$/);
+  expect(await listFiles(out, join(out, 'thumbs'))).toEqual([saved?.['thumb']]);
+  expect(await readFile(join(out, 'index.html'), 'utf8')).toContain(`<img class="small" src="${String(saved?.['thumb'])}"`);
   expect(result.stderr).toMatch(/Images: 1 saved, 1 rejected \(too-large 1\), 2 found/);
   expect(result.stderr).toContain(`Wrote ${join(out, 'index.html')}`);
+});
+
+test('--no-thumbs makes no thumbnails; the gallery shows the saved files', async ({ site, tmp }) => {
+  site.page('/', [], { body: '<img src="/a.png" alt="A">' });
+  serveImage(site, '/a.png', png(8, 8, 2));
+  const out = join(tmp, 'out');
+  const result = await runCli(['images', site.url('/'), '-o', out, '--no-thumbs', '--workers', '0']);
+  expect(result.code).toBe(0);
+  const [record] = await readJsonLines(join(out, 'images.jsonl'));
+  expect(record).not.toHaveProperty('thumb');
+  expect(await listFiles(out, join(out, 'thumbs'))).toEqual([]);
+  expect(await readFile(join(out, 'index.html'), 'utf8')).toContain(`<img src="${String(record?.['file'])}"`);
 });
 
 test('--max-images stops at exactly N files and ends the crawl there', async ({ site, tmp }) => {

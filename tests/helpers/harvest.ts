@@ -50,7 +50,8 @@ export interface HarvestOptions {
 
 /** Crawls `startUrl` with the link and image extractors and an ImageSaver into `outDir` (quiet, main-thread parsing, fast retries). */
 export async function harvest(startUrl: string, outDir: string, options: HarvestOptions = {}, SaverClass = ImageSaver): Promise<Harvest> {
-  const saver = new SaverClass({ outDir, ...options.saver });
+  // Thumbnails are off unless a test asks for them: the tests of other steps pin records and counters without them.
+  const saver = new SaverClass({ outDir, thumbnails: false, ...options.saver });
   const summary = await new Crawler({
     startUrls: [startUrl],
     extractors: [new LinkExtractor(), new ImageExtractor(options.extractor)],
