@@ -29,13 +29,22 @@ export type ErrorCode =
   | 'extractor-failed'
   | 'output-failed'
   | 'output-dir-unusable'
-  | StateErrorCode;
+  | StateErrorCode
+  | SharedStateErrorCode;
 
 /**
  * Codes of a crawl state file (`OUT/state.db`) that cannot be used: `state-locked` (another process holds it),
  * `state-corrupt` (not a database, truncated or malformed), `state-incompatible` (written by a newer schema version).
  */
 export type StateErrorCode = 'state-locked' | 'state-corrupt' | 'state-incompatible';
+
+/**
+ * Codes of a shared crawl state (Redis, `redis` option): `redis-unreachable` (no connection at the start: wrong URL,
+ * server down, refused), `redis-lost` (the connection dropped mid-run and did not come back within the retry time),
+ * `crawl-unknown` (no crawl of that id, for `export` and `status`), `crawl-gone` (the crawl's keys vanished mid-run:
+ * cleared, or a Redis restarted without persistence).
+ */
+export type SharedStateErrorCode = 'redis-unreachable' | 'redis-lost' | 'crawl-unknown' | 'crawl-gone';
 
 /** Base class of all sitecrawl errors. */
 export class CrawlError extends Error {
@@ -142,4 +151,12 @@ export function toRecordedError(error: unknown): RecordedError {
   if (error instanceof CrawlError) return { code: error.code, message: error.message };
   if (error instanceof Error) return { code: 'network', message: error.message };
   return { code: 'network', message: String(error) };
+}
+
+/** The shared crawl state (Redis) cannot be reached or read; what was written stays. */
+export class SharedStateError extends CrawlError {
+  declare readonly code: SharedStateErrorCode;
+  constructor(code: SharedStateErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+  }
 }

@@ -13,6 +13,9 @@ export { CrawlError, OptionsError, FetchError, ExtractorError, OutputError } fro
 export type { ErrorCode, FetchErrorCode, RecordedError } from './errors.js';
 export { StateError, SelectorError, OutputDirError } from './errors.js';
 export type { StateErrorCode } from './errors.js';
+export { SharedStateError } from './errors.js';
+export type { SharedStateErrorCode } from './errors.js';
+export type { RedisOptions } from './crawler/options.js';
 export type { PageRecord, SkipReason } from './crawler/page-record.js';
 export { PAGE_COLUMNS } from './crawler/page-record.js';
 export type { CrawlProgress, DepthProgress, ProgressListener } from './crawler/progress.js';

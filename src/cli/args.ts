@@ -21,6 +21,8 @@ export interface CrawlCommand {
   persist?: boolean;
   /** `crawl --resume`: continue the run whose state is in OUT/state.db (start URLs then come from it). */
   resume?: boolean;
+  /** `--clear` (with `--redis` and `--crawl-id`): remove the shared crawl's keys instead of crawling. */
+  clear?: boolean;
 }
 
 /** A parseArgs option table. */
@@ -63,6 +65,11 @@ export const CRAWL_FLAGS = {
   quiet: { type: 'boolean', short: 'q' },
   'log-level': { type: 'string' },
   'log-file': { type: 'string' },
+  redis: { type: 'string' },
+  'crawl-id': { type: 'string' },
+  'lease-ms': { type: 'string' },
+  'redis-retry': { type: 'string' },
+  clear: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagTable;
 
@@ -92,6 +99,7 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   sortQuery: '--sort-query',
   stripQuery: '--strip-query',
   persist: '--persist',
+  redis: '--redis',
   headers: '--header',
   auth: '--auth/--bearer',
   cookies: '--cookies',
@@ -235,8 +243,11 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
       throw new UsageError(`not an absolute http(s) URL: ${JSON.stringify(url)}`);
   }
+  const redis = sharedCrawl(values);
   const logLevel = choiceFlag<LogLevel>('log-level', str(values['log-level']), ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'warn';
   const outDir = str(values['out']) ?? defaultOutDir;
+  // A worker of a shared crawl records into Redis (sitecrawl export); it writes files of its own only when -o says where.
+  const localOutDir = redis && command === 'crawl' && values['out'] === undefined ? undefined : outDir;
   const cacheMode = choiceFlag<CacheMode>('cache-mode', str(values['cache-mode']), ['revalidate', 'prefer-cache']);
   const cacheDir = str(values['cache']);
   if (cacheMode !== undefined && cacheDir === undefined) throw new UsageError('--cache-mode needs --cache DIR');
@@ -271,10 +282,30 @@ export function crawlCommandFrom({ values, positionals }: ParsedArgs, command: s
     proxy: str(values['proxy']),
     cache: cacheDir === undefined ? undefined : { dir: cacheDir, ...(cacheMode ? { mode: cacheMode } : {}) },
     format: choiceFlag<OutputFormat>('format', str(values['format']), ['jsonl', 'csv']),
-    outDir,
+    outDir: localOutDir,
     logLevel,
+    redis,
   });
-  return { options, outDir, overwrite: values['overwrite'] === true, quiet: values['quiet'] === true, logLevel, logFile: str(values['log-file']) };
+  const clear = values['clear'] === true;
+  if (clear && !redis) throw new UsageError('--clear removes a shared crawl: give --redis URL and --crawl-id NAME');
+  if (clear && command !== 'crawl') throw new UsageError('--clear: remove a shared crawl with sitecrawl crawl --redis URL --crawl-id NAME --clear');
+  return { options, outDir, overwrite: values['overwrite'] === true, quiet: values['quiet'] === true, logLevel, logFile: str(values['log-file']), ...(clear ? { clear } : {}) };
+}
+
+/** The `redis` option from `--redis`, `--crawl-id`, `--lease-ms` and `--redis-retry`. Pure. @throws UsageError */
+function sharedCrawl(values: ParsedArgs['values']): CrawlerOptions['redis'] {
+  const url = str(values['redis']);
+  const crawlId = str(values['crawl-id']);
+  const leaseMs = integerFlag('lease-ms', str(values['lease-ms']), 100, MAX_TIMER_MS);
+  const retryMs = integerFlag('redis-retry', str(values['redis-retry']), 0, MAX_TIMER_MS);
+  if (url === undefined) {
+    const stray = crawlId !== undefined ? '--crawl-id' : leaseMs !== undefined ? '--lease-ms' : retryMs !== undefined ? '--redis-retry' : undefined;
+    if (stray) throw new UsageError(`${stray} belongs to a shared crawl: give --redis URL too`);
+    return undefined;
+  }
+  if (!URL.canParse(url) || !/^rediss?:$/.test(new URL(url).protocol)) throw new UsageError(`--redis expects redis://HOST:PORT/DB, got ${JSON.stringify(url)}`);
+  if (crawlId === undefined) throw new UsageError('--redis needs --crawl-id NAME (the same on every worker of the crawl)');
+  return defined({ url, crawlId, leaseMs, retryMs }) as NonNullable<CrawlerOptions['redis']>;
 }
 
 /**
@@ -292,6 +323,7 @@ export function parseCrawlArgs(argv: readonly string[]): CrawlCommand | 'help' {
   if (sitemaps !== undefined) command.options = { ...command.options, sitemaps };
   if (resume && command.options.format === 'csv') throw new UsageError('--resume continues a JSON Lines run: leave out --format csv');
   if (parsed.values['persist'] && command.options.format === 'csv') throw new UsageError('--persist writes JSON Lines outputs: leave out --format csv');
+  if (command.options.redis && (resume || parsed.values['persist'])) throw new UsageError('--redis keeps the crawl\'s state in Redis: leave out --persist and --resume');
   return { ...command, persist: parsed.values['persist'] === true || resume, resume };
 }
 
@@ -335,6 +367,11 @@ export const CRAWL_OPTIONS_HELP = `  -d, --depth N            follow links up to
   -q, --quiet              no progress and no summary
       --log-level L        fatal | error | warn | info | debug | trace | silent (default warn)
       --log-file FILE      write logs (JSON lines) to FILE instead of stderr
+      --redis URL          be one worker of a crawl shared through Redis (redis://HOST:PORT/DB); see docs/SCALING.md
+      --crawl-id NAME      the shared crawl's id, the same on every worker (with --redis)
+      --lease-ms MS        a dead worker's URLs go back to the others after MS (default 30000)
+      --redis-retry MS     how long a lost Redis connection is retried before the worker stops (default 20000)
+      --clear              remove the shared crawl's keys from Redis (with --redis and --crawl-id) and exit
 `;
 
 /** Help text of `sitecrawl crawl`. */

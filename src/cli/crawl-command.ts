@@ -16,6 +16,10 @@ export async function crawlCommand(argv: readonly string[], streams: CliStreams)
   const command = parseOrExit('crawl', CRAWL_HELP, () => parseCrawlArgs(argv), streams);
   if (typeof command === 'number') return command;
   const { outDir, quiet } = command;
+  if (command.clear && command.options.redis) {
+    const { clearCrawl } = await import('./redis-commands.js');
+    return clearCrawl(command.options.redis.url, command.options.redis.crawlId, streams);
+  }
   return runCrawler(command, streams, {
     name: 'crawl',
     create: (options) => new Crawler({ ...options, extractors: [new LinkExtractor(), new TitleExtractor()] }),

@@ -15,6 +15,8 @@ Commands:
   crawl <url...>   crawl a site breadth-first and write a record per page (see 'sitecrawl crawl --help')
   audit <url...>   check every link, redirect, title and fragment of a site, with a report (see 'sitecrawl audit --help')
   images <url...>  crawl a site and save its images, with a manifest and a gallery (see 'sitecrawl images --help')
+  status           show the progress of a crawl shared through Redis (see 'sitecrawl status --help')
+  export           write the merged results of a crawl shared through Redis (see 'sitecrawl export --help')
   serve            run the crawl service: HTTP API, webhooks and a web page (see 'sitecrawl serve --help')
 
 Options:
@@ -36,6 +38,10 @@ export async function runCli(argv: readonly string[], streams: CliStreams): Prom
       return (await import('./audit-command.js')).auditCommand(rest, streams);
     case 'images':
       return (await import('./images-command.js')).imagesCommand(rest, streams);
+    case 'status':
+      return (await import('./redis-commands.js')).statusCommand(rest, streams);
+    case 'export':
+      return (await import('./redis-commands.js')).exportCommand(rest, streams);
     case 'serve':
       // Loaded only here: fastify and the service must not slow the start of the other commands.
       return (await import('./serve-command.js')).serveCommand(rest, streams);

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Crawler } from '../crawler/crawler.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
-import { OptionsError, StateError } from '../errors.js';
+import { OptionsError, SharedStateError, StateError } from '../errors.js';
 import type { CrawlerOptions } from '../crawler/options.js';
 import type { CrawlProgress } from '../crawler/progress.js';
 import { prepareOutputDir } from '../storage/output-dir.js';
@@ -143,7 +143,7 @@ export async function runCrawler<C extends Crawler>(command: CrawlCommand, strea
     // Options are checked before the output directory is touched, so a typo never costs an earlier run's files.
     crawler = spec.create({ ...options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
     if (command.overwrite) assertStateFree(command.outDir);
-    if (!command.resume)
+    if (!command.resume && options.outDir !== undefined)
       await claimOutDir(command.outDir, { overwrite: command.overwrite, resumable: spec.name === 'crawl', ...(spec.reuse ? { reuse: spec.reuse } : {}) });
     if (logFile && command.logFile !== undefined) logFile.fd = await openLogFile(command.logFile);
   } catch (error) {
@@ -183,7 +183,9 @@ async function runToEnd<C extends Crawler>(crawler: C, controller: AbortControll
     return interrupted ? EXIT.interrupted : code;
   } catch (error) {
     display?.finish();
-    if (error instanceof OptionsError || error instanceof StateError) {
+    // A shared crawl that cannot start (Redis unreachable) is a usage error; one that loses Redis mid-run failed.
+    const atStart = error instanceof SharedStateError && error.code !== 'redis-lost' && error.code !== 'crawl-gone';
+    if (error instanceof OptionsError || error instanceof StateError || atStart) {
       streams.stderr.write(`sitecrawl ${spec.name}: ${error instanceof OptionsError ? usageMessage(error) : error.message}\n`);
       return EXIT.usage;
     }

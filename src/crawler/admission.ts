@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Awaitable, FoundLink } from '../extractors/extractor.js';
 import type { Page } from '../extractors/page.js';
 import type { RunCounters } from '../storage/counters.js';
-import type { FrontierStore } from '../storage/frontier-store.js';
+import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
 import { filterLinks } from './link-filter.js';
 import type { LinkRules } from './link-filter.js';
@@ -16,6 +16,8 @@ export interface AdmissionOptions {
   maxDepth: number;
   seen: SeenSet;
   frontier: FrontierStore;
+  /** Adds requests to the seen-set and queues the new ones in one atomic step (a shared store); returns those queued. */
+  admit?: ((requests: CrawlRequest[]) => Promise<CrawlRequest[]>) | undefined;
   robots: RobotsCache | undefined;
   counters: RunCounters;
   logger: Logger;
@@ -58,10 +60,14 @@ export class LinkAdmission {
         else if (await this.#askShouldEnqueue({ ...candidate.link, url: candidate.url }, page)) accepted.push(candidate.url);
         else this.#skip('filtered', candidate.url);
       }
-      const added = await options.seen.add(accepted);
-      const requests = accepted.filter((_, index) => added[index]).map((url) => ({ url, depth: page.depth + 1, parent: page.url }));
+      let requests: CrawlRequest[] = accepted.map((url) => ({ url, depth: page.depth + 1, parent: page.url }));
+      if (options.admit) requests = await options.admit(requests);
+      else {
+        const added = await options.seen.add(accepted);
+        requests = requests.filter((_, index) => added[index]);
+        await options.frontier.push(requests);
+      }
       if (accepted.length > requests.length) options.counters.increment('skip.seen', accepted.length - requests.length);
-      await options.frontier.push(requests);
       options.onQueued(requests.length);
     });
     this.#queue = admission.catch(() => undefined);

@@ -22,7 +22,7 @@ import { HTML_TYPES, PageParser, buildPage } from './page-parser.js';
 import type { Loaded } from './page-loader.js';
 import type { PageRecord, SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
-import { ProgressTicker } from './progress.js';
+import { ProgressTicker, progressFrom } from './progress.js';
 import { RobotsCache } from './robots.js';
 import { loadRobotsTxt } from './robots-loader.js';
 import { createScope } from './scope.js';
@@ -35,6 +35,9 @@ import type { CrawlCookies } from './cookie-jar.js';
 import { RequestHeaders } from './request-headers.js';
 import type { BeforeRequest } from './request-headers.js';
 import { redactProxy } from './request-options.js';
+import type { SharedRun, Settlement } from './shared-run.js';
+import { sharedRobotsLoader } from './shared-robots.js';
+
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -55,6 +58,8 @@ export interface OpenedForRun {
   state?: { db: CrawlStateDb; owned: boolean } | undefined;
   /** The cookie jar, when the crawl keeps cookies. */
   cookies?: CrawlCookies | undefined;
+  /** This process as a worker of a crawl shared through Redis (`redis`). */
+  shared?: SharedRun | undefined;
   /** The opened HTTP cache (`cache` option); the caller closes it after the run. */
   cache?: HttpCacheLayer | undefined;
 }
@@ -95,6 +100,8 @@ export class CrawlRun {
   readonly #counters: RunCounters;
   /** The persisted state, when the run has one (`persist`). */
   readonly #state: RunState | undefined;
+  /** This process as one worker of a crawl shared through Redis (`redis`). */
+  readonly #shared: SharedRun | undefined;
   readonly #stop = new AbortController();
   readonly #abort = new AbortController();
   readonly #normalize: (url: string) => string | null;
@@ -121,9 +128,10 @@ export class CrawlRun {
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
   readonly #parser: PageParser;
 
-  /** @param opened the state database, cookie jar and HTTP cache opened for the run */
+  /** @param opened the state database, cookie jar, HTTP cache and shared-crawl worker opened for the run */
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, opened: OpenedForRun = {}) {
     const state = opened.state;
+    const shared = opened.shared;
     this.#options = options;
     this.#hooks = hooks;
     // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
@@ -131,10 +139,12 @@ export class CrawlRun {
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
     this.#state = state && new RunState(state.db, state.owned, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
-    this.#ownsFrontier = options.frontierStore === undefined && !state;
-    this.#frontier = state?.db.frontier ?? options.frontierStore ?? new SpillingFrontierStore();
-    this.#seen = state?.db.seen ?? options.seenSet ?? new FingerprintSeenSet();
-    this.#counters = state?.db.counters ?? new MemoryCounters();
+    this.#shared = shared;
+    shared?.onFailure((error) => this.#fail(error));
+    this.#ownsFrontier = options.frontierStore === undefined && !state && !shared;
+    this.#frontier = shared?.state.frontier ?? state?.db.frontier ?? options.frontierStore ?? new SpillingFrontierStore();
+    this.#seen = shared?.state.seen ?? state?.db.seen ?? options.seenSet ?? new FingerprintSeenSet();
+    this.#counters = shared?.state.counters ?? state?.db.counters ?? new MemoryCounters();
     const normalize = createUrlNormalizer(options);
     this.#normalize = (url) => normalize(url)?.href ?? null;
     const addressRule = options.denyPrivateAddresses;
@@ -161,10 +171,16 @@ export class CrawlRun {
       delayMs: options.delayMs,
       signal: this.#stop.signal,
       autoThrottle: options.autoThrottle,
+      hostGate: shared?.hostGate,
     });
+    const loadRobots = (url: string) => loadRobotsTxt(this.#loader, url);
     // Without obeyRobots the files are still read for their `Sitemap:` lines when sitemaps are asked for, and only then.
     this.#robotsFiles = new RobotsCache({
-      load: state ? persistedRobotsLoader(state.db, (url) => loadRobotsTxt(this.#loader, url)) : (url) => loadRobotsTxt(this.#loader, url),
+      load: shared
+        ? sharedRobotsLoader(shared.state.robots, shared.state.worker, options.redis?.leaseMs ?? 30_000, loadRobots, this.#stop.signal)
+        : state
+          ? persistedRobotsLoader(state.db, loadRobots)
+          : loadRobots,
       userAgent: options.userAgent,
       logger: logger.child({ module: 'robots' }),
       onCrawlDelay: options.obeyRobots ? (host, delayMs) => this.#limiter.setHostDelay(host, delayMs) : () => undefined,
@@ -196,11 +212,13 @@ export class CrawlRun {
       maxDepth: options.maxDepth,
       seen: this.#seen,
       frontier: this.#frontier,
+      admit: shared && ((requests) => shared.state.seen.admit(requests)),
       robots: this.#robots,
       counters: this.#counters,
       logger: this.#log,
       shouldEnqueue: (link, page) => hooks.shouldEnqueue(link, page),
-      onQueued: (count) => (this.#queued += count),
+      // A shared crawl's queue is Redis's (sitecrawl status); this worker counts only its own.
+      onQueued: (count) => (this.#queued += shared ? 0 : count),
     });
     this.#savers = new SaverHost({
       savers: options.savers,
@@ -228,7 +246,7 @@ export class CrawlRun {
     let startDepth = 0;
     let outcome: 'completed' | 'max-pages' | 'interrupted' | undefined;
     try {
-      const start = this.#state?.begin(this.#options);
+      const start = this.#shared ? await this.#shared.begin(this.#options, this.#normalize) : this.#state?.begin(this.#options);
       outcome = 'interrupted';
       if (start?.kind === 'finished') {
         this.#log.info({ state: this.#state?.db.path }, 'the persisted crawl is finished; nothing to do');
@@ -246,8 +264,11 @@ export class CrawlRun {
       if (!this.#halted) await this.#outputs.open(start?.kind === 'resume' ? start.offsets : undefined);
       this.#parser.start();
       await this.#savers.open();
-      if (start === undefined || start.kind === 'new') await this.#seedStartUrls();
-      for (let depth = startDepth; !this.#halted; depth++) {
+      if (this.#shared) {
+        const ended = await this.#shared.crawl((request) => this.#process(request), () => this.#halted, (depth) => (this.#depth = depth));
+        if (ended) this.#stopReason = ended;
+      } else if (start === undefined || start.kind === 'new') await this.#seedStartUrls();
+      for (let depth = startDepth; !this.#halted && !this.#shared; depth++) {
         // Links only lead one level down, so an empty level ends the crawl; but a run resumed between two levels
         // starts at the one it had finished, whose successor is waiting.
         if ((await this.#frontier.size(depth)) === 0 && (depth > startDepth || (await this.#frontier.size(depth + 1)) === 0)) break;
@@ -271,6 +292,7 @@ export class CrawlRun {
       } catch (error) {
         this.#fatal ??= error;
       }
+      await this.#shared?.end();
       // Removes the spilled frontier files; a store the caller passed in is theirs to close.
       if (this.#ownsFrontier)
         await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
@@ -342,7 +364,7 @@ export class CrawlRun {
       if (refusal?.code === 'robots-disallowed') {
         this.#reserved--;
         this.#skip('robots', request.url);
-        this.#state?.done(request.url);
+        this.#settled(request, 'skipped');
         if (request.depth === 0) this.#log.warn({ url: request.url }, 'start URL disallowed by robots.txt');
         return;
       }
@@ -352,10 +374,10 @@ export class CrawlRun {
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
         this.#counters.increment('aborted');
+        this.#settled(request, 'aborted');
         return;
       }
-      await this.#finish(request, loaded);
-      this.#state?.done(request.url);
+      this.#settled(request, await this.#finish(request, loaded));
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -363,7 +385,13 @@ export class CrawlRun {
     }
   }
 
-  async #finish(request: CrawlRequest, loaded: Loaded): Promise<void> {
+  /** Records how a taken request ended, in the persisted or shared state. */
+  #settled(request: CrawlRequest, how: Settlement): void {
+    if (this.#shared) this.#shared.settled(request, how);
+    else if (how !== 'aborted') this.#state?.done(request.url);
+  }
+
+  async #finish(request: CrawlRequest, loaded: Loaded): Promise<Settlement> {
     const response = loaded.response;
     let error: CrawlError | undefined = loaded.error;
     // A redirect "disallowed" only because its target's robots.txt could not be had (or is at a refused address) did
@@ -411,6 +439,7 @@ export class CrawlRun {
     this.#counters.increment('records', records.length);
     this.#count(record);
     if (error) this.#reportError(error, request);
+    return { record, records };
   }
 
   #isParsed(contentType: string): boolean {
@@ -464,28 +493,7 @@ export class CrawlRun {
   }
 
   #snapshot(): CrawlProgress {
-    const values = this.#counters.snapshot();
-    const pick = (prefix: string) =>
-      Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
-    const byDepth = [];
-    for (let depth = 0; values[`depth.${depth}.pages`] !== undefined; depth++)
-      byDepth.push({ depth, pages: values[`depth.${depth}.pages`] ?? 0, failed: values[`depth.${depth}.failed`] ?? 0 });
-    const elapsedMs = performance.now() - this.#started;
-    const pages = values['pages'] ?? 0;
-    return {
-      pages,
-      failed: values['failed'] ?? 0,
-      queued: this.#queued,
-      inFlight: this.#inFlight,
-      bytes: values['bytes'] ?? 0,
-      records: values['records'] ?? 0,
-      depth: this.#depth,
-      byDepth,
-      errors: pick('error.'),
-      skipped: pick('skip.'),
-      savers: pick('saver.'),
-      elapsedMs,
-      pagesPerSecond: elapsedMs > 0 ? (pages * 1000) / elapsedMs : 0,
-    };
+    return progressFrom(this.#counters.snapshot(), { queued: this.#queued, inFlight: this.#inFlight, depth: this.#depth, elapsedMs: performance.now() - this.#started });
   }
+
 }

@@ -79,15 +79,18 @@ export class Crawler {
       // Read before the state is opened: a bad cookies.txt is an option error, before anything is touched.
       const cookies = await CrawlCookies.open(this.options.cookies);
       const state = this.options.persist ? await openStateDb(this.options.persist) : undefined;
+      // Loaded only for a shared crawl, so a local one never loads the Redis client.
+      const shared = this.options.redis && (await (await import('./open-shared-run.js')).openSharedRun(this.options, this.#logger));
       let cache: HttpCacheLayer | undefined;
       let run: CrawlRun;
       try {
         // Loaded only when asked for: better-sqlite3 stays off the plain crawl's start-up path.
         if (this.options.cache) cache = await (await import('./http-cache.js')).openHttpCache(this.options.cache, cacheEntryBytes(this.options.maxBytes));
-        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, { state, cookies, cache });
+        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, { state, cookies, cache, shared });
       } catch (error) {
         if (state?.owned) state.db.close();
         cache?.close();
+        await shared?.end();
         throw error;
       }
       try {

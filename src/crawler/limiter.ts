@@ -43,6 +43,20 @@ export interface LimiterOptions {
   signal?: AbortSignal | undefined;
   /** Adapt each host's delay and concurrency to its latency and to 429/503 answers (see `observe`). */
   autoThrottle?: AutoThrottleSettings | undefined;
+  /**
+   * Slots shared with other processes (a crawl shared through Redis): after its host's local slot and delay, a task
+   * also takes the host's shared slot (same `perHost` and delay, held by every worker together) and gives it back
+   * when it ends.
+   */
+  hostGate?: HostGate | undefined;
+}
+
+/** Per-host slots held across processes; see `LimiterOptions.hostGate`. */
+export interface HostGate {
+  /** Waits for a slot of `host` among `perHost` and for `delayMs` since its last start anywhere; returns a token. */
+  acquire(host: string, perHost: number, delayMs: number, signal?: AbortSignal): Promise<string>;
+  /** Gives the slot back. */
+  release(token: string): Promise<void>;
 }
 
 /**
@@ -94,10 +108,22 @@ export class Limiter {
       if (waits) this.#waitingForHost--;
       signal?.throwIfAborted();
       await this.#waitForTurn(slot);
-      return this.#global.add(() => {
-        signal?.throwIfAborted();
-        return task();
-      });
+      const gate = this.#options.hostGate;
+      if (!gate)
+        return this.#global.add(() => {
+          signal?.throwIfAborted();
+          return task();
+        });
+      const token = await gate.acquire(host, slot.queue.concurrency, slot.delayMs, signal);
+      try {
+        return await this.#global.add(() => {
+          signal?.throwIfAborted();
+          return task();
+        });
+      } finally {
+        // A slot not given back (Redis lost) comes back when its lease expires.
+        await gate.release(token).catch(() => undefined);
+      }
     }) as Promise<T>;
   }
 

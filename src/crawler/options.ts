@@ -188,11 +188,31 @@ export interface CrawlerOptions {
    * @default undefined (no cache)
    */
   cache?: { dir: string; mode?: CacheMode };
+  /**
+   * Make this run one worker of a crawl shared through Redis by any number of processes and machines (see
+   * docs/SCALING.md): `url` (`redis://HOST:PORT/DB`), `crawlId` (letters, digits, `.`, `_`, `-`), `leaseMs` (how long
+   * a claimed URL stays this worker's without renewal: a dead worker's URLs go back to the others after it; default
+   * 30000), `retryMs` (how long a lost connection is retried before the run stops; default 20000). The first worker
+   * stores the options; a joining worker whose result options differ is refused (`OptionsError` naming the option).
+   * Page records also go to the crawl's results stream (`sitecrawl export`). Not with `persist`, `frontierStore` or
+   * `seenSet`. @default undefined (a crawl of this process alone)
+   */
+  redis?: RedisOptions;
+}
+
+/** The `redis` option: where the shared crawl lives. */
+export interface RedisOptions {
+  url: string;
+  crawlId: string;
+  /** @default 30000 */
+  leaseMs?: number;
+  /** @default 20000 */
+  retryMs?: number;
 }
 
 /** Options after validation: complete, frozen, trusted by the engine without re-checking. */
 export interface ResolvedOptions
-  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'headers' | 'auth' | 'cookies' | 'proxy' | 'sitemaps' | 'cache'>> {
+  extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'headers' | 'auth' | 'cookies' | 'proxy' | 'sitemaps' | 'cache' | 'redis'>> {
   /** Sitemaps to read for seeds, and robots.txt URLs whose origins' sitemaps are read; empty when none. */
   readonly sitemaps: readonly string[];
   readonly cache: CacheSettings | undefined;
@@ -209,6 +229,7 @@ export interface ResolvedOptions
   readonly frontierStore: FrontierStore | undefined;
   readonly seenSet: SeenSet | undefined;
   readonly persist: { readonly path: string } | CrawlStateDb | undefined;
+  readonly redis: Readonly<Required<RedisOptions>> | undefined;
   /** Extra headers by lower-case name. */
   readonly headers: Readonly<Record<string, string>>;
   readonly auth: Readonly<Auth> | undefined;
@@ -262,7 +283,7 @@ const FORMATS: readonly OutputFormat[] = ['jsonl', 'csv'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KNOWN_KEYS = new Set<string>([
   'startUrls', ...Object.keys(DEFAULTS), 'autoThrottle', 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
-  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', ...REQUEST_OPTION_KEYS, 'sitemaps', 'cache',
+  'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', ...REQUEST_OPTION_KEYS, 'sitemaps', 'cache', 'redis',
 ]);
 const CACHE_MODES: readonly CacheMode[] = ['revalidate', 'prefer-cache'];
 
@@ -433,6 +454,30 @@ function cache(input: Record<string, unknown>): CacheSettings | undefined {
   return Object.freeze({ dir: given['dir'], mode: mode as CacheMode });
 }
 
+const REDIS_KEYS = new Set(['url', 'crawlId', 'leaseMs', 'retryMs']);
+
+function redis(input: Record<string, unknown>): Readonly<Required<RedisOptions>> | undefined {
+  const value = input['redis'];
+  if (value === undefined) return undefined;
+  const rule = 'an object { url, crawlId, leaseMs?, retryMs? }';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('redis', rule, value);
+  const given = value as Record<string, unknown>;
+  for (const key of Object.keys(given)) if (!REDIS_KEYS.has(key)) throw new OptionsError('redis', `Unknown redis setting \`${key}\``);
+  const url = given['url'];
+  if (typeof url !== 'string' || !URL.canParse(url) || !/^rediss?:$/.test(new URL(url).protocol))
+    throw new OptionsError('redis', `Expected \`redis.url\` to be a redis:// or rediss:// URL, got ${describe(url)}`);
+  const crawlId = given['crawlId'];
+  if (typeof crawlId !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(crawlId))
+    throw new OptionsError('redis', `Expected \`redis.crawlId\` to be 1 to 100 letters, digits, '.', '_' or '-', got ${describe(crawlId)}`);
+  const leaseMs = given['leaseMs'] ?? 30_000;
+  if (!isIntegerIn(leaseMs, 100, MAX_TIMER_MS)) throw new OptionsError('redis', `Expected \`redis.leaseMs\` to be ${integerRule(100, MAX_TIMER_MS, leaseMs)}, got ${describe(leaseMs)}`);
+  const retryMs = given['retryMs'] ?? 20_000;
+  if (!isIntegerIn(retryMs, 0, MAX_TIMER_MS)) throw new OptionsError('redis', `Expected \`redis.retryMs\` to be ${integerRule(0, MAX_TIMER_MS, retryMs)}, got ${describe(retryMs)}`);
+  for (const other of ['persist', 'frontierStore', 'seenSet'] as const)
+    if (input[other] !== undefined) throw new OptionsError('redis', `\`redis\` keeps the crawl's state in Redis: leave out \`${other}\``);
+  return Object.freeze({ url, crawlId, leaseMs, retryMs });
+}
+
 /**
  * Validates options once, at the boundary: rejects unknown keys (a typo fails loudly) and bad values, fills defaults,
  * and returns a frozen object the engine trusts. The CLI builds the same input and calls this too.
@@ -504,6 +549,7 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     frontierStore: optionalObject<FrontierStore>(input, 'frontierStore', hasMethods('push', 'take', 'size'), 'a FrontierStore'),
     seenSet: optionalObject<SeenSet>(input, 'seenSet', hasMethods('has', 'add'), 'a SeenSet'),
     persist: persist(input),
+    redis: redis(input),
     ...requestOptions(input),
   });
 }

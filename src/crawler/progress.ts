@@ -77,3 +77,31 @@ export class ProgressTicker {
     this.emit();
   }
 }
+
+/**
+ * A progress snapshot from the run's counters (`pages`, `failed`, `bytes`, `records`, `depth.N.pages`,
+ * `depth.N.failed`, `error.*`, `skip.*`, `saver.*`) and what the run loop knows. Pure.
+ */
+export function progressFrom(values: Record<string, number>, run: { queued: number; inFlight: number; depth: number; elapsedMs: number }): CrawlProgress {
+  const pick = (prefix: string) =>
+    Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+  const byDepth = [];
+  for (let depth = 0; values[`depth.${depth}.pages`] !== undefined; depth++)
+    byDepth.push({ depth, pages: values[`depth.${depth}.pages`] ?? 0, failed: values[`depth.${depth}.failed`] ?? 0 });
+  const pages = values['pages'] ?? 0;
+  return {
+    pages,
+    failed: values['failed'] ?? 0,
+    queued: run.queued,
+    inFlight: run.inFlight,
+    bytes: values['bytes'] ?? 0,
+    records: values['records'] ?? 0,
+    depth: run.depth,
+    byDepth,
+    errors: pick('error.'),
+    skipped: pick('skip.'),
+    savers: pick('saver.'),
+    elapsedMs: run.elapsedMs,
+    pagesPerSecond: run.elapsedMs > 0 ? (pages * 1000) / run.elapsedMs : 0,
+  };
+}

@@ -1,12 +1,13 @@
 /**
  * The contract every storage backend keeps (STYLE.md 13): the same tests run over the memory stores, the fingerprint
- * seen-set, the spilling frontier (with a budget of 2, so most requests go through its files) and the SQLite stores.
+ * seen-set, the spilling frontier (with a budget of 2, so most requests go through its files), the SQLite stores and
+ * the Redis stores (on a redis-server this file starts; each test on a crawl id of its own).
  * Each backend's own guarantees (crash safety, spilling) are tested in its own file.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test as base } from 'vitest';
+import { afterAll, describe, expect, test as base } from 'vitest';
 import { MemoryCounters } from '../../src/storage/counters.js';
 import type { RunCounters } from '../../src/storage/counters.js';
 import { FingerprintSeenSet } from '../../src/storage/fingerprint-seen-set.js';
@@ -16,32 +17,48 @@ import { MemorySeenSet } from '../../src/storage/seen-set.js';
 import type { SeenSet } from '../../src/storage/seen-set.js';
 import { SpillingFrontierStore } from '../../src/storage/spilling-frontier-store.js';
 import { CrawlStateDb } from '../../src/storage/sqlite/crawl-state-db.js';
+import { RedisCrawlState } from '../../src/storage/redis/redis-crawl-state.js';
+import { startRedis } from '../helpers/redis-server.js';
+import type { RedisServer } from '../helpers/redis-server.js';
 
 /** A store made in a fresh directory, and how to release it. */
 interface Made<S> {
   store: S;
   close: () => Promise<void> | void;
 }
-type Factory<S> = (dir: string) => Made<S>;
+type Factory<S> = (dir: string) => Made<S> | Promise<Made<S>>;
 
 const sqlite = <S>(pick: (db: CrawlStateDb) => S): Factory<S> => (dir) => {
   const db = CrawlStateDb.open(join(dir, 'state.db'));
   return { store: pick(db), close: () => db.close() };
 };
 
+// One redis-server for the file, started by the first Redis test; each test uses a crawl id of its own.
+let server: Promise<RedisServer> | undefined;
+let crawls = 0;
+afterAll(async () => (await server)?.close());
+const redis = <S>(pick: (state: RedisCrawlState) => S): Factory<S> => async () => {
+  server ??= startRedis();
+  const state = await RedisCrawlState.open({ url: (await server).url, crawlId: `contract-${crawls++}`, retryMs: 1000 });
+  return { store: pick(state), close: () => state.close() };
+};
+
 const frontiers: [string, Factory<FrontierStore>][] = [
   ['memory', () => ({ store: new MemoryFrontierStore(), close: () => undefined })],
   ['spilling', (dir) => { const store = new SpillingFrontierStore({ maxInMemory: 2, dir, readChunkBytes: 64 }); return { store, close: () => store.close() }; }],
   ['sqlite', sqlite((db) => db.frontier)],
+  ['redis', redis((state) => state.frontier)],
 ];
 const seenSets: [string, Factory<SeenSet>][] = [
   ['memory', () => ({ store: new MemorySeenSet(), close: () => undefined })],
   ['fingerprint', () => ({ store: new FingerprintSeenSet({ initialCapacity: 16 }), close: () => undefined })],
   ['sqlite', sqlite((db) => db.seen)],
+  ['redis', redis((state) => state.seen)],
 ];
 const counterSets: [string, Factory<RunCounters>][] = [
   ['memory', () => ({ store: new MemoryCounters(), close: () => undefined })],
   ['sqlite', sqlite((db) => db.counters)],
+  ['redis', redis((state) => state.counters)],
 ];
 
 /** A fixture giving each test a temporary directory, removed afterwards. */
@@ -54,7 +71,7 @@ const test = base.extend<{ dir: string }>({
 });
 
 async function using<S, T>(factory: Factory<S>, dir: string, body: (store: S) => Promise<T>): Promise<T> {
-  const made = factory(dir);
+  const made = await factory(dir);
   try {
     return await body(made.store);
   } finally {

@@ -1,0 +1,200 @@
+import type { Logger } from 'pino';
+import { OptionsError, SharedStateError } from '../errors.js';
+import type { CrawlRequest } from '../storage/frontier-store.js';
+import type { RedisCrawlState, SettledPage } from '../storage/redis/redis-crawl-state.js';
+import { RedisHostGate } from '../storage/redis/redis-host-gate.js';
+import { toSharedStateError } from '../storage/redis/redis-connection.js';
+import { abortableDelay } from './limiter.js';
+import type { PageRecord } from './page-record.js';
+import { CRAWL_COMMAND, differingOption, resultOptions } from './run-state.js';
+import type { ResolvedOptions } from './options.js';
+import { SettleCounter } from './settle-counter.js';
+
+/** How a taken request ended on this worker: fetched and written, skipped for good (robots.txt), or cut by a stop. */
+export type Settlement = { record: PageRecord; records: readonly Record<string, unknown>[] } | 'skipped' | 'aborted';
+
+/** What a shared run is built with. */
+export interface SharedRunOptions {
+  /** Requests in flight on this worker. */
+  concurrency: number;
+  /** How long a claimed request stays this worker's without renewal, in ms. */
+  leaseMs: number;
+  /** The Redis URL (for messages) and how long a lost connection is retried. */
+  url: string;
+  retryMs: number;
+  logger: Logger;
+}
+
+/** How a worker begins: a crawl it started or joined, or one that had already finished. */
+export type SharedBegin = { kind: 'new' | 'joined' } | { kind: 'finished'; stopReason: 'completed' | 'max-pages' };
+
+// While the level waits on other workers' pages, ask again after this long, doubling up to the maximum.
+const FIRST_WAIT_MS = 20;
+const MAX_WAIT_MS = 250;
+
+/**
+ * This process as one worker of a crawl shared through Redis (the `redis` option): claims requests of the current
+ * depth with leases (renewed while it works), settles them in batches (one MULTI per turn of the event loop: results,
+ * leases, counters), gives back what it still holds when it stops, and shares per-host slots and robots.txt with the
+ * other workers. The level coordination, maxPages and lease expiry live in the Redis scripts (see
+ * `storage/redis/redis-scripts.ts`).
+ */
+export class SharedRun {
+  readonly state: RedisCrawlState;
+  readonly hostGate: RedisHostGate;
+  readonly #options: SharedRunOptions;
+  /** Requests leased by this worker and not settled: url -> lease entry. */
+  readonly #own = new Map<string, string>();
+  #pending: SettledPage[] = [];
+  #timer: NodeJS.Immediate | undefined;
+  #flushes: Promise<void> = Promise.resolve();
+  #renewer: NodeJS.Timeout | undefined;
+  #onError: (error: unknown) => void = () => undefined;
+
+  constructor(state: RedisCrawlState, options: SharedRunOptions) {
+    this.state = state;
+    this.#options = options;
+    this.hostGate = new RedisHostGate(state.redis, state.keys, state.worker, options.leaseMs);
+  }
+
+  /** Sets who is told of a failure that must end this worker (the connection lost for good). */
+  onFailure(handler: (error: unknown) => void): void {
+    this.#onError = handler;
+  }
+
+  /**
+   * Starts the crawl (seeding the normalized start URLs) or joins it. A joining worker's result options must equal
+   * the stored ones; a worker that finds the crawl finished does nothing.
+   * @throws OptionsError naming the first differing option, or `redis` when the crawl id holds another command.
+   */
+  async begin(options: ResolvedOptions, normalize: (url: string) => string | null, command = CRAWL_COMMAND): Promise<SharedBegin> {
+    const startUrls = [...new Set(options.startUrls.map(normalize).filter((url): url is string => url !== null))];
+    const current = resultOptions(options);
+    const start = await this.#guard(this.state.begin(command, current, options.maxPages, startUrls));
+    if (start.kind !== 'new') {
+      const id = this.state.keys.crawlId;
+      if (start.command !== command)
+        throw new OptionsError('redis', `The crawl ${id} is a \`${start.command}\` run, not \`${command}\`: use another --crawl-id`);
+      const differing = differingOption(start.options, current);
+      if (differing !== undefined)
+        throw new OptionsError(
+          differing,
+          `The crawl ${id} was started with \`${differing}\` ${JSON.stringify(start.options[differing])}, got ${JSON.stringify(current[differing])}: join it with the same value, or use another --crawl-id`,
+        );
+      if (start.kind === 'finished') {
+        const reason = await this.state.redis.hget(this.state.keys.meta, 'stopReason');
+        return { kind: 'finished', stopReason: reason === 'max-pages' ? 'max-pages' : 'completed' };
+      }
+    }
+    this.#renewer = setInterval(() => void this.#renew(), Math.max(50, Math.floor(this.#options.leaseMs / 3)));
+    this.#renewer.unref();
+    await this.#renew();
+    return { kind: start.kind };
+  }
+
+  /**
+   * Claims and processes requests until the crawl ends (every level done, or maxPages) or `halted()` turns true;
+   * waits for its own requests to settle before returning. Returns how the crawl ended, or `undefined` when this
+   * worker stopped first.
+   */
+  async crawl(process: (request: CrawlRequest) => Promise<void>, halted: () => boolean, onDepth: (depth: number) => void): Promise<'completed' | 'max-pages' | undefined> {
+    const concurrency = this.#options.concurrency;
+    const inFlight = new SettleCounter();
+    let waitMs = FIRST_WAIT_MS;
+    let ended: 'completed' | 'max-pages' | undefined;
+    while (!halted()) {
+      // Claim again once half the window is free, so a claim is one round trip per `concurrency` pages.
+      if (inFlight.size > concurrency) {
+        await inFlight.settleOne();
+        continue;
+      }
+      this.#flush();
+      const claim = await this.#guard(this.state.frontier.claim(2 * concurrency - inFlight.size, this.#options.leaseMs));
+      if (claim.kind === 'claimed') {
+        waitMs = FIRST_WAIT_MS;
+        onDepth(claim.depth);
+        for (const request of claim.requests) {
+          this.#own.set(request.url, request.entry);
+          inFlight.track(process({ url: request.url, depth: request.depth, parent: request.parent }));
+        }
+        continue;
+      }
+      if (claim.kind === 'finished') {
+        ended = claim.stopReason;
+        break;
+      }
+      if (claim.kind === 'gone')
+        throw new SharedStateError('crawl-gone', `The crawl ${this.state.keys.crawlId} is gone from Redis (cleared, or Redis restarted without its data)`);
+      // The level's other pages are in flight here or elsewhere: wait for one of ours, or a moment.
+      onDepth(claim.depth);
+      if (inFlight.size > 0) await Promise.race([inFlight.settleOne(), abortableDelay(waitMs)]);
+      else await abortableDelay(waitMs);
+      waitMs = Math.min(waitMs * 2, MAX_WAIT_MS);
+    }
+    await inFlight.settleAll();
+    return ended;
+  }
+
+  /** Records how a claimed request ended; settled with the next batch (this turn of the event loop). */
+  settled(request: CrawlRequest, how: Settlement): void {
+    if (how === 'aborted') return;
+    const entry = this.#own.get(request.url);
+    if (entry === undefined) return;
+    this.#own.delete(request.url);
+    this.#pending.push(
+      how === 'skipped'
+        ? { entry, kind: 'skipped', url: request.url }
+        : { entry, kind: 'fetched', url: request.url, page: JSON.stringify(how.record), records: JSON.stringify(how.records) },
+    );
+    this.#timer ??= setImmediate(() => this.#flush());
+  }
+
+  /**
+   * Settles what is pending, gives back the requests this worker still holds (claimed and not fetched, or cut by a
+   * stop) to the head of their queues, leaves the workers' set and closes the connection. Errors are logged: a
+   * worker that cannot reach Redis any more leaves its leases to expire.
+   */
+  async end(): Promise<void> {
+    clearInterval(this.#renewer);
+    try {
+      this.#flush();
+      await this.#flushes;
+      const back = await this.state.frontier.release([...this.#own.values()]);
+      if (back > 0) this.#options.logger.info({ requests: back }, 'gave unfinished requests back to the shared frontier');
+      this.#own.clear();
+      await this.state.leave();
+    } catch (error) {
+      this.#options.logger.warn({ err: (error as Error).message }, 'could not hand back this worker\'s leases; they expire on their own');
+    } finally {
+      await this.state.close();
+    }
+  }
+
+  #flush(): void {
+    if (this.#timer) clearImmediate(this.#timer);
+    this.#timer = undefined;
+    const pages = this.#pending;
+    if (pages.length === 0 && !this.state.counters.isDirty) return;
+    this.#pending = [];
+    const settled = this.#guard(this.state.settle(pages)).catch((error: unknown) => this.#onError(error));
+    this.#flushes = Promise.all([this.#flushes, settled]).then(() => undefined);
+  }
+
+  async #renew(): Promise<void> {
+    try {
+      await this.#guard(this.state.renew([...this.#own.values()], this.hostGate.held, this.#options.leaseMs));
+    } catch (error) {
+      clearInterval(this.#renewer);
+      this.#onError(error);
+    }
+  }
+
+  /** Maps a lost connection to `redis-lost`. */
+  async #guard<T>(operation: Promise<T>): Promise<T> {
+    try {
+      return await operation;
+    } catch (error) {
+      throw toSharedStateError(error, this.#options.url, this.#options.retryMs);
+    }
+  }
+}

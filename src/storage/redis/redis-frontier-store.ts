@@ -1,0 +1,85 @@
+import type { Redis } from 'ioredis';
+import type { CrawlRequest, FrontierStore } from '../frontier-store.js';
+import { decodeEntry, encodeEntry } from './crawl-keys.js';
+import type { CrawlKeys } from './crawl-keys.js';
+import { runScript } from './redis-connection.js';
+
+/** What {@link RedisFrontierStore.claim} got: requests with their leases, a wait, or the end of the crawl. */
+export type Claim =
+  | { kind: 'claimed'; depth: number; requests: LeasedRequest[] }
+  | { kind: 'wait'; depth: number }
+  | { kind: 'finished'; stopReason: 'completed' | 'max-pages' }
+  | { kind: 'gone' };
+
+/** A request taken with a lease; `entry` names the lease (to renew, settle or release it). */
+export interface LeasedRequest extends CrawlRequest {
+  entry: string;
+}
+
+/**
+ * The shared frontier in Redis: one list per depth (`q:N`) of entries `[depth, url, parent]`, and a sorted set of
+ * leased entries scored by their expiry. As a plain {@link FrontierStore} (`push`, `take`, `size`) it is a FIFO per
+ * depth without leases; the engine's workers use {@link claim}, which leases what it takes, coordinates the levels
+ * and enforces maxPages across workers in one script.
+ */
+export class RedisFrontierStore implements FrontierStore {
+  readonly #redis: Redis;
+  readonly #keys: CrawlKeys;
+
+  constructor(redis: Redis, keys: CrawlKeys) {
+    this.#redis = redis;
+    this.#keys = keys;
+  }
+
+  /** Appends requests to the list of their depth, in order (one pipeline). */
+  async push(requests: readonly CrawlRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    const byDepth = new Map<number, string[]>();
+    for (const request of requests) {
+      let entries = byDepth.get(request.depth);
+      if (!entries) byDepth.set(request.depth, (entries = []));
+      entries.push(encodeEntry(request.depth, request.url, request.parent));
+    }
+    await Promise.all([...byDepth].map(([depth, entries]) => this.#redis.rpush(this.#keys.queue(depth), ...entries)));
+  }
+
+  /** Removes and returns up to `max` requests of `depth`, oldest first (no lease: see {@link claim}). */
+  async take(depth: number, max: number): Promise<CrawlRequest[]> {
+    if (max < 1) return [];
+    const entries = await this.#redis.lpop(this.#keys.queue(depth), max);
+    return (entries ?? []).map(decodeEntry);
+  }
+
+  /** Requests of `depth` still queued (leased ones not counted). */
+  async size(depth: number): Promise<number> {
+    return this.#redis.llen(this.#keys.queue(depth));
+  }
+
+  /**
+   * Claims up to `max` requests of the crawl's current depth, each leased for `leaseMs` (see the CLAIM script):
+   * expired leases return to the queue first; the depth advances only when its level is empty and unleased.
+   */
+  async claim(max: number, leaseMs: number): Promise<Claim> {
+    const keys = this.#keys;
+    const reply = (await runScript(this.#redis, 'sitecrawlClaim', [keys.meta, keys.leases, keys.counters], [keys.prefix, max, leaseMs])) as unknown[];
+    const kind = reply[0] as string;
+    if (kind === 'claimed') {
+      const entries = reply[2] as string[];
+      return { kind, depth: Number(reply[1]), requests: entries.map((entry) => ({ ...decodeEntry(entry), entry })) };
+    }
+    if (kind === 'wait') return { kind, depth: Number(reply[1]) };
+    if (kind === 'finished') return { kind, stopReason: reply[1] === 'max-pages' ? 'max-pages' : 'completed' };
+    return { kind: 'gone' };
+  }
+
+  /** Gives leased entries back to the head of their queues (a worker that stops); returns how many went back. */
+  async release(entries: readonly string[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    return Number(await runScript(this.#redis, 'sitecrawlRelease', [this.#keys.meta, this.#keys.leases], [this.#keys.prefix, ...entries]));
+  }
+
+  /** Entries leased now, all workers together. */
+  async leased(): Promise<number> {
+    return this.#redis.zcard(this.#keys.leases);
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The Lua scripts of the Redis backend: each step that must be atomic across workers runs as one script on the
+ * server (Redis runs a script to the end before any other command). Times come from the server's `TIME`, so the
+ * workers' clocks never need to agree. Keys of one crawl share the hash tag `{crawlId}`, so they live in one slot.
+ *
+ * A queue entry (and lease member) is the JSON text `[depth, url, parent]`.
+ */
+
+// Milliseconds from the server's clock.
+const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/**
+ * Starts a crawl, or reports the one stored. KEYS: meta, seen, q:0. ARGV: command, options JSON, maxPages (-1 for
+ * none), then fingerprint / entry pairs of the start URLs.
+ * Returns `{1}` for a new crawl, else `{0, command, options, status}`.
+ */
+export const INIT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, redis.call('HGET', KEYS[1], 'command') or '', redis.call('HGET', KEYS[1], 'options') or '', redis.call('HGET', KEYS[1], 'status') or ''}
+end
+${NOW}
+redis.call('HSET', KEYS[1], 'command', ARGV[1], 'options', ARGV[2], 'maxPages', ARGV[3], 'status', 'running', 'depth', 0, 'reserved', 0, 'startedAt', now)
+for i = 4, #ARGV, 2 do
+  if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then redis.call('RPUSH', KEYS[3], ARGV[i + 1]) end
+end
+return {1}
+`;
+
+/**
+ * Claims up to n requests of the current depth with a lease, after returning expired leases to the head of their
+ * queue. Advances the depth when the level is empty and no lease is left (no worker takes depth d+1 while a page of
+ * depth d is unfinished anywhere), and ends the crawl when the next level is empty too, or when maxPages pages are
+ * reserved and none is in flight. KEYS: meta, leases, counters. ARGV: key prefix, n, leaseMs.
+ * Returns `{'claimed', depth, entries}`, `{'wait', depth}`, `{'finished', stopReason}` or `{'gone'}`.
+ */
+export const CLAIM = `
+local meta, leases, counters, prefix = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
+local n, leaseMs = tonumber(ARGV[2]), tonumber(ARGV[3])
+if redis.call('EXISTS', meta) == 0 then return {'gone'} end
+${NOW}
+local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, 1000)
+for _, entry in ipairs(expired) do
+  redis.call('ZREM', leases, entry)
+  redis.call('LPUSH', prefix .. 'q:' .. cjson.decode(entry)[1], entry)
+  redis.call('HINCRBY', meta, 'reserved', -1)
+  redis.call('HINCRBY', counters, 'requeued', 1)
+end
+if redis.call('HGET', meta, 'status') ~= 'running' then return {'finished', redis.call('HGET', meta, 'stopReason') or 'completed'} end
+local maxPages = tonumber(redis.call('HGET', meta, 'maxPages'))
+while true do
+  local depth = tonumber(redis.call('HGET', meta, 'depth'))
+  local queue = prefix .. 'q:' .. depth
+  if redis.call('LLEN', queue) > 0 then
+    local allowed = n
+    if maxPages >= 0 then
+      local budget = maxPages - tonumber(redis.call('HGET', meta, 'reserved'))
+      if budget <= 0 then
+        if redis.call('ZCARD', leases) > 0 then return {'wait', depth} end
+        redis.call('HSET', meta, 'status', 'finished', 'stopReason', 'max-pages', 'finishedAt', now)
+        return {'finished', 'max-pages'}
+      end
+      allowed = math.min(n, budget)
+    end
+    if allowed <= 0 then return {'wait', depth} end
+    local taken = redis.call('LPOP', queue, allowed)
+    local args = {}
+    for _, entry in ipairs(taken) do
+      args[#args + 1] = now + leaseMs
+      args[#args + 1] = entry
+    end
+    redis.call('ZADD', leases, unpack(args))
+    redis.call('HINCRBY', meta, 'reserved', #taken)
+    return {'claimed', depth, taken}
+  end
+  if redis.call('ZCARD', leases) > 0 then return {'wait', depth} end
+  if redis.call('LLEN', prefix .. 'q:' .. (depth + 1)) == 0 then
+    redis.call('HSET', meta, 'status', 'finished', 'stopReason', 'completed', 'finishedAt', now)
+    return {'finished', 'completed'}
+  end
+  redis.call('HSET', meta, 'depth', depth + 1)
+end
+`;
+
+/**
+ * Settles leased entries: each lease is dropped; a page whose lease had expired meanwhile (and went back to the
+ * queue) is taken out of the queue again, so it is not fetched a second time. With ARGV[2] = '1' the pages were not
+ * fetched (robots.txt refused them), so their maxPages reservations are given back. KEYS: meta, leases.
+ * ARGV: key prefix, unreserve flag, entries. Returns how many leases were held.
+ */
+export const SETTLE = `
+local held = 0
+for i = 3, #ARGV do
+  local entry = ARGV[i]
+  if redis.call('ZREM', KEYS[2], entry) == 1 then
+    held = held + 1
+    if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
+  else
+    redis.call('LREM', ARGV[1] .. 'q:' .. cjson.decode(entry)[1], 1, entry)
+  end
+end
+return held
+`;
+
+/**
+ * Gives leased entries back (a worker that stops): each still leased goes back to the head of its queue and its
+ * reservation is returned. KEYS: meta, leases. ARGV: key prefix, entries. Returns how many went back.
+ */
+export const RELEASE = `
+local back = 0
+for i = 2, #ARGV do
+  local entry = ARGV[i]
+  if redis.call('ZREM', KEYS[2], entry) == 1 then
+    redis.call('LPUSH', ARGV[1] .. 'q:' .. cjson.decode(entry)[1], entry)
+    redis.call('HINCRBY', KEYS[1], 'reserved', -1)
+    back = back + 1
+  end
+end
+return back
+`;
+
+/**
+ * Renews a worker's leases (those it still holds; an expired and re-queued one is left alone) and its host slots,
+ * and records its heartbeat. KEYS: leases, workers. ARGV: key prefix, leaseMs, worker id, count of entries, entries,
+ * then host / token pairs. Returns the server time.
+ */
+export const RENEW = `
+${NOW}
+local expires = now + tonumber(ARGV[2])
+local count = tonumber(ARGV[4])
+for i = 5, 4 + count do redis.call('ZADD', KEYS[1], 'XX', expires, ARGV[i]) end
+for i = 5 + count, #ARGV, 2 do redis.call('ZADD', ARGV[1] .. 'host:' .. ARGV[i], 'XX', expires, ARGV[i + 1]) end
+redis.call('ZADD', KEYS[2], now, ARGV[3])
+return now
+`;
+
+/**
+ * Admits discovered requests: each fingerprint enters the seen-set, and the entries of those new to it enter the
+ * queue, in one step (a worker dying between the two would lose URLs). KEYS: seen, queue. ARGV: fingerprint / entry
+ * pairs. Returns 1 or 0 per pair.
+ */
+export const ADMIT = `
+local added = {}
+for i = 1, #ARGV, 2 do
+  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
+    redis.call('RPUSH', KEYS[2], ARGV[i + 1])
+    added[#added + 1] = 1
+  else
+    added[#added + 1] = 0
+  end
+end
+return added
+`;
+
+/** Adds fingerprints to the seen-set. KEYS: seen. ARGV: fingerprints. Returns 1 or 0 for each (1: it was new). */
+export const SEEN_ADD = `
+local added = {}
+for i = 1, #ARGV do added[i] = redis.call('SADD', KEYS[1], ARGV[i]) end
+return added
+`;
+
+/**
+ * Takes a host slot shared by every worker: at most `perHost` tokens at once (each with a lease, so a dead worker's
+ * slot comes back), and starts at least `delayMs` apart. KEYS: the host's slot set, pace. ARGV: host, token, perHost,
+ * delayMs, leaseMs, pollMs. Returns 0 when taken, else how long to wait before asking again, in ms.
+ */
+export const ACQUIRE_HOST = `
+${NOW}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return tonumber(ARGV[6]) end
+local nextAt = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+if now < nextAt then return nextAt - now end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), ARGV[2])
+if tonumber(ARGV[4]) > 0 then redis.call('HSET', KEYS[2], ARGV[1], now + tonumber(ARGV[4])) end
+return 0
+`;
