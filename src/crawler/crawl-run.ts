@@ -6,7 +6,6 @@ import { SaverHost } from './savers.js';
 import type { Page } from '../extractors/page.js';
 import { MemoryCounters } from '../storage/counters.js';
 import type { RunCounters } from '../storage/counters.js';
-import type { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
@@ -29,6 +28,8 @@ import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
 import { RunState, persistedRobotsLoader } from './run-state.js';
+import type { OpenedState } from './run-state.js';
+import type { LoggedDownload } from '../storage/done-set.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -102,14 +103,14 @@ export class CrawlRun {
   readonly #parser: PageParser;
 
   /** @param state the opened `persist` database, and whether the run is to close it */
-  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, state?: { db: CrawlStateDb; owned: boolean }) {
+  constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, state?: OpenedState) {
     this.#options = options;
     this.#hooks = hooks;
     // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
     setMaxListeners(0, this.#stop.signal, this.#abort.signal);
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
-    this.#state = state && new RunState(state.db, state.owned, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
+    this.#state = state && new RunState(state, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
     this.#ownsFrontier = options.frontierStore === undefined && !state;
     this.#frontier = state?.db.frontier ?? options.frontierStore ?? new SpillingFrontierStore();
     this.#seen = state?.db.seen ?? options.seenSet ?? new FingerprintSeenSet();
@@ -178,6 +179,7 @@ export class CrawlRun {
       logger,
       stopSignal: this.#stop.signal,
       outDir: options.outDir,
+      state: this.#state?.saverState(),
     });
     this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
@@ -212,6 +214,8 @@ export class CrawlRun {
       if (!this.#halted) await this.#outputs.open(start?.kind === 'resume' ? start.offsets : undefined);
       this.#parser.start();
       await this.#savers.open();
+      // The downloads of pages done before the stop go to the savers again: what they finished, their done-sets skip.
+      if (start !== undefined && start.kind !== 'new') this.#savers.replay(this.#state?.loggedDownloads() ?? []);
       if (start === undefined || start.kind === 'new') await this.#seedStartUrls();
       for (let depth = startDepth; !this.#halted; depth++) {
         // Links only lead one level down, so an empty level ends the crawl; but a run resumed between two levels
@@ -308,8 +312,8 @@ export class CrawlRun {
         this.#counters.increment('aborted');
         return;
       }
-      await this.#finish(request, loaded);
-      this.#state?.done(request.url);
+      const downloads = await this.#finish(request, loaded);
+      this.#state?.done(request.url, downloads);
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -317,7 +321,8 @@ export class CrawlRun {
     }
   }
 
-  async #finish(request: CrawlRequest, loaded: Loaded): Promise<void> {
+  /** Writes the page's record (and its records), hands its downloads to the savers; returns them, for the state. */
+  async #finish(request: CrawlRequest, loaded: Loaded): Promise<LoggedDownload[] | undefined> {
     const response = loaded.response;
     let error: CrawlError | undefined = loaded.error;
     // A redirect "disallowed" only because its target's robots.txt could not be had (or is at a refused address) did
@@ -330,6 +335,7 @@ export class CrawlRun {
     let title: string | null = null;
     let links = 0;
     let records: readonly Record<string, unknown>[] = [];
+    let downloads: LoggedDownload[] | undefined;
     if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
       const page = buildPage(request, loaded);
       try {
@@ -337,7 +343,11 @@ export class CrawlRun {
         title = parsed.title;
         const extracted = parsed.extracted;
         links = await this.#admission.admit(extracted.links ?? [], page);
-        if (extracted.downloads?.length) this.#savers.add(extracted.downloads, { page: page.finalUrl, depth: page.depth });
+        if (extracted.downloads?.length) {
+          const source = { page: page.finalUrl, depth: page.depth };
+          this.#savers.add(extracted.downloads, source);
+          if (this.#state) downloads = extracted.downloads.map(({ url, kind, data }) => ({ ...source, url, kind, data }));
+        }
         records = (extracted.records ?? []) as Record<string, unknown>[];
       } catch (caught) {
         error = caught instanceof ExtractorError ? caught : new ExtractorError('parse', `parse() threw: ${(caught as Error)?.message ?? String(caught)}`, { cause: caught });
@@ -364,6 +374,7 @@ export class CrawlRun {
     this.#counters.increment('records', records.length);
     this.#count(record);
     if (error) this.#reportError(error, request);
+    return downloads;
   }
 
   #isParsed(contentType: string): boolean {

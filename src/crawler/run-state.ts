@@ -1,8 +1,10 @@
 import { dirname } from 'node:path';
 import { OptionsError } from '../errors.js';
 import { prepareOutputDir } from '../storage/output-dir.js';
+import type { SaverState } from '../extractors/saver.js';
+import type { DoneSet, LoggedDownload } from '../storage/done-set.js';
 import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
-import type { ResolvedOptions } from './options.js';
+import type { PersistOptions, ResolvedOptions } from './options.js';
 import type { OutputOffsets } from './outputs.js';
 import type { RobotsResponse } from './robots.js';
 
@@ -59,11 +61,30 @@ export function differingOption(stored: Record<string, unknown>, current: Record
   return RESULT_OPTIONS.find((name) => name in stored && JSON.stringify(stored[name]) !== JSON.stringify(current[name]));
 }
 
+/** The key of the stored options that holds the command's own ({@link PersistOptions.commandOptions}). */
+export const COMMAND_OPTIONS = 'commandOptions';
+
+/**
+ * The first of the command's own options whose stored value differs from the current one, or `undefined`. A key
+ * either side lacks counts as `undefined` there. Pure.
+ */
+export function differingCommandOption(stored: Readonly<Record<string, unknown>>, current: Readonly<Record<string, unknown>>): string | undefined {
+  return [...new Set([...Object.keys(stored), ...Object.keys(current)])].find((name) => JSON.stringify(stored[name]) !== JSON.stringify(current[name]));
+}
+
+/** An opened persisted state: the database, whether the run closes it, and which command's run it holds. */
+export interface OpenedState {
+  db: CrawlStateDb;
+  owned: boolean;
+  command: string;
+  commandOptions: Readonly<Record<string, unknown>> | undefined;
+}
+
 /** Opens the state file `persist` names (creating its directory), or takes the database given. */
-export async function openStateDb(persist: { readonly path: string } | CrawlStateDb): Promise<{ db: CrawlStateDb; owned: boolean }> {
-  if (persist instanceof CrawlStateDb) return { db: persist, owned: false };
+export async function openStateDb(persist: Readonly<PersistOptions> | CrawlStateDb): Promise<OpenedState> {
+  if (persist instanceof CrawlStateDb) return { db: persist, owned: false, command: CRAWL_COMMAND, commandOptions: undefined };
   await prepareOutputDir(dirname(persist.path));
-  return { db: CrawlStateDb.open(persist.path), owned: true };
+  return { db: CrawlStateDb.open(persist.path), owned: true, command: persist.command ?? CRAWL_COMMAND, commandOptions: persist.commandOptions };
 }
 
 /** How a persisted run begins: a new run, the continuation of an unfinished one, or a finished one. */
@@ -71,6 +92,18 @@ export type RunStart =
   | { kind: 'new' }
   | { kind: 'resume'; depth: number; offsets: OutputOffsets }
   | { kind: 'finished'; stopReason: 'completed' | 'max-pages' };
+
+/** Wraps a done-set so that what is added gets committed soon, even when no page settles then. */
+function committing<E extends { url: string }>(set: DoneSet<E>, changed: () => void): DoneSet<E> {
+  return {
+    get: (url) => set.get(url),
+    add: (entries) => {
+      set.add(entries);
+      changed();
+    },
+    size: (outcome) => set.size(outcome),
+  };
+}
 
 /**
  * The crawl's side of a persisted state: starts or resumes the run, collects the pages settled since the last commit
@@ -82,6 +115,10 @@ export type RunStart =
 export class RunState {
   readonly db: CrawlStateDb;
   readonly #owned: boolean;
+  readonly #command: string;
+  readonly #commandOptions: Readonly<Record<string, unknown>> | undefined;
+  #downloads: LoggedDownload[] = [];
+  #resumed = false;
   readonly #offsets: () => OutputOffsets;
   readonly #depth: () => number;
   readonly #onError: (error: unknown) => void;
@@ -94,9 +131,11 @@ export class RunState {
    * @param depth the depth being crawled now
    * @param onError told when a commit fails (the run stops)
    */
-  constructor(db: CrawlStateDb, owned: boolean, offsets: () => OutputOffsets, depth: () => number, onError: (error: unknown) => void) {
-    this.db = db;
-    this.#owned = owned;
+  constructor(state: OpenedState, offsets: () => OutputOffsets, depth: () => number, onError: (error: unknown) => void) {
+    this.db = state.db;
+    this.#owned = state.owned;
+    this.#command = state.command;
+    this.#commandOptions = state.commandOptions;
     this.#offsets = offsets;
     this.#depth = depth;
     this.#onError = onError;
@@ -108,23 +147,26 @@ export class RunState {
    */
   begin(options: ResolvedOptions): RunStart {
     const db = this.db;
-    const current = resultOptions(options);
+    const current: Record<string, unknown> = { ...resultOptions(options), ...(this.#commandOptions ? { [COMMAND_OPTIONS]: this.#commandOptions } : {}) };
     const stored = db.run.get();
     if (!stored) {
-      db.run.start(CRAWL_COMMAND, current);
+      db.run.start(this.#command, current);
       db.commit();
       return { kind: 'new' };
     }
     const fresh = `remove ${db.path} (the CLI: --overwrite) to start afresh`;
-    if (stored.command !== CRAWL_COMMAND)
-      throw new OptionsError('persist', `The crawl state ${db.path} holds a \`${stored.command}\` run, not a crawl: ${fresh}`);
+    if (stored.command !== this.#command)
+      throw new OptionsError('persist', `The crawl state ${db.path} holds a \`${stored.command}\` run, not a \`${this.#command}\` run: ${fresh}`);
     const storedOptions = (stored.options ?? {}) as Record<string, unknown>;
+    const mismatch = (name: string, was: unknown, now: unknown) =>
+      new OptionsError(name, `The crawl state ${db.path} was started with \`${name}\` ${JSON.stringify(was)}, got ${JSON.stringify(now)}: resume with the same value, or ${fresh}`);
     const differing = differingOption(storedOptions, current);
-    if (differing !== undefined)
-      throw new OptionsError(
-        differing,
-        `The crawl state ${db.path} was started with \`${differing}\` ${JSON.stringify(storedOptions[differing])}, got ${JSON.stringify(current[differing])}: resume with the same value, or ${fresh}`,
-      );
+    if (differing !== undefined) throw mismatch(differing, storedOptions[differing], current[differing]);
+    const storedCommand = (storedOptions[COMMAND_OPTIONS] ?? {}) as Record<string, unknown>;
+    const currentCommand = this.#commandOptions ?? {};
+    const differingOwn = differingCommandOption(storedCommand, currentCommand);
+    if (differingOwn !== undefined) throw mismatch(differingOwn, storedCommand[differingOwn], currentCommand[differingOwn]);
+    this.#resumed = true;
     const counters = db.counters;
     if (stored.status === 'finished') return { kind: 'finished', stopReason: counters.get(STOPPED_AT_MAX_PAGES) > 0 ? 'max-pages' : 'completed' };
     db.run.setStatus('running');
@@ -132,9 +174,18 @@ export class RunState {
     return { kind: 'resume', depth: stored.depth, offsets: { pages: counters.get(PAGES_OFFSET), records: counters.get(RECORDS_OFFSET) } };
   }
 
-  /** Marks a taken request settled (its page written, or skipped for good); committed at the end of this turn. */
-  done(url: string): void {
+  /**
+   * Marks a taken request settled (its page written, or skipped for good), with the downloads its page asked for;
+   * committed at the end of this turn.
+   */
+  done(url: string, downloads?: readonly LoggedDownload[]): void {
     this.#pending.push(url);
+    if (downloads?.length) this.#downloads.push(...downloads);
+    this.changed();
+  }
+
+  /** Asks for a commit at the end of this turn (a saver recorded work). */
+  changed(): void {
     this.#timer ??= setImmediate(() => {
       this.#timer = undefined;
       try {
@@ -150,12 +201,34 @@ export class RunState {
     if (this.#timer) clearImmediate(this.#timer);
     this.#timer = undefined;
     const done = this.#pending;
+    const downloads = this.#downloads;
     this.#pending = [];
+    this.#downloads = [];
     const counters = this.db.counters;
     const offsets = this.#offsets();
     counters.increment(PAGES_OFFSET, offsets.pages - counters.get(PAGES_OFFSET));
     counters.increment(RECORDS_OFFSET, offsets.records - counters.get(RECORDS_OFFSET));
-    this.db.commitBatch({ done, depth: this.#depth() });
+    this.db.commitBatch({ done, downloads, depth: this.#depth() });
+  }
+
+  /** What the savers keep their work in: the state's done-sets (committed soon after each add) and seen-set. */
+  saverState(): SaverState {
+    const db = this.db;
+    const changed = () => this.changed();
+    const resumed = () => this.#resumed;
+    return {
+      get resumed() {
+        return resumed();
+      },
+      seen: db.seen,
+      images: committing(db.images, changed),
+      linkChecks: committing(db.linkChecks, changed),
+    };
+  }
+
+  /** The downloads of the pages committed as done before this process, for the savers of a resumed run. */
+  loggedDownloads(): LoggedDownload[] {
+    return this.db.downloads.entries();
   }
 
   /**
