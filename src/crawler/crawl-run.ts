@@ -226,12 +226,13 @@ export class CrawlRun {
       }
       if (outcome !== undefined && this.#stopReason !== 'aborted') outcome = this.#stopReason;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      // The savers' last work (images, link checks) is part of the run: a stop still reaches it.
       try {
         await this.#savers.close();
       } catch (error) {
         this.#fatal ??= error;
       }
+      signal?.removeEventListener('abort', onAbort);
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
@@ -246,8 +247,9 @@ export class CrawlRun {
         await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
       try {
         // A state the run refused (other options) or found finished is left as it was.
+        // A stop while the savers finished their work (SIGINT during the last images) interrupts the run too.
         if (outcome === undefined) this.#state?.close();
-        else this.#state?.end(this.#fatal === undefined ? outcome : 'interrupted');
+        else this.#state?.end(this.#fatal === undefined && this.#stopReason !== 'aborted' ? outcome : 'interrupted');
       } catch (error) {
         this.#fatal ??= error;
       }
