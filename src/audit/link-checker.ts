@@ -148,7 +148,9 @@ export class LinkChecker implements Saver {
   }
 
   async #claim(url: string, isDocument: boolean): Promise<void> {
-    const [added] = await this.#options.seen.add([url]);
+    // A persisted run's seen-set is the state's (the crawl's own).
+    const seen = this.#context?.state?.seen ?? this.#options.seen;
+    const [added] = await seen.add([url]);
     if (added) await this.#check(url, isDocument);
     else this.#crawled.add(url);
   }
@@ -156,6 +158,12 @@ export class LinkChecker implements Saver {
   async #check(url: string, isDocument: boolean): Promise<void> {
     const context = this.#context as SaverContext;
     if (context.signal.aborted) return;
+    // Checked before a resume: the stored result is reported, and the URL is not requested again.
+    const done = await context.state?.linkChecks.get(url);
+    if (done) {
+      this.#results.set(url, done.result as CheckResult);
+      return;
+    }
     const host = new URL(url).host;
     const wantAnchors = this.#options.readAnchors && isDocument;
     let method: 'HEAD' | 'GET' = wantAnchors || this.#getOnlyHosts.has(host) ? 'GET' : 'HEAD';
@@ -166,7 +174,7 @@ export class LinkChecker implements Saver {
       outcome = await context.fetch(url, { method, shouldReadBody: readNothing });
       if (refusesHead(head) || linkVerdict(outcome, true) === 'ok') this.#getOnlyHosts.add(host);
     }
-    this.#results.set(url, {
+    const result: CheckResult = {
       url,
       finalUrl: outcome.finalUrl,
       status: outcome.status,
@@ -175,9 +183,13 @@ export class LinkChecker implements Saver {
       error: outcome.error,
       method,
       anchors: wantAnchors ? anchorsOf(outcome) : null,
-    });
+    };
+    this.#results.set(url, result);
+    const verdict = linkVerdict(outcome, this.#options.strict);
     context.count('checked');
-    if (linkVerdict(outcome, this.#options.strict) === 'broken') context.count('broken');
+    if (verdict === 'broken') context.count('broken');
+    // A check cut by a stop is not done: a resume makes it again.
+    if (verdict !== 'unchecked') context.state?.linkChecks.add([{ url, outcome: verdict, status: result.status, result }]);
   }
 
   #track(task: Promise<void>): void {

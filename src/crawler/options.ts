@@ -335,7 +335,7 @@ function addressRule(input: Record<string, unknown>): boolean | AddressFilter {
 function persist(input: Record<string, unknown>): Readonly<PersistOptions> | CrawlStateDb | undefined {
   const value = input['persist'];
   if (value === undefined) return undefined;
-  const rule = 'an object { path, command?, commandOptions? } naming the state file, or a CrawlStateDb';
+  const rule = 'an object { path } naming the state file (with optional command and commandOptions), or a CrawlStateDb';
   let object: PersistOptions | undefined;
   if (!(value instanceof CrawlStateDb)) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('persist', rule, value);
