@@ -54,6 +54,7 @@ export class AuditCrawler extends Crawler {
       external: auditOptions.external,
       strict: auditOptions.strict,
       readAnchors: auditOptions.checkFragments,
+      maxChecks: resolved.concurrency,
       isFetched: (url) => collector.isFetched(url),
       ...(auditOptions.sitemap || auditOptions.sitemapUrls.length > 0
         ? {

@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import { parseDocument } from '../extractors/parse-document.js';
 import { decodeHtml } from '../crawler/charset.js';
 import { collectAnchors } from '../extractors/anchors.js';
@@ -45,6 +46,12 @@ export interface LinkCheckerOptions {
   readAnchors: boolean;
   /** Whether the crawl fetched a URL (a page record has it as URL or final URL). */
   isFetched: (url: string) => boolean;
+  /**
+   * Checks in progress at once (each may take a HEAD, a GET and redirect hops, every request also waiting for the
+   * crawl's limits): so a check's later requests follow its first at once, and a stopped run leaves at most this many
+   * checks half done. @default Infinity
+   */
+  maxChecks?: number;
   /** Sitemaps to read while the crawl runs; their URLs are checked too. */
   sitemaps?: { urls: readonly string[]; discoverOrigins: readonly string[] };
 }
@@ -72,6 +79,7 @@ export class LinkChecker implements Saver {
   readonly #crawled = new Set<string>();
   readonly #getOnlyHosts = new Set<string>();
   readonly #pending = new Set<Promise<void>>();
+  readonly #slots: PQueue;
   #context: SaverContext | undefined;
   #settled = false;
   #sitemapTask: Promise<SitemapScan> | undefined;
@@ -79,6 +87,7 @@ export class LinkChecker implements Saver {
 
   constructor(options: LinkCheckerOptions) {
     this.#options = options;
+    this.#slots = new PQueue({ concurrency: options.maxChecks ?? Number.POSITIVE_INFINITY });
   }
 
   /** Every check made this run, by normalized URL. */
@@ -164,6 +173,12 @@ export class LinkChecker implements Saver {
       this.#results.set(url, done.result as CheckResult);
       return;
     }
+    await this.#slots.add(() => this.#request(url, isDocument));
+  }
+
+  async #request(url: string, isDocument: boolean): Promise<void> {
+    const context = this.#context as SaverContext;
+    if (context.signal.aborted) return;
     const host = new URL(url).host;
     const wantAnchors = this.#options.readAnchors && isDocument;
     let method: 'HEAD' | 'GET' = wantAnchors || this.#getOnlyHosts.has(host) ? 'GET' : 'HEAD';

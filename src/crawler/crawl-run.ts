@@ -149,7 +149,7 @@ export class CrawlRun {
       maxRetryAfterMs: options.maxRetryAfterMs,
       maxRedirects: options.maxRedirects,
       normalize: this.#normalize,
-      acceptRedirect: (url) => this.#admission.acceptRedirect(url),
+      acceptRedirect: this.#state ? this.#state.acceptRedirect((url) => this.#admission.acceptRedirect(url)) : (url) => this.#admission.acceptRedirect(url),
       shouldReadBody: (status, type) => status >= 200 && status < 300 && this.#isParsed(type),
       stopSignal: this.#stop.signal,
       abortSignal: this.#abort.signal,

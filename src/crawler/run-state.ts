@@ -6,6 +6,7 @@ import type { DoneSet, LoggedDownload } from '../storage/done-set.js';
 import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import type { PersistOptions, ResolvedOptions } from './options.js';
 import type { OutputOffsets } from './outputs.js';
+import type { SkipReason } from './page-record.js';
 import type { RobotsResponse } from './robots.js';
 
 /** The command a persisted crawl records in its state's `run` row. */
@@ -223,6 +224,20 @@ export class RunState {
       seen: db.seen,
       images: committing(db.images, changed),
       linkChecks: committing(db.linkChecks, changed),
+    };
+  }
+
+  /**
+   * Wraps the crawl's redirect admission: a target it admits is recorded as claimed by the request (committed with the
+   * next batch), and a target already seen is followed all the same when the same request claimed it before a stop
+   * (the request is fetched again, and must end where it did).
+   */
+  acceptRedirect(accept: (url: string) => Promise<SkipReason | undefined>): (url: string, from: string) => Promise<SkipReason | undefined> {
+    return async (url, from) => {
+      const skipped = await accept(url);
+      if (skipped === undefined) this.db.redirectClaims.add(from, url);
+      else if (skipped === 'seen' && this.#resumed && this.db.redirectClaims.has(from, url)) return undefined;
+      return skipped;
     };
   }
 

@@ -75,6 +75,8 @@ describe('images --persist, SIGKILL, --resume', () => {
     expect(clean.code).toBe(0);
     const cleanManifest = await manifest(join(tmp, 'clean'));
     const cleanPages = pageKeys(await readFile(join(tmp, 'clean', 'pages.jsonl'), 'utf8'));
+    const cleanHits = hitsSince(site, 0);
+    cleanHits.delete('/robots.txt');
 
     const out = join(tmp, 'out');
     const from = site.requests.length;
@@ -108,7 +110,8 @@ describe('images --persist, SIGKILL, --resume', () => {
     // requested once, unless its record had not been committed yet (the same turn of the event loop).
     const hits = hitsSince(site, from);
     hits.delete('/robots.txt');
-    expectRefetchesWithin(hits, CONCURRENCY);
+    expect(new Set(hits.keys())).toEqual(new Set(cleanHits.keys()));
+    expectRefetchesWithin(hits, CONCURRENCY, cleanHits);
     const records = await readJsonLines(join(out, 'images.jsonl'));
     const savedUrls = records.filter((record) => record['error'] === null && savedBeforeKill.has(String(record['sha256'])));
     const twiceSaved = savedUrls.flatMap((record) => (record['urls'] as string[] | undefined) ?? [String(record['url'])]).filter((url) => (hits.get(new URL(url).pathname) ?? 0) > 1);

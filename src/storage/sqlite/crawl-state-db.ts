@@ -10,6 +10,7 @@ import { SqliteCounters } from './sqlite-counters.js';
 import type { ImageDone, LinkCheckDone, LoggedDownload } from '../done-set.js';
 import { SqliteDownloadLog, SqliteImageDoneSet, SqliteLinkCheckDoneSet } from './sqlite-done-sets.js';
 import { SqliteFrontierStore } from './sqlite-frontier-store.js';
+import { SqliteRedirectClaims } from './sqlite-redirect-claims.js';
 import { SqliteRobotsStore } from './sqlite-robots-store.js';
 import { SqliteRunMeta } from './sqlite-run-meta.js';
 import { SqliteSeenSet } from './sqlite-seen-set.js';
@@ -80,6 +81,7 @@ export class CrawlStateDb {
   readonly images: SqliteImageDoneSet;
   readonly linkChecks: SqliteLinkCheckDoneSet;
   readonly downloads: SqliteDownloadLog;
+  readonly redirectClaims: SqliteRedirectClaims;
   readonly #db: Connection;
   readonly #key: string;
   #closed = false;
@@ -97,6 +99,7 @@ export class CrawlStateDb {
     this.images = new SqliteImageDoneSet(db);
     this.linkChecks = new SqliteLinkCheckDoneSet(db);
     this.downloads = new SqliteDownloadLog(db);
+    this.redirectClaims = new SqliteRedirectClaims(db);
   }
 
   /**

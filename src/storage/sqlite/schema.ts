@@ -61,6 +61,7 @@ CREATE TABLE downloads (
   url TEXT NOT NULL,
   data TEXT
 );
+CREATE TABLE redirect_claims (url TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (url, target)) WITHOUT ROWID;
 `;
 
 /**
