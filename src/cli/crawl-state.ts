@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveOptions } from '../crawler/options.js';
 import type { CrawlerOptions } from '../crawler/options.js';
-import { COMMAND_OPTIONS, RESULT_OPTIONS, resultOptions } from '../crawler/run-state.js';
+import { COMMAND_OPTIONS, RESULT_OPTIONS, resultOptions } from '../crawler/result-options.js';
 import { OptionsError, StateError } from '../errors.js';
 import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import { FLAG_OF_OPTION } from './args.js';

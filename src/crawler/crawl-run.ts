@@ -4,12 +4,9 @@ import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js
 import { LinkAdmission } from './admission.js';
 import { SaverHost } from './savers.js';
 import type { Page } from '../extractors/page.js';
-import { MemoryCounters } from '../storage/counters.js';
 import type { RunCounters } from '../storage/counters.js';
-import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
-import { SpillingFrontierStore } from '../storage/spilling-frontier-store.js';
 import { CrawlError, ExtractorError, FetchError, toRecordedError } from '../errors.js';
 import { Fetcher } from './fetcher.js';
 import { Limiter } from './limiter.js';
@@ -27,7 +24,8 @@ import { loadRobotsTxt } from './robots-loader.js';
 import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
-import { RunState, persistedRobotsLoader } from './run-state.js';
+import { NEW_RUN, RunState, persistedRobotsLoader } from './run-state.js';
+import { runStores } from './run-stores.js';
 import type { OpenedState } from './run-state.js';
 import type { LoggedDownload } from '../storage/done-set.js';
 
@@ -111,10 +109,7 @@ export class CrawlRun {
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
     this.#state = state && new RunState(state, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
-    this.#ownsFrontier = options.frontierStore === undefined && !state;
-    this.#frontier = state?.db.frontier ?? options.frontierStore ?? new SpillingFrontierStore();
-    this.#seen = state?.db.seen ?? options.seenSet ?? new FingerprintSeenSet();
-    this.#counters = state?.db.counters ?? new MemoryCounters();
+    ({ frontier: this.#frontier, seen: this.#seen, counters: this.#counters, ownsFrontier: this.#ownsFrontier } = runStores(options, state));
     const normalize = createUrlNormalizer(options);
     this.#normalize = (url) => normalize(url)?.href ?? null;
     const addressRule = options.denyPrivateAddresses;
@@ -196,27 +191,26 @@ export class CrawlRun {
     let startDepth = 0;
     let outcome: 'completed' | 'max-pages' | 'interrupted' | undefined;
     try {
-      const start = this.#state?.begin(this.#options);
+      const start = (await this.#state?.start(this.#options, this.#frontier, this.#counters)) ?? NEW_RUN;
       outcome = 'interrupted';
-      if (start?.kind === 'finished') {
+      if (start.kind === 'finished') {
         this.#log.info({ state: this.#state?.db.path }, 'the persisted crawl is finished; nothing to do');
-        this.#stopReason = start.stopReason;
+        this.#stopReason = start.stopReason ?? 'completed';
         this.#halted = true;
         outcome = undefined;
       }
-      if (start?.kind === 'resume') {
-        startDepth = start.depth;
-        this.#depth = startDepth;
-        this.#reserved = this.#counters.get('pages');
-        this.#queued = (await this.#frontier.size(startDepth)) + (await this.#frontier.size(startDepth + 1));
+      if (start.kind === 'resume') {
+        startDepth = this.#depth = start.depth;
+        this.#reserved = start.pages;
+        this.#queued = start.queued;
         this.#log.info({ state: this.#state?.db.path, depth: startDepth, pages: this.#reserved }, 'resuming the persisted crawl');
       }
-      if (!this.#halted) await this.#outputs.open(start?.kind === 'resume' ? start.offsets : undefined);
+      if (!this.#halted) await this.#outputs.open(start.offsets);
       this.#parser.start();
       await this.#savers.open();
       // The downloads of pages done before the stop go to the savers again: what they finished, their done-sets skip.
-      if (start !== undefined && start.kind !== 'new') this.#savers.replay(this.#state?.loggedDownloads() ?? []);
-      if (start === undefined || start.kind === 'new') await this.#seedStartUrls();
+      if (start.kind === 'new') await this.#seedStartUrls();
+      else this.#savers.replay(this.#state?.loggedDownloads() ?? []);
       for (let depth = startDepth; !this.#halted; depth++) {
         // Links only lead one level down, so an empty level ends the crawl; but a run resumed between two levels
         // starts at the one it had finished, whose successor is waiting.
@@ -246,10 +240,8 @@ export class CrawlRun {
       if (this.#ownsFrontier)
         await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
       try {
-        // A state the run refused (other options) or found finished is left as it was.
         // A stop while the savers finished their work (SIGINT during the last images) interrupts the run too.
-        if (outcome === undefined) this.#state?.close();
-        else this.#state?.end(this.#fatal === undefined && this.#stopReason !== 'aborted' ? outcome : 'interrupted');
+        this.#state?.finish(outcome, this.#fatal !== undefined || this.#stopReason === 'aborted');
       } catch (error) {
         this.#fatal ??= error;
       }

@@ -5,6 +5,9 @@ import type { SaverState } from '../extractors/saver.js';
 import type { DoneSet, LoggedDownload } from '../storage/done-set.js';
 import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import type { PersistOptions, ResolvedOptions } from './options.js';
+import { COMMAND_OPTIONS, differingCommandOption, differingOption, resultOptions } from './result-options.js';
+import type { FrontierStore } from '../storage/frontier-store.js';
+import type { RunCounters } from '../storage/counters.js';
 import type { OutputOffsets } from './outputs.js';
 import type { SkipReason } from './page-record.js';
 import type { RobotsResponse } from './robots.js';
@@ -12,66 +15,11 @@ import type { RobotsResponse } from './robots.js';
 /** The command a persisted crawl records in its state's `run` row. */
 export const CRAWL_COMMAND = 'crawl';
 
-/**
- * The options that change what a run finds: stored with a persisted run and compared when it is resumed. The others
- * (concurrency, per-host limits, delays, timeouts, retries, workers, logging) may differ between the runs.
- */
-export const RESULT_OPTIONS = [
-  'startUrls', 'maxDepth', 'scope', 'include', 'exclude', 'maxPages', 'sortQuery', 'stripQuery', 'stripParams', 'obeyRobots', 'userAgent',
-  'followNofollow', 'maxUrlLength', 'maxRepeatedSegments', 'contentTypes',
-] as const;
-
 // Counters of the state that are not the crawl's: where the output files ended at the last commit, and why a finished
 // run stopped.
 const PAGES_OFFSET = 'output.pages';
 const RECORDS_OFFSET = 'output.records';
 const STOPPED_AT_MAX_PAGES = 'stopped.max-pages';
-
-/** A regular expression as stored: its source, or `/source/flags` when it has flags. Pure. */
-const patternText = (pattern: RegExp) => (pattern.flags ? `/${pattern.source}/${pattern.flags}` : pattern.source);
-
-/**
- * The {@link RESULT_OPTIONS} of resolved options as JSON-ready values (patterns as text, an unlimited `maxPages` as
- * `null`): what a persisted run stores, and what the CLI's `--resume` turns back into options. Pure.
- */
-export function resultOptions(options: ResolvedOptions): Record<string, unknown> {
-  return {
-    startUrls: [...options.startUrls],
-    maxDepth: options.maxDepth,
-    scope: options.scope,
-    include: options.include.map(patternText),
-    exclude: options.exclude.map(patternText),
-    maxPages: Number.isFinite(options.maxPages) ? options.maxPages : null,
-    sortQuery: options.sortQuery,
-    stripQuery: options.stripQuery,
-    stripParams: [...options.stripParams],
-    obeyRobots: options.obeyRobots,
-    userAgent: options.userAgent,
-    followNofollow: options.followNofollow,
-    maxUrlLength: options.maxUrlLength,
-    maxRepeatedSegments: options.maxRepeatedSegments,
-    contentTypes: [...options.contentTypes],
-  };
-}
-
-/**
- * The first result option whose stored value differs from the current one, or `undefined` when they all match. An
- * option the stored run did not record (an older state) is not compared. Pure.
- */
-export function differingOption(stored: Record<string, unknown>, current: Record<string, unknown>): string | undefined {
-  return RESULT_OPTIONS.find((name) => name in stored && JSON.stringify(stored[name]) !== JSON.stringify(current[name]));
-}
-
-/** The key of the stored options that holds the command's own ({@link PersistOptions.commandOptions}). */
-export const COMMAND_OPTIONS = 'commandOptions';
-
-/**
- * The first of the command's own options whose stored value differs from the current one, or `undefined`. A key
- * either side lacks counts as `undefined` there. Pure.
- */
-export function differingCommandOption(stored: Readonly<Record<string, unknown>>, current: Readonly<Record<string, unknown>>): string | undefined {
-  return [...new Set([...Object.keys(stored), ...Object.keys(current)])].find((name) => JSON.stringify(stored[name]) !== JSON.stringify(current[name]));
-}
 
 /** An opened persisted state: the database, whether the run closes it, and which command's run it holds. */
 export interface OpenedState {
@@ -93,6 +41,24 @@ export type RunStart =
   | { kind: 'new' }
   | { kind: 'resume'; depth: number; offsets: OutputOffsets }
   | { kind: 'finished'; stopReason: 'completed' | 'max-pages' };
+
+/** Where a run begins (see {@link RunState.start}); a run without a state always starts {@link NEW_RUN}. */
+export interface StartPoint {
+  kind: 'new' | 'resume' | 'finished';
+  /** The depth to crawl first. */
+  depth: number;
+  /** Pages counted before (a stored run's maxPages counts every part of it). */
+  pages: number;
+  /** Requests waiting at that depth and the next. */
+  queued: number;
+  /** Where the output files are cut back to (a resume). */
+  offsets?: OutputOffsets;
+  /** How a finished run ended. */
+  stopReason?: 'completed' | 'max-pages';
+}
+
+/** The start of a run without a stored one. */
+export const NEW_RUN: StartPoint = Object.freeze({ kind: 'new', depth: 0, pages: 0, queued: 0 });
 
 /** Wraps a done-set so that what is added gets committed soon, even when no page settles then. */
 function committing<E extends { url: string }>(set: DoneSet<E>, changed: () => void): DoneSet<E> {
@@ -173,6 +139,28 @@ export class RunState {
     db.run.setStatus('running');
     db.commit();
     return { kind: 'resume', depth: stored.depth, offsets: { pages: counters.get(PAGES_OFFSET), records: counters.get(RECORDS_OFFSET) } };
+  }
+
+  /**
+   * Begins the run (see {@link begin}) and says where it starts: for a resume, the stored depth, the pages counted
+   * and the requests waiting at that depth and the next.
+   * @throws OptionsError as {@link begin}.
+   */
+  async start(options: ResolvedOptions, frontier: FrontierStore, counters: RunCounters): Promise<StartPoint> {
+    const begun = this.begin(options);
+    if (begun.kind === 'new') return NEW_RUN;
+    if (begun.kind === 'finished') return { ...NEW_RUN, kind: 'finished', stopReason: begun.stopReason };
+    const queued = (await frontier.size(begun.depth)) + (await frontier.size(begun.depth + 1));
+    return { kind: 'resume', depth: begun.depth, pages: counters.get('pages'), queued, offsets: begun.offsets };
+  }
+
+  /**
+   * Ends the run's use of the state: a run that refused it or found it finished (`outcome` undefined) leaves it as it
+   * was; otherwise the run is recorded `finished`, or `interrupted` when it was stopped or failed.
+   */
+  finish(outcome: 'completed' | 'max-pages' | 'interrupted' | undefined, stopped: boolean): void {
+    if (outcome === undefined) this.close();
+    else this.end(stopped ? 'interrupted' : outcome);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { resolveOptions } from '../../src/index.js';
-import { RESULT_OPTIONS, differingOption, resultOptions } from '../../src/crawler/run-state.js';
+import { RESULT_OPTIONS, differingOption, resultOptions } from '../../src/crawler/result-options.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 
 const start = { startUrls: ['http://127.0.0.1/'] };
