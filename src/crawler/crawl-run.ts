@@ -340,7 +340,7 @@ export class CrawlRun {
         if (extracted.downloads?.length) {
           const source = { page: page.finalUrl, depth: page.depth };
           this.#savers.add(extracted.downloads, source);
-          if (this.#state) downloads = extracted.downloads.map(({ url, kind, data }) => ({ ...source, url, kind, data }));
+          if (this.#state) downloads = extracted.downloads.filter(({ kind }) => this.#savers.takes(kind)).map(({ url, kind, data }) => ({ ...source, url, kind, data }));
         }
         records = (extracted.records ?? []) as Record<string, unknown>[];
       } catch (caught) {

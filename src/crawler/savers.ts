@@ -48,6 +48,11 @@ export class SaverHost {
     }
   }
 
+  /** Whether a saver takes downloads of `kind`. */
+  takes(kind: string): boolean {
+    return this.#byKind.has(kind);
+  }
+
   /**
    * Hands the savers of a resumed run the downloads of the pages done before (see {@link SaverState}), synchronously,
    * without counting again what their `add` counts.

@@ -112,6 +112,8 @@ export class ImageSaver implements Saver {
       const resumed = context.state?.resumed === true;
       const kept = await this.#manifest.open(this.options.skipSaved, resumed);
       if (resumed) this.#saved = await (context.state as SaverState).images.size('saved');
+      // A run that reached maxImages before its stop is at its end.
+      if (this.#saved >= this.options.maxImages) this.#limit.abort();
       context.logger.debug({ removed, kept }, 'image store opened');
     } catch (error) {
       throw new OptionsError('outDir', `Cannot write images to ${outDir}: ${(error as Error).message}`);
