@@ -41,7 +41,7 @@ async function reports(out: string): Promise<{ json: unknown; csv: string; html:
   return { json, csv: await readFile(join(out, 'audit.csv'), 'utf8'), html };
 }
 
-describe('audit --persist, SIGKILL, --resume', () => {
+describe('audit --persist, SIGKILL, --resume', { timeout: 120_000 }, () => {
   test.for([
     ['during levels 0 and 1', '/a2'],
     ['in the middle of the last level', '/a3/b2'],
@@ -106,7 +106,7 @@ describe('audit --persist, SIGKILL, --resume', () => {
   });
 });
 
-describe('audit --resume refuses what it cannot continue, with exit 2', () => {
+describe('audit --resume refuses what it cannot continue, with exit 2', { timeout: 120_000 }, () => {
   test('no state, a state of another command, another start URL or audit option', async ({ site, tmp }) => {
     auditSite(site, 2, 1);
     const none = await runCli(['audit', '--resume', '-o', join(tmp, 'none'), '-q']);

@@ -63,7 +63,7 @@ async function manifest(out: string): Promise<string[]> {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-describe('images --persist, SIGKILL, --resume', () => {
+describe('images --persist, SIGKILL, --resume', { timeout: 120_000 }, () => {
   test.for([
     ['during level 0 while its images download', '/shared/t0.png'],
     ['mid-level 1 while images are written', '/img/a2.png'],
@@ -145,7 +145,7 @@ describe('images --persist, SIGKILL, --resume', () => {
   });
 });
 
-describe('images --resume refuses what it cannot continue, with exit 2', () => {
+describe('images --resume refuses what it cannot continue, with exit 2', { timeout: 120_000 }, () => {
   test('no state, a state of another command, another start URL or image option; harmless options may change', async ({ site, tmp }) => {
     imageSite(site, 2);
     const none = await runCli(['images', '--resume', '-o', join(tmp, 'none'), '-q']);
