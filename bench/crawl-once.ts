@@ -2,7 +2,7 @@
  * One measured crawl, run by `bench/run.ts` in a fresh child process so every run starts cold and its peak RSS is its own:
  *
  *   node bench/.build/crawl-once.js --url http://127.0.0.1:PORT/ [--concurrency 16] [--engine sitecrawl|minimal] [--out DIR]
- *     [--workers N] [--audit] [--selectors FILE]
+ *     [--workers N] [--audit] [--selectors FILE] [--persist STATE.db]
  *
  * Prints one JSON line ({@link CrawlResult}) on stdout. CPU time is measured from just before the crawl starts (module
  * loading and TypeScript compilation are excluded); peak RSS is the process's lifetime maximum.
@@ -55,6 +55,8 @@ interface CrawlSettings {
    * SelectorExtractor instead of LinkExtractor and TitleExtractor.
    */
   selectors: string | undefined;
+  /** Keep the crawl's state in this SQLite file (`persist: { path }`). */
+  persist: string | undefined;
 }
 
 /** Loads the engine, then returns a function that runs one crawl, so loading stays out of the measurement. */
@@ -75,6 +77,7 @@ async function prepare(engine: Engine, settings: CrawlSettings): Promise<() => P
     extractors: [new LinkExtractor(), selectors ?? new TitleExtractor(), ...(settings.audit ? [new AuditExtractor()] : [])],
     ...(settings.outDir !== undefined && { outDir: settings.outDir }),
     ...(settings.workers !== undefined && { workers: settings.workers }),
+    ...(settings.persist !== undefined && { persist: { path: settings.persist } }),
   });
   return async () => {
     const summary = await crawler.run();
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       audit: { type: 'boolean', default: false },
       selectors: { type: 'string' },
+      persist: { type: 'string' },
     },
   });
   const engine = values.engine;
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
 
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new Error(`Expected --workers >= 0, got ${values.workers}`);
-  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out, workers, audit: values.audit, selectors: values.selectors });
+  const crawl = await prepare(engine, { url: values.url, concurrency, outDir: values.out, workers, audit: values.audit, selectors: values.selectors, persist: values.persist });
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const summary = await crawl();

@@ -2,7 +2,7 @@
 export { Crawler } from './crawler/crawler.js';
 export type { CrawlSummary, StopReason } from './crawler/crawl-run.js';
 export { resolveOptions, DEFAULTS, MAX_TIMER_MS, VERSION } from './crawler/options.js';
-export type { CrawlerOptions, ResolvedOptions, Scope, OutputFormat, LogLevel, CacheMode, CacheSettings } from './crawler/options.js';
+export type { CrawlerOptions, ResolvedOptions, Scope, OutputFormat, LogLevel, CacheMode, CacheSettings, PersistOptions } from './crawler/options.js';
 export { isPublicAddress } from './crawler/public-address.js';
 export type { AddressFilter } from './crawler/public-address.js';
 export type { OutgoingRequest, RequestPurpose, BeforeRequest } from './crawler/request-headers.js';
@@ -27,7 +27,7 @@ export type { Awaitable, Extracted, FoundLink, DownloadRequest, WorkerSpec } fro
 export { Page } from './extractors/page.js';
 export { SelectorExtractor } from './extractors/selector-extractor.js';
 export type { SelectorExtractorOptions, SelectorField, SelectorFieldSpec, SelectorRecord } from './extractors/selector-extractor.js';
-export type { Saver, SaverContext, SaverFetchOptions, FetchOutcome, FetchHop, DownloadSource } from './extractors/saver.js';
+export type { Saver, SaverContext, SaverState, SaverFetchOptions, FetchOutcome, FetchHop, DownloadSource } from './extractors/saver.js';
 export type { PageInit } from './extractors/page.js';
 export { walkElements, findElements, getAttribute, textContent } from './extractors/dom.js';
 export type { Document, Element, Node } from './extractors/dom.js';
@@ -76,8 +76,8 @@ export { SqliteRunMeta } from './storage/sqlite/sqlite-run-meta.js';
 export type { RunMeta, RunStatus } from './storage/sqlite/sqlite-run-meta.js';
 export { SqliteRobotsStore } from './storage/sqlite/sqlite-robots-store.js';
 export type { StoredRobots } from './storage/sqlite/sqlite-robots-store.js';
-export { SqliteImageDoneSet, SqliteLinkCheckDoneSet } from './storage/sqlite/sqlite-done-sets.js';
-export type { ImageDone, LinkCheckDone } from './storage/sqlite/sqlite-done-sets.js';
+export { SqliteImageDoneSet, SqliteLinkCheckDoneSet, SqliteDownloadLog } from './storage/sqlite/sqlite-done-sets.js';
+export type { ImageDone, LinkCheckDone, DoneSet, DownloadLog, LoggedDownload } from './storage/done-set.js';
 export { AuditExtractor, LINK_CHECK_KIND } from './extractors/audit.js';
 export type { AuditExtractorOptions, AuditPageRecord, LinkCheckData } from './extractors/audit.js';
 export { collectReferences, isSubresource, isMixedContent } from './extractors/references.js';

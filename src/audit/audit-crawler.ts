@@ -2,6 +2,8 @@ import { Crawler } from '../crawler/crawler.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
 import { CrawlError } from '../errors.js';
 import { resolveOptions } from '../crawler/options.js';
+import type { CrawlerOptions } from '../crawler/options.js';
+import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import { AuditExtractor } from '../extractors/audit.js';
 import { TitleExtractor } from '../extractors/title.js';
 import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
@@ -52,6 +54,9 @@ export class AuditCrawler extends Crawler {
       external: auditOptions.external,
       strict: auditOptions.strict,
       readAnchors: auditOptions.checkFragments,
+      // A persisted audit bounds the checks half done at a stop; others keep every check queued at once, so one slow
+      // host never holds back checks of the others.
+      ...(resolved.persist ? { maxChecks: resolved.concurrency } : {}),
       isFetched: (url) => collector.isFetched(url),
       ...(auditOptions.sitemap || auditOptions.sitemapUrls.length > 0
         ? {
@@ -64,9 +69,11 @@ export class AuditCrawler extends Crawler {
     });
     super({
       ...crawl,
+      ...persistedAudit(crawl, auditOptions),
       extractors: [new AuditExtractor({ anchors: auditOptions.checkFragments }), new TitleExtractor(), ...(crawl.extractors ?? [])],
-      savers: [checker, ...(crawl.savers ?? [])],
-      seenSet: seen,
+      savers: [checker, collector.restorer, ...(crawl.savers ?? [])],
+      // A persisted run keeps its own seen-set, which the checker then shares through its context.
+      ...(crawl.persist ? {} : { seenSet: seen }),
       pages: collector.pages,
       records: collector.records,
     });
@@ -124,6 +131,27 @@ export class AuditCrawler extends Crawler {
     await this.writeReport(report);
     return report;
   }
+}
+
+/** The audit options that change its report, as a persisted audit stores them (all but `outDir`). Pure. */
+export function auditResultOptions(options: ResolvedAuditOptions): Record<string, unknown> {
+  const { outDir: _outDir, ...rest } = options;
+  return { ...rest, sitemapUrls: [...rest.sitemapUrls] };
+}
+
+/**
+ * What a persisted audit adds to its crawl options: its command and options in the state, and the output directory
+ * for the crawl's `pages.jsonl` and `records.jsonl`, which a resumed audit reads back for its report.
+ */
+function persistedAudit(crawl: CrawlerOptions, audit: ResolvedAuditOptions): Partial<CrawlerOptions> {
+  const persist = crawl.persist;
+  if (persist === undefined) return {};
+  const outDir = crawl.outDir ?? audit.outDir;
+  if (persist instanceof CrawlStateDb) return outDir === undefined ? {} : { outDir };
+  return {
+    ...(outDir === undefined ? {} : { outDir }),
+    persist: { ...persist, command: persist.command ?? 'audit', commandOptions: auditResultOptions(audit) },
+  };
 }
 
 /**

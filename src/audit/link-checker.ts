@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import { parseDocument } from '../extractors/parse-document.js';
 import { decodeHtml } from '../crawler/charset.js';
 import { collectAnchors } from '../extractors/anchors.js';
@@ -45,6 +46,12 @@ export interface LinkCheckerOptions {
   readAnchors: boolean;
   /** Whether the crawl fetched a URL (a page record has it as URL or final URL). */
   isFetched: (url: string) => boolean;
+  /**
+   * Checks in progress at once (each may take a HEAD, a GET and redirect hops, every request also waiting for the
+   * crawl's limits): so a check's later requests follow its first at once, and a stopped run leaves at most this many
+   * checks half done. @default Infinity
+   */
+  maxChecks?: number;
   /** Sitemaps to read while the crawl runs; their URLs are checked too. */
   sitemaps?: { urls: readonly string[]; discoverOrigins: readonly string[] };
 }
@@ -72,6 +79,7 @@ export class LinkChecker implements Saver {
   readonly #crawled = new Set<string>();
   readonly #getOnlyHosts = new Set<string>();
   readonly #pending = new Set<Promise<void>>();
+  readonly #slots: PQueue;
   #context: SaverContext | undefined;
   #settled = false;
   #sitemapTask: Promise<SitemapScan> | undefined;
@@ -79,6 +87,7 @@ export class LinkChecker implements Saver {
 
   constructor(options: LinkCheckerOptions) {
     this.#options = options;
+    this.#slots = new PQueue({ concurrency: options.maxChecks ?? Number.POSITIVE_INFINITY });
   }
 
   /** Every check made this run, by normalized URL. */
@@ -157,12 +166,26 @@ export class LinkChecker implements Saver {
   }
 
   async #claim(url: string, isDocument: boolean): Promise<void> {
-    const [added] = await this.#options.seen.add([url]);
+    // A persisted run's seen-set is the state's (the crawl's own).
+    const seen = this.#context?.state?.seen ?? this.#options.seen;
+    const [added] = await seen.add([url]);
     if (added) await this.#check(url, isDocument);
     else this.#crawled.add(url);
   }
 
   async #check(url: string, isDocument: boolean): Promise<void> {
+    const context = this.#context as SaverContext;
+    if (context.signal.aborted) return;
+    // Checked before a resume: the stored result is reported, and the URL is not requested again.
+    const done = await context.state?.linkChecks.get(url);
+    if (done) {
+      this.#results.set(url, done.result as CheckResult);
+      return;
+    }
+    await this.#slots.add(() => this.#request(url, isDocument));
+  }
+
+  async #request(url: string, isDocument: boolean): Promise<void> {
     const context = this.#context as SaverContext;
     if (context.signal.aborted) return;
     const host = new URL(url).host;
@@ -175,7 +198,7 @@ export class LinkChecker implements Saver {
       outcome = await context.fetch(url, { method, shouldReadBody: readNothing });
       if (refusesHead(head) || linkVerdict(outcome, true) === 'ok') this.#getOnlyHosts.add(host);
     }
-    this.#results.set(url, {
+    const result: CheckResult = {
       url,
       finalUrl: outcome.finalUrl,
       status: outcome.status,
@@ -184,9 +207,13 @@ export class LinkChecker implements Saver {
       error: outcome.error,
       method,
       anchors: wantAnchors ? anchorsOf(outcome) : null,
-    });
+    };
+    this.#results.set(url, result);
+    const verdict = linkVerdict(outcome, this.#options.strict);
     context.count('checked');
-    if (linkVerdict(outcome, this.#options.strict) === 'broken') context.count('broken');
+    if (verdict === 'broken') context.count('broken');
+    // A check cut by a stop is not done: a resume makes it again.
+    if (verdict !== 'unchecked') context.state?.linkChecks.add([{ url, outcome: verdict, status: result.status, result }]);
   }
 
   #track(task: Promise<void>): void {

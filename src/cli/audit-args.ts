@@ -23,6 +23,8 @@ export const AUDIT_FLAGS = {
   'title-max': { type: 'string' },
   'title-min': { type: 'string' },
   strict: { type: 'boolean' },
+  persist: { type: 'boolean' },
+  resume: { type: 'boolean' },
 } as const satisfies FlagTable;
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -38,7 +40,13 @@ export function parseAuditArgs(argv: readonly string[]): AuditCommand | 'help' {
   const values = parsed.values;
   if (values['help']) return 'help';
   const format = choiceFlag<AuditFormat>('format', str(values['format']), ['text', 'json']) ?? 'text';
-  const crawl = crawlCommandFrom({ values: { ...values, format: undefined }, positionals: parsed.positionals }, 'audit', 'sitecrawl-out');
+  const resume = values['resume'] === true;
+  if (resume && values['overwrite']) throw new UsageError('--resume continues the run in OUT and --overwrite replaces it: give one of them');
+  const crawl = {
+    ...crawlCommandFrom({ values: { ...values, format: undefined }, positionals: parsed.positionals }, 'audit', 'sitecrawl-out', resume),
+    persist: values['persist'] === true || resume,
+    resume,
+  };
   const titleMax = integerFlag('title-max', str(values['title-max']), 1);
   const titleMin = integerFlag('title-min', str(values['title-min']), 0);
   if ((titleMin ?? AUDIT_DEFAULTS.titleMin) > (titleMax ?? AUDIT_DEFAULTS.titleMax))
@@ -78,6 +86,9 @@ Audit options:
       --title-max N        report titles longer than N characters (default ${AUDIT_DEFAULTS.titleMax})
       --title-min N        report titles shorter than N characters (default ${AUDIT_DEFAULTS.titleMin}; 0 turns it off)
       --format F           text | json: what goes to stdout, the summary as text or as JSON (default text)
+      --persist            keep the run's state in OUT/state.db (and the crawl's pages.jsonl and records.jsonl
+                           in OUT), so a stopped audit can be resumed
+      --resume             continue the audit in OUT (its start URLs and options come from OUT/state.db)
 
 Crawl options (the same as 'sitecrawl crawl', but logs default to error: failed pages are findings):
 ${CRAWL_OPTIONS_HELP.replace(/^ {6}--format F .*\n/m, '')}  -h, --help               show this help

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Crawler } from '../crawler/crawler.js';
 import { OptionsError } from '../errors.js';
+import { checkResumedCommandOptions } from './crawl-state.js';
 import type { Awaitable, FoundLink } from '../extractors/extractor.js';
+import type { PersistOptions } from '../crawler/options.js';
 import { looksLikeImageUrl } from '../extractors/image-elements.js';
 import { ImageExtractor } from '../extractors/images.js';
 import type { ImageExtractorOptions, ImageScope } from '../extractors/images.js';
@@ -38,6 +40,8 @@ const IMAGE_FLAGS = {
   layout: { type: 'string' },
   'skip-saved': { type: 'boolean' },
   'no-thumbs': { type: 'boolean' },
+  persist: { type: 'boolean' },
+  resume: { type: 'boolean' },
 } as const satisfies FlagTable;
 
 // What --skip-saved builds on: the saved files and the manifest of an earlier images run, and nothing of another command.
@@ -65,6 +69,8 @@ Image options:
       --layout L           sharded (images/ab/abcd….png) | flat (images/abcd….png) (default sharded)
       --skip-saved         keep the images an earlier images run saved in OUT and do not download them again
       --no-thumbs          make no thumbnails (default: a WebP of at most 256 px per image under OUT/thumbs/)
+      --persist            keep the run's state in OUT/state.db, so a stopped run can be resumed
+      --resume             continue the images run in OUT (its start URLs and options come from OUT/state.db)
 
 Crawl options:
       --sitemap [URL]      also start from the URLs the sitemaps list (robots.txt Sitemap: lines, or
@@ -111,7 +117,11 @@ export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help'
   const sitemapFlags = takeSitemapFlags(argv);
   const { values, positionals } = parseCommandArgs(sitemapFlags.rest, IMAGE_FLAGS);
   if (values['help']) return 'help';
-  const crawl = crawlCommandFrom({ values: { ...values, 'max-bytes': undefined }, positionals }, 'images', 'sitecrawl-out');
+  const resume = values['resume'] === true;
+  if (resume && values['overwrite']) throw new UsageError('--resume continues the run in OUT and --overwrite replaces it: give one of them');
+  const parsed = crawlCommandFrom({ values: { ...values, 'max-bytes': undefined }, positionals }, 'images', 'sitecrawl-out', resume);
+  if ((resume || values['persist']) && parsed.options.format === 'csv') throw new UsageError('--persist writes JSON Lines outputs: leave out --format csv');
+  const crawl: CrawlCommand = { ...parsed, persist: values['persist'] === true || resume, resume };
   const sitemaps = sitemapsOption(sitemapFlags, positionals);
   if (sitemaps !== undefined) crawl.options = { ...crawl.options, sitemaps };
   if (values['skip-saved'] && crawl.overwrite) throw new UsageError('--skip-saved keeps what --overwrite removes: give one of them');
@@ -159,22 +169,53 @@ export function formatImageSummary(counters: Readonly<Record<string, number>>): 
   return `Images: ${parts.join(', ')}`;
 }
 
+// The image options that change what a run saves: stored with a persisted run, and taken from it by --resume.
+const SAVER_RESULT_OPTIONS = ['maxImages', 'minWidth', 'minHeight', 'minBytes', 'maxBytes', 'types', 'layout', 'skipSaved', 'gallery', 'thumbnails'] as const;
+const EXTRACTOR_RESULT_OPTIONS = ['imageScope', 'includeIcons', 'includeDataUris', 'includeLinked'] as const;
+const FLAG_OF_PERSISTED_OPTION: Readonly<Record<string, string>> = { ...FLAG_OF_IMAGE_OPTION, skipSaved: '--skip-saved', includeIcons: '--include-icons', includeDataUris: '--include-data-uris', thumbnails: '--no-thumbs' };
+
+/** The options of a saver and an extractor that change what an images run saves, as stored in its state. Pure. */
+export function imageResultOptions(saver: ImageSaver, extractor: ImageExtractor): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const name of SAVER_RESULT_OPTIONS) options[name] = saver.options[name];
+  if (!Number.isFinite(saver.options.maxImages)) options['maxImages'] = null;
+  for (const name of EXTRACTOR_RESULT_OPTIONS) options[name] = extractor.options[name];
+  return options;
+}
+
+/**
+ * The saver and extractor of an images run: from the command line, or for `--resume` from the stored options, which
+ * image flags on the command line must equal.
+ * @throws OptionsError naming the flag that differs from the stored run, or an invalid value.
+ */
+function buildImageParts(command: ImagesCommand, stored: Readonly<Record<string, unknown>> | undefined): { saver: ImageSaver; extractor: ImageExtractor } {
+  if (!stored) return { saver: new ImageSaver(command.saver), extractor: new ImageExtractor(command.extractor) };
+  const pick = (names: readonly string[]) =>
+    Object.fromEntries(names.filter((name) => stored[name] !== undefined && stored[name] !== null).map((name) => [name, stored[name]]));
+  const saver = new ImageSaver({ ...pick(SAVER_RESULT_OPTIONS), outDir: command.crawl.outDir, ...(command.saver.imageConcurrency ? { imageConcurrency: command.saver.imageConcurrency } : {}) });
+  const extractor = new ImageExtractor(pick(EXTRACTOR_RESULT_OPTIONS));
+  // Compare what the command line set, resolved the same way as the stored values.
+  const { outDir: _outDir, imageConcurrency: _concurrency, ...givenSaver } = command.saver;
+  const given = imageResultOptions(new ImageSaver({ ...saver.options, types: [...saver.options.types], ...givenSaver }), new ImageExtractor({ ...extractor.options, ...command.extractor }));
+  const named = Object.fromEntries(Object.keys({ ...givenSaver, ...command.extractor }).map((name) => [name, given[name]]));
+  checkResumedCommandOptions(command.crawl.outDir, stored, named, FLAG_OF_PERSISTED_OPTION);
+  return { saver, extractor };
+}
+
 /**
  * `sitecrawl images <url...>`: crawls with the link and image extractors and saves images into OUT/ (files, manifest,
  * gallery, pages), with images saved / found / rejected next to the page progress and a summary at the end.
  */
 export async function imagesCommand(argv: readonly string[], streams: CliStreams): Promise<number> {
   let command: ImagesCommand | 'help';
-  let saver: ImageSaver;
-  let extractor: ImageExtractor;
   try {
     command = parseImagesArgs(argv);
     if (command === 'help') {
       streams.stdout.write(IMAGES_HELP);
       return EXIT.ok;
     }
-    saver = new ImageSaver(command.saver);
-    extractor = new ImageExtractor(command.extractor);
+    // Checked now, so a bad value is refused before anything is read; a --resume builds them again from its state.
+    buildImageParts(command, undefined);
   } catch (error) {
     if (error instanceof UsageError) streams.stderr.write(`sitecrawl images: ${error.message}\nTry 'sitecrawl images --help'.\n`);
     else if (error instanceof OptionsError) {
@@ -184,24 +225,32 @@ export async function imagesCommand(argv: readonly string[], streams: CliStreams
     else throw error;
     return EXIT.usage;
   }
+  const images = command;
   const { outDir, quiet } = command.crawl;
+  let saver: ImageSaver | undefined;
   return runCrawler(command.crawl, streams, {
     name: 'images',
     reuse: { ...IMAGES_REUSE, enabled: command.saver.skipSaved === true },
-    create: (options) =>
-      new ImageCrawler({
+    create: (options) => {
+      // The CLI gives `persist` as { path, command, commandOptions? }, never an open database.
+      const persist = options.persist as PersistOptions | undefined;
+      const parts = buildImageParts(images, images.crawl.resume ? (persist?.commandOptions ?? {}) : undefined);
+      saver = parts.saver;
+      return new ImageCrawler({
         ...options,
-        extractors: [new LinkExtractor(), extractor],
-        savers: [saver],
-        signal: AbortSignal.any([saver.limitReached, ...(options.signal ? [options.signal] : [])]),
-      }),
+        ...(persist ? { persist: { ...persist, commandOptions: imageResultOptions(parts.saver, parts.extractor) } } : {}),
+        extractors: [new LinkExtractor(), parts.extractor],
+        savers: [parts.saver],
+        signal: AbortSignal.any([parts.saver.limitReached, ...(options.signal ? [options.signal] : [])]),
+      });
+    },
     progressSuffix: (progress) => {
       const count = (name: string) => progress.savers[`images.${name}`] ?? 0;
       return `images ${count('saved')} saved / ${count('found')} found / ${count('rejected')} rejected`;
     },
     finish: (crawler, summary, interrupted) => {
       if (quiet) return EXIT.ok;
-      const limited = saver.limitReached.aborted && !interrupted;
+      const limited = saver?.limitReached.aborted === true && !interrupted;
       const outputs = [`pages.${crawler.options.format}`, 'images.jsonl', 'index.html'].map((name) => join(outDir, name)).filter((path) => existsSync(path));
       const text = formatSummary(summary, [], limited ? 'max-images' : summary.stopReason);
       streams.stderr.write(`${text}${formatImageSummary(summary.savers)}\n${outputs.map((path) => `Wrote ${path}\n`).join('')}`);

@@ -138,13 +138,13 @@ export async function runCrawler<C extends Crawler>(command: CrawlCommand, strea
     // A resume takes its options from OUT/state.db (and checks the command line's against them); its outputs are
     // its own, so the directory is not claimed again.
     let options = command.options;
-    if (command.resume) options = resumeOptions(command);
-    else if (command.persist) options = { ...options, persist: { path: statePath(command.outDir) } };
+    if (command.resume) options = resumeOptions(command, spec.name);
+    else if (command.persist) options = { ...options, persist: { path: statePath(command.outDir), command: spec.name } };
     // Options are checked before the output directory is touched, so a typo never costs an earlier run's files.
     crawler = spec.create({ ...options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
     if (command.overwrite) assertStateFree(command.outDir);
     if (!command.resume && options.outDir !== undefined)
-      await claimOutDir(command.outDir, { overwrite: command.overwrite, resumable: spec.name === 'crawl', ...(spec.reuse ? { reuse: spec.reuse } : {}) });
+      await claimOutDir(command.outDir, { overwrite: command.overwrite, resumable: true, ...(spec.reuse ? { reuse: spec.reuse } : {}) });
     if (logFile && command.logFile !== undefined) logFile.fd = await openLogFile(command.logFile);
   } catch (error) {
     if (error instanceof OutDirRefused) streams.stderr.write(`sitecrawl ${spec.name}: ${error.message}\n`);

@@ -4,13 +4,9 @@ import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js
 import { LinkAdmission } from './admission.js';
 import { SaverHost } from './savers.js';
 import type { Page } from '../extractors/page.js';
-import { MemoryCounters } from '../storage/counters.js';
 import type { RunCounters } from '../storage/counters.js';
-import type { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
-import { FingerprintSeenSet } from '../storage/fingerprint-seen-set.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
-import { SpillingFrontierStore } from '../storage/spilling-frontier-store.js';
 import { CrawlError, ExtractorError, FetchError, toRecordedError } from '../errors.js';
 import { Fetcher } from './fetcher.js';
 import { Limiter } from './limiter.js';
@@ -28,16 +24,19 @@ import { loadRobotsTxt } from './robots-loader.js';
 import { createScope } from './scope.js';
 import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
-import { RunState, persistedRobotsLoader } from './run-state.js';
+import { NEW_RUN, RunState, persistedRobotsLoader } from './run-state.js';
+import { runStores } from './run-stores.js';
+import type { OpenedState } from './run-state.js';
+import type { LoggedDownload } from '../storage/done-set.js';
 import { seedFromSitemaps } from './sitemap-seeds.js';
 import type { HttpCacheLayer } from './http-cache.js';
 import type { CrawlCookies } from './cookie-jar.js';
 import { RequestHeaders } from './request-headers.js';
 import type { BeforeRequest } from './request-headers.js';
 import { redactProxy } from './request-options.js';
+import { sharedStart } from './shared-run.js';
 import type { SharedRun, Settlement } from './shared-run.js';
 import { sharedRobotsLoader } from './shared-robots.js';
-
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -55,7 +54,7 @@ export interface CrawlHooks {
 /** What the Crawler opened for the run before building it. */
 export interface OpenedForRun {
   /** The opened `persist` database, and whether the run is to close it. */
-  state?: { db: CrawlStateDb; owned: boolean } | undefined;
+  state?: OpenedState | undefined;
   /** The cookie jar, when the crawl keeps cookies. */
   cookies?: CrawlCookies | undefined;
   /** This process as a worker of a crawl shared through Redis (`redis`). */
@@ -138,13 +137,10 @@ export class CrawlRun {
     setMaxListeners(0, this.#stop.signal, this.#abort.signal);
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
-    this.#state = state && new RunState(state.db, state.owned, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
+    this.#state = state && new RunState(state, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
     this.#shared = shared;
     shared?.onFailure((error) => this.#fail(error));
-    this.#ownsFrontier = options.frontierStore === undefined && !state && !shared;
-    this.#frontier = shared?.state.frontier ?? state?.db.frontier ?? options.frontierStore ?? new SpillingFrontierStore();
-    this.#seen = shared?.state.seen ?? state?.db.seen ?? options.seenSet ?? new FingerprintSeenSet();
-    this.#counters = shared?.state.counters ?? state?.db.counters ?? new MemoryCounters();
+    ({ frontier: this.#frontier, seen: this.#seen, counters: this.#counters, ownsFrontier: this.#ownsFrontier } = runStores(options, state, shared));
     const normalize = createUrlNormalizer(options);
     this.#normalize = (url) => normalize(url)?.href ?? null;
     const addressRule = options.denyPrivateAddresses;
@@ -195,7 +191,7 @@ export class CrawlRun {
       maxRetryAfterMs: options.maxRetryAfterMs,
       maxRedirects: options.maxRedirects,
       normalize: this.#normalize,
-      acceptRedirect: (url) => this.#admission.acceptRedirect(url),
+      acceptRedirect: this.#state ? this.#state.acceptRedirect((url) => this.#admission.acceptRedirect(url)) : (url) => this.#admission.acceptRedirect(url),
       shouldReadBody: (status, type) => status >= 200 && status < 300 && this.#isParsed(type),
       stopSignal: this.#stop.signal,
       abortSignal: this.#abort.signal,
@@ -229,6 +225,7 @@ export class CrawlRun {
       logger,
       stopSignal: this.#stop.signal,
       outDir: options.outDir,
+      state: this.#state?.saverState(),
     });
     this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
@@ -246,28 +243,31 @@ export class CrawlRun {
     let startDepth = 0;
     let outcome: 'completed' | 'max-pages' | 'interrupted' | undefined;
     try {
-      const start = this.#shared ? await this.#shared.begin(this.#options, this.#normalize) : this.#state?.begin(this.#options);
+      const start = this.#shared
+        ? sharedStart(await this.#shared.begin(this.#options, this.#normalize))
+        : ((await this.#state?.start(this.#options, this.#frontier, this.#counters)) ?? NEW_RUN);
       outcome = 'interrupted';
-      if (start?.kind === 'finished') {
+      if (start.kind === 'finished') {
         this.#log.info({ state: this.#state?.db.path }, 'the persisted crawl is finished; nothing to do');
-        this.#stopReason = start.stopReason;
+        this.#stopReason = start.stopReason ?? 'completed';
         this.#halted = true;
         outcome = undefined;
       }
-      if (start?.kind === 'resume') {
-        startDepth = start.depth;
-        this.#depth = startDepth;
-        this.#reserved = this.#counters.get('pages');
-        this.#queued = (await this.#frontier.size(startDepth)) + (await this.#frontier.size(startDepth + 1));
+      if (start.kind === 'resume') {
+        startDepth = this.#depth = start.depth;
+        this.#reserved = start.pages;
+        this.#queued = start.queued;
         this.#log.info({ state: this.#state?.db.path, depth: startDepth, pages: this.#reserved }, 'resuming the persisted crawl');
       }
-      if (!this.#halted) await this.#outputs.open(start?.kind === 'resume' ? start.offsets : undefined);
+      if (!this.#halted) await this.#outputs.open(start.offsets);
       this.#parser.start();
       await this.#savers.open();
       if (this.#shared) {
         const ended = await this.#shared.crawl((request) => this.#process(request), () => this.#halted, (depth) => (this.#depth = depth));
         if (ended) this.#stopReason = ended;
-      } else if (start === undefined || start.kind === 'new') await this.#seedStartUrls();
+      } else if (start.kind === 'new') await this.#seedStartUrls();
+      // The downloads of pages done before the stop go to the savers again: what they finished, their done-sets skip.
+      else this.#savers.replay(this.#state?.loggedDownloads() ?? []);
       for (let depth = startDepth; !this.#halted && !this.#shared; depth++) {
         // Links only lead one level down, so an empty level ends the crawl; but a run resumed between two levels
         // starts at the one it had finished, whose successor is waiting.
@@ -277,12 +277,13 @@ export class CrawlRun {
       }
       if (outcome !== undefined && this.#stopReason !== 'aborted') outcome = this.#stopReason;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      // The savers' last work (images, link checks) is part of the run: a stop still reaches it.
       try {
         await this.#savers.close();
       } catch (error) {
         this.#fatal ??= error;
       }
+      signal?.removeEventListener('abort', onAbort);
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
@@ -297,9 +298,8 @@ export class CrawlRun {
       if (this.#ownsFrontier)
         await Promise.resolve(this.#frontier.close?.()).catch((error: unknown) => this.#log.warn({ err: error }, 'frontier store failed to close'));
       try {
-        // A state the run refused (other options) or found finished is left as it was.
-        if (outcome === undefined) this.#state?.close();
-        else this.#state?.end(this.#fatal === undefined ? outcome : 'interrupted');
+        // A stop while the savers finished their work (SIGINT during the last images) interrupts the run too.
+        this.#state?.finish(outcome, this.#fatal !== undefined || this.#stopReason === 'aborted');
       } catch (error) {
         this.#fatal ??= error;
       }
@@ -377,7 +377,8 @@ export class CrawlRun {
         this.#settled(request, 'aborted');
         return;
       }
-      this.#settled(request, await this.#finish(request, loaded));
+      const settlement = await this.#finish(request, loaded);
+      this.#settled(request, settlement.how, settlement.downloads);
     } catch (error) {
       this.#fail(error);
     } finally {
@@ -385,13 +386,14 @@ export class CrawlRun {
     }
   }
 
-  /** Records how a taken request ended, in the persisted or shared state. */
-  #settled(request: CrawlRequest, how: Settlement): void {
+  /** Records how a taken request ended (with the downloads its page asked for), in the persisted or shared state. */
+  #settled(request: CrawlRequest, how: Settlement, downloads?: readonly LoggedDownload[]): void {
     if (this.#shared) this.#shared.settled(request, how);
-    else if (how !== 'aborted') this.#state?.done(request.url);
+    else if (how !== 'aborted') this.#state?.done(request.url, downloads);
   }
 
-  async #finish(request: CrawlRequest, loaded: Loaded): Promise<Settlement> {
+  /** Writes the page's record (and its records), hands its downloads to the savers; returns how it settled, for the state. */
+  async #finish(request: CrawlRequest, loaded: Loaded): Promise<{ how: Settlement; downloads: LoggedDownload[] | undefined }> {
     const response = loaded.response;
     let error: CrawlError | undefined = loaded.error;
     // A redirect "disallowed" only because its target's robots.txt could not be had (or is at a refused address) did
@@ -404,6 +406,7 @@ export class CrawlRun {
     let title: string | null = null;
     let links = 0;
     let records: readonly Record<string, unknown>[] = [];
+    let downloads: LoggedDownload[] | undefined;
     if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
       const page = buildPage(request, loaded);
       try {
@@ -411,7 +414,11 @@ export class CrawlRun {
         title = parsed.title;
         const extracted = parsed.extracted;
         links = await this.#admission.admit(extracted.links ?? [], page);
-        if (extracted.downloads?.length) this.#savers.add(extracted.downloads, { page: page.finalUrl, depth: page.depth });
+        if (extracted.downloads?.length) {
+          const source = { page: page.finalUrl, depth: page.depth };
+          this.#savers.add(extracted.downloads, source);
+          if (this.#state) downloads = extracted.downloads.filter(({ kind }) => this.#savers.takes(kind)).map(({ url, kind, data }) => ({ ...source, url, kind, data }));
+        }
         records = (extracted.records ?? []) as Record<string, unknown>[];
       } catch (caught) {
         error = caught instanceof ExtractorError ? caught : new ExtractorError('parse', `parse() threw: ${(caught as Error)?.message ?? String(caught)}`, { cause: caught });
@@ -439,7 +446,7 @@ export class CrawlRun {
     this.#counters.increment('records', records.length);
     this.#count(record);
     if (error) this.#reportError(error, request);
-    return { record, records };
+    return { how: { record, records }, downloads };
   }
 
   #isParsed(contentType: string): boolean {

@@ -141,7 +141,7 @@ export interface CrawlerOptions {
    * its summary without a request. Not with `frontierStore`, `seenSet` or `format: 'csv'`. See docs/RESUMING.md.
    * @default undefined (state in memory)
    */
-  persist?: { path: string } | CrawlStateDb;
+  persist?: PersistOptions | CrawlStateDb;
   /**
    * Extra request headers (`{ 'X-Api-Key': '...' }`), sent to in-scope hosts only (with scope `any`, the start URLs'
    * hosts); `Authorization` and `Cookie` go only to the start URLs' origins, as `auth` does. Not `User-Agent` (use
@@ -210,6 +210,19 @@ export interface RedisOptions {
   retryMs?: number;
 }
 
+/** The `persist` option's object form: where the state file is, and which command's run it holds. */
+export interface PersistOptions {
+  /** The state file (created when missing; its directory too). */
+  path: string;
+  /** The command the run belongs to (`crawl`, `images`, `audit`): a state of another command is refused. @default 'crawl' */
+  command?: string;
+  /**
+   * The command's own options that change its result (an image saver's filters, an audit's rules), JSON-serializable:
+   * stored with a new run, and compared (each key) when it is resumed, like the crawl's own.
+   */
+  commandOptions?: Readonly<Record<string, unknown>>;
+}
+
 /** Options after validation: complete, frozen, trusted by the engine without re-checking. */
 export interface ResolvedOptions
   extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'headers' | 'auth' | 'cookies' | 'proxy' | 'sitemaps' | 'cache' | 'redis'>> {
@@ -228,7 +241,7 @@ export interface ResolvedOptions
   readonly logger: Logger | undefined;
   readonly frontierStore: FrontierStore | undefined;
   readonly seenSet: SeenSet | undefined;
-  readonly persist: { readonly path: string } | CrawlStateDb | undefined;
+  readonly persist: Readonly<PersistOptions> | CrawlStateDb | undefined;
   readonly redis: Readonly<Required<RedisOptions>> | undefined;
   /** Extra headers by lower-case name. */
   readonly headers: Readonly<Record<string, string>>;
@@ -408,19 +421,23 @@ function addressRule(input: Record<string, unknown>): boolean | AddressFilter {
   return value as boolean | AddressFilter;
 }
 
-function persist(input: Record<string, unknown>): { path: string } | CrawlStateDb | undefined {
+function persist(input: Record<string, unknown>): Readonly<PersistOptions> | CrawlStateDb | undefined {
   const value = input['persist'];
   if (value === undefined) return undefined;
-  const rule = 'an object { path } naming the state file, or a CrawlStateDb';
+  const rule = 'an object { path } naming the state file (with optional command and commandOptions), or a CrawlStateDb';
+  let object: PersistOptions | undefined;
   if (!(value instanceof CrawlStateDb)) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('persist', rule, value);
-    const path = (value as Record<string, unknown>)['path'];
-    if (typeof path !== 'string' || path.length === 0) fail('persist', rule, value);
+    const { path, command, commandOptions, ...rest } = value as Record<string, unknown>;
+    if (typeof path !== 'string' || path.length === 0 || Object.keys(rest).length > 0) fail('persist', rule, value);
+    if (command !== undefined && (typeof command !== 'string' || command === '')) fail('persist', rule, value);
+    if (commandOptions !== undefined && (typeof commandOptions !== 'object' || commandOptions === null || Array.isArray(commandOptions))) fail('persist', rule, value);
+    object = { path, ...(command === undefined ? {} : { command }), ...(commandOptions === undefined ? {} : { commandOptions: commandOptions as Record<string, unknown> }) };
   }
   for (const other of ['frontierStore', 'seenSet'] as const)
     if (input[other] !== undefined) throw new OptionsError('persist', `\`persist\` keeps the frontier and the seen-set itself: leave out \`${other}\``);
   if (input['format'] === 'csv') throw new OptionsError('persist', "`persist` writes JSON Lines outputs: use `format: 'jsonl'`");
-  return value instanceof CrawlStateDb ? value : Object.freeze({ path: (value as { path: string }).path });
+  return value instanceof CrawlStateDb ? value : Object.freeze(object as PersistOptions);
 }
 
 /** `true` -> the start origins' robots.txt URLs; a list -> its http(s) URLs; `false` -> none. */

@@ -48,7 +48,7 @@ export interface LoadOptions {
   method?: 'GET' | 'HEAD';
   maxBytes?: number;
   shouldReadBody?: (status: number, contentType: string) => boolean;
-  acceptRedirect?: (url: string) => Promise<SkipReason | undefined>;
+  acceptRedirect?: (url: string, from: string) => Promise<SkipReason | undefined>;
   /** Redirect hops to follow before `too-many-redirects`. */
   maxRedirects?: number;
   /** What the load is for, as the `beforeRequest` hook is told. @default 'page' */
@@ -67,7 +67,7 @@ export interface PageLoaderOptions {
   /** Normalizes a redirect target; `null` when it is not an http(s) URL. */
   normalize: (url: string) => string | null;
   /** Decides whether to follow a redirect to a normalized URL (scope, robots, seen-set); `undefined` to follow. */
-  acceptRedirect: (url: string) => Promise<SkipReason | undefined>;
+  acceptRedirect: (url: string, from: string) => Promise<SkipReason | undefined>;
   /** Which bodies to read. */
   shouldReadBody: (status: number, contentType: string) => boolean;
   /** Stops waiting in queues and between retries. */
@@ -117,7 +117,7 @@ export class PageLoader {
       const maxRedirects = overrides.maxRedirects ?? options.maxRedirects;
       if (redirects.length > maxRedirects)
         return outcome(current, response, new FetchError('too-many-redirects', `More than ${maxRedirects} redirects`));
-      const skipped = await acceptRedirect(target);
+      const skipped = await acceptRedirect(target, url);
       if (skipped) return outcome(target, response, undefined, skipped);
       chain.add(target);
       current = target;

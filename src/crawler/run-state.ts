@@ -1,22 +1,19 @@
 import { dirname } from 'node:path';
 import { OptionsError } from '../errors.js';
 import { prepareOutputDir } from '../storage/output-dir.js';
+import type { SaverState } from '../extractors/saver.js';
+import type { DoneSet, LoggedDownload } from '../storage/done-set.js';
 import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
-import type { ResolvedOptions } from './options.js';
+import type { PersistOptions, ResolvedOptions } from './options.js';
+import { COMMAND_OPTIONS, differingCommandOption, differingOption, resultOptions } from './result-options.js';
+import type { FrontierStore } from '../storage/frontier-store.js';
+import type { RunCounters } from '../storage/counters.js';
 import type { OutputOffsets } from './outputs.js';
+import type { SkipReason } from './page-record.js';
 import type { RobotsResponse } from './robots.js';
 
 /** The command a persisted crawl records in its state's `run` row. */
 export const CRAWL_COMMAND = 'crawl';
-
-/**
- * The options that change what a run finds: stored with a persisted run and compared when it is resumed. The others
- * (concurrency, per-host limits, delays, timeouts, retries, workers, logging) may differ between the runs.
- */
-export const RESULT_OPTIONS = [
-  'startUrls', 'maxDepth', 'scope', 'include', 'exclude', 'maxPages', 'sortQuery', 'stripQuery', 'stripParams', 'obeyRobots', 'userAgent',
-  'followNofollow', 'maxUrlLength', 'maxRepeatedSegments', 'contentTypes', 'sitemaps',
-] as const;
 
 // Counters of the state that are not the crawl's: where the output files ended at the last commit, and why a finished
 // run stopped.
@@ -24,47 +21,19 @@ const PAGES_OFFSET = 'output.pages';
 const RECORDS_OFFSET = 'output.records';
 const STOPPED_AT_MAX_PAGES = 'stopped.max-pages';
 
-/** A regular expression as stored: its source, or `/source/flags` when it has flags. Pure. */
-const patternText = (pattern: RegExp) => (pattern.flags ? `/${pattern.source}/${pattern.flags}` : pattern.source);
-
-/**
- * The {@link RESULT_OPTIONS} of resolved options as JSON-ready values (patterns as text, an unlimited `maxPages` as
- * `null`): what a persisted run stores, and what the CLI's `--resume` turns back into options. Pure.
- */
-export function resultOptions(options: ResolvedOptions): Record<string, unknown> {
-  return {
-    startUrls: [...options.startUrls],
-    maxDepth: options.maxDepth,
-    scope: options.scope,
-    include: options.include.map(patternText),
-    exclude: options.exclude.map(patternText),
-    maxPages: Number.isFinite(options.maxPages) ? options.maxPages : null,
-    sortQuery: options.sortQuery,
-    stripQuery: options.stripQuery,
-    stripParams: [...options.stripParams],
-    obeyRobots: options.obeyRobots,
-    userAgent: options.userAgent,
-    followNofollow: options.followNofollow,
-    maxUrlLength: options.maxUrlLength,
-    maxRepeatedSegments: options.maxRepeatedSegments,
-    contentTypes: [...options.contentTypes],
-    sitemaps: [...options.sitemaps],
-  };
-}
-
-/**
- * The first result option whose stored value differs from the current one, or `undefined` when they all match. An
- * option the stored run did not record (an older state) is not compared. Pure.
- */
-export function differingOption(stored: Record<string, unknown>, current: Record<string, unknown>): string | undefined {
-  return RESULT_OPTIONS.find((name) => name in stored && JSON.stringify(stored[name]) !== JSON.stringify(current[name]));
+/** An opened persisted state: the database, whether the run closes it, and which command's run it holds. */
+export interface OpenedState {
+  db: CrawlStateDb;
+  owned: boolean;
+  command: string;
+  commandOptions: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Opens the state file `persist` names (creating its directory), or takes the database given. */
-export async function openStateDb(persist: { readonly path: string } | CrawlStateDb): Promise<{ db: CrawlStateDb; owned: boolean }> {
-  if (persist instanceof CrawlStateDb) return { db: persist, owned: false };
+export async function openStateDb(persist: Readonly<PersistOptions> | CrawlStateDb): Promise<OpenedState> {
+  if (persist instanceof CrawlStateDb) return { db: persist, owned: false, command: CRAWL_COMMAND, commandOptions: undefined };
   await prepareOutputDir(dirname(persist.path));
-  return { db: CrawlStateDb.open(persist.path), owned: true };
+  return { db: CrawlStateDb.open(persist.path), owned: true, command: persist.command ?? CRAWL_COMMAND, commandOptions: persist.commandOptions };
 }
 
 /** How a persisted run begins: a new run, the continuation of an unfinished one, or a finished one. */
@@ -72,6 +41,36 @@ export type RunStart =
   | { kind: 'new' }
   | { kind: 'resume'; depth: number; offsets: OutputOffsets }
   | { kind: 'finished'; stopReason: 'completed' | 'max-pages' };
+
+/** Where a run begins (see {@link RunState.start}); a run without a state always starts {@link NEW_RUN}. */
+export interface StartPoint {
+  kind: 'new' | 'resume' | 'finished';
+  /** The depth to crawl first. */
+  depth: number;
+  /** Pages counted before (a stored run's maxPages counts every part of it). */
+  pages: number;
+  /** Requests waiting at that depth and the next. */
+  queued: number;
+  /** Where the output files are cut back to (a resume). */
+  offsets?: OutputOffsets;
+  /** How a finished run ended. */
+  stopReason?: 'completed' | 'max-pages';
+}
+
+/** The start of a run without a stored one. */
+export const NEW_RUN: StartPoint = Object.freeze({ kind: 'new', depth: 0, pages: 0, queued: 0 });
+
+/** Wraps a done-set so that what is added gets committed soon, even when no page settles then. */
+function committing<E extends { url: string }>(set: DoneSet<E>, changed: () => void): DoneSet<E> {
+  return {
+    get: (url) => set.get(url),
+    add: (entries) => {
+      set.add(entries);
+      changed();
+    },
+    size: (outcome) => set.size(outcome),
+  };
+}
 
 /**
  * The crawl's side of a persisted state: starts or resumes the run, collects the pages settled since the last commit
@@ -83,6 +82,10 @@ export type RunStart =
 export class RunState {
   readonly db: CrawlStateDb;
   readonly #owned: boolean;
+  readonly #command: string;
+  readonly #commandOptions: Readonly<Record<string, unknown>> | undefined;
+  #downloads: LoggedDownload[] = [];
+  #resumed = false;
   readonly #offsets: () => OutputOffsets;
   readonly #depth: () => number;
   readonly #onError: (error: unknown) => void;
@@ -95,9 +98,11 @@ export class RunState {
    * @param depth the depth being crawled now
    * @param onError told when a commit fails (the run stops)
    */
-  constructor(db: CrawlStateDb, owned: boolean, offsets: () => OutputOffsets, depth: () => number, onError: (error: unknown) => void) {
-    this.db = db;
-    this.#owned = owned;
+  constructor(state: OpenedState, offsets: () => OutputOffsets, depth: () => number, onError: (error: unknown) => void) {
+    this.db = state.db;
+    this.#owned = state.owned;
+    this.#command = state.command;
+    this.#commandOptions = state.commandOptions;
     this.#offsets = offsets;
     this.#depth = depth;
     this.#onError = onError;
@@ -109,24 +114,27 @@ export class RunState {
    */
   begin(options: ResolvedOptions): RunStart {
     const db = this.db;
-    const current = resultOptions(options);
+    const current: Record<string, unknown> = { ...resultOptions(options), ...(this.#commandOptions ? { [COMMAND_OPTIONS]: this.#commandOptions } : {}) };
     const stored = db.run.get();
     if (!stored) {
       // Committed by the run once its seeds (start URLs, sitemap entries) are in the frontier: a run killed before
       // that leaves no state to resume, rather than one with a partial frontier.
-      db.run.start(CRAWL_COMMAND, current);
+      db.run.start(this.#command, current);
       return { kind: 'new' };
     }
     const fresh = `remove ${db.path} (the CLI: --overwrite) to start afresh`;
-    if (stored.command !== CRAWL_COMMAND)
-      throw new OptionsError('persist', `The crawl state ${db.path} holds a \`${stored.command}\` run, not a crawl: ${fresh}`);
+    if (stored.command !== this.#command)
+      throw new OptionsError('persist', `The crawl state ${db.path} holds a \`${stored.command}\` run, not a \`${this.#command}\` run: ${fresh}`);
     const storedOptions = (stored.options ?? {}) as Record<string, unknown>;
+    const mismatch = (name: string, was: unknown, now: unknown) =>
+      new OptionsError(name, `The crawl state ${db.path} was started with \`${name}\` ${JSON.stringify(was)}, got ${JSON.stringify(now)}: resume with the same value, or ${fresh}`);
     const differing = differingOption(storedOptions, current);
-    if (differing !== undefined)
-      throw new OptionsError(
-        differing,
-        `The crawl state ${db.path} was started with \`${differing}\` ${JSON.stringify(storedOptions[differing])}, got ${JSON.stringify(current[differing])}: resume with the same value, or ${fresh}`,
-      );
+    if (differing !== undefined) throw mismatch(differing, storedOptions[differing], current[differing]);
+    const storedCommand = (storedOptions[COMMAND_OPTIONS] ?? {}) as Record<string, unknown>;
+    const currentCommand = this.#commandOptions ?? {};
+    const differingOwn = differingCommandOption(storedCommand, currentCommand);
+    if (differingOwn !== undefined) throw mismatch(differingOwn, storedCommand[differingOwn], currentCommand[differingOwn]);
+    this.#resumed = true;
     const counters = db.counters;
     if (stored.status === 'finished') return { kind: 'finished', stopReason: counters.get(STOPPED_AT_MAX_PAGES) > 0 ? 'max-pages' : 'completed' };
     db.run.setStatus('running');
@@ -134,9 +142,40 @@ export class RunState {
     return { kind: 'resume', depth: stored.depth, offsets: { pages: counters.get(PAGES_OFFSET), records: counters.get(RECORDS_OFFSET) } };
   }
 
-  /** Marks a taken request settled (its page written, or skipped for good); committed at the end of this turn. */
-  done(url: string): void {
+  /**
+   * Begins the run (see {@link begin}) and says where it starts: for a resume, the stored depth, the pages counted
+   * and the requests waiting at that depth and the next.
+   * @throws OptionsError as {@link begin}.
+   */
+  async start(options: ResolvedOptions, frontier: FrontierStore, counters: RunCounters): Promise<StartPoint> {
+    const begun = this.begin(options);
+    if (begun.kind === 'new') return NEW_RUN;
+    if (begun.kind === 'finished') return { ...NEW_RUN, kind: 'finished', stopReason: begun.stopReason };
+    const queued = (await frontier.size(begun.depth)) + (await frontier.size(begun.depth + 1));
+    return { kind: 'resume', depth: begun.depth, pages: counters.get('pages'), queued, offsets: begun.offsets };
+  }
+
+  /**
+   * Ends the run's use of the state: a run that refused it or found it finished (`outcome` undefined) leaves it as it
+   * was; otherwise the run is recorded `finished`, or `interrupted` when it was stopped or failed.
+   */
+  finish(outcome: 'completed' | 'max-pages' | 'interrupted' | undefined, stopped: boolean): void {
+    if (outcome === undefined) this.close();
+    else this.end(stopped ? 'interrupted' : outcome);
+  }
+
+  /**
+   * Marks a taken request settled (its page written, or skipped for good), with the downloads its page asked for;
+   * committed at the end of this turn.
+   */
+  done(url: string, downloads?: readonly LoggedDownload[]): void {
     this.#pending.push(url);
+    if (downloads?.length) this.#downloads.push(...downloads);
+    this.changed();
+  }
+
+  /** Asks for a commit at the end of this turn (a saver recorded work). */
+  changed(): void {
     this.#timer ??= setImmediate(() => {
       this.#timer = undefined;
       try {
@@ -152,12 +191,48 @@ export class RunState {
     if (this.#timer) clearImmediate(this.#timer);
     this.#timer = undefined;
     const done = this.#pending;
+    const downloads = this.#downloads;
     this.#pending = [];
+    this.#downloads = [];
     const counters = this.db.counters;
     const offsets = this.#offsets();
     counters.increment(PAGES_OFFSET, offsets.pages - counters.get(PAGES_OFFSET));
     counters.increment(RECORDS_OFFSET, offsets.records - counters.get(RECORDS_OFFSET));
-    this.db.commitBatch({ done, depth: this.#depth() });
+    this.db.commitBatch({ done, downloads, depth: this.#depth() });
+  }
+
+  /** What the savers keep their work in: the state's done-sets (committed soon after each add) and seen-set. */
+  saverState(): SaverState {
+    const db = this.db;
+    const changed = () => this.changed();
+    const resumed = () => this.#resumed;
+    return {
+      get resumed() {
+        return resumed();
+      },
+      seen: db.seen,
+      images: committing(db.images, changed),
+      linkChecks: committing(db.linkChecks, changed),
+    };
+  }
+
+  /**
+   * Wraps the crawl's redirect admission: a target it admits is recorded as claimed by the request (committed with the
+   * next batch), and a target already seen is followed all the same when the same request claimed it before a stop
+   * (the request is fetched again, and must end where it did).
+   */
+  acceptRedirect(accept: (url: string) => Promise<SkipReason | undefined>): (url: string, from: string) => Promise<SkipReason | undefined> {
+    return async (url, from) => {
+      const skipped = await accept(url);
+      if (skipped === undefined) this.db.redirectClaims.add(from, url);
+      else if (skipped === 'seen' && this.#resumed && this.db.redirectClaims.has(from, url)) return undefined;
+      return skipped;
+    };
+  }
+
+  /** The downloads of the pages committed as done before this process, for the savers of a resumed run. */
+  loggedDownloads(): LoggedDownload[] {
+    return this.db.downloads.entries();
   }
 
   /**

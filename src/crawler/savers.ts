@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DownloadRequest } from '../extractors/extractor.js';
-import type { DownloadSource, FetchOutcome, Saver, SaverContext, SaverFetchOptions } from '../extractors/saver.js';
+import type { DownloadSource, FetchOutcome, Saver, SaverContext, SaverFetchOptions, SaverState } from '../extractors/saver.js';
+import type { LoggedDownload } from '../storage/done-set.js';
 import type { RunCounters } from '../storage/counters.js';
 import { toRecordedError } from '../errors.js';
 import type { PageLoader } from './page-loader.js';
@@ -17,6 +18,8 @@ export interface SaverHostOptions {
   logger: Logger;
   stopSignal: AbortSignal;
   outDir: string | undefined;
+  /** The persisted state savers keep their work in, when the run has one. */
+  state?: SaverState | undefined;
 }
 
 const follow = async () => undefined;
@@ -25,6 +28,8 @@ const follow = async () => undefined;
 export class SaverHost {
   readonly #options: SaverHostOptions;
   readonly #byKind = new Map<string, Saver>();
+  /** Set while downloads are handed over again on a resume: their counts are in the state already. */
+  #replaying = false;
 
   constructor(options: SaverHostOptions) {
     this.#options = options;
@@ -45,6 +50,31 @@ export class SaverHost {
     }
   }
 
+  /** Whether a saver takes downloads of `kind`. */
+  takes(kind: string): boolean {
+    return this.#byKind.has(kind);
+  }
+
+  /**
+   * Hands the savers of a resumed run the downloads of the pages done before (see {@link SaverState}), synchronously,
+   * without counting again what their `add` counts.
+   */
+  replay(downloads: Iterable<LoggedDownload>): number {
+    let count = 0;
+    this.#replaying = true;
+    try {
+      for (const { page, depth, kind, url, data } of downloads) {
+        const saver = this.#byKind.get(kind);
+        if (!saver) continue;
+        saver.add({ url, kind, ...(data ? { data } : {}) }, { page, depth });
+        count++;
+      }
+    } finally {
+      this.#replaying = false;
+    }
+    return count;
+  }
+
   /** Closes every saver, waiting for their queued work; rejects with the first failure after closing all. */
   async close(): Promise<void> {
     const results = await Promise.allSettled(this.#options.savers.map((saver) => saver.close()));
@@ -56,11 +86,14 @@ export class SaverHost {
     const options = this.#options;
     return {
       fetch: (url, fetchOptions) => this.#fetch(url, fetchOptions ?? {}),
-      count: (name, by = 1) => options.counters.increment(`saver.${saver.name}.${name}`, by),
+      count: (name, by = 1) => {
+        if (!this.#replaying) options.counters.increment(`saver.${saver.name}.${name}`, by);
+      },
       logger: options.logger.child({ module: 'saver', saver: saver.name }),
       signal: options.stopSignal,
       outDir: options.outDir,
       sitemapsInRobots: async (origin) => (await options.robotsFiles.rulesFor(origin)).sitemaps,
+      state: options.state,
     };
   }
 

@@ -6,7 +6,9 @@ import { RedisHostGate } from '../storage/redis/redis-host-gate.js';
 import { toSharedStateError } from '../storage/redis/redis-connection.js';
 import { abortableDelay } from './limiter.js';
 import type { PageRecord } from './page-record.js';
-import { CRAWL_COMMAND, differingOption, resultOptions } from './run-state.js';
+import { differingOption, resultOptions } from './result-options.js';
+import { CRAWL_COMMAND, NEW_RUN } from './run-state.js';
+import type { StartPoint } from './run-state.js';
 import type { ResolvedOptions } from './options.js';
 import { SettleCounter } from './settle-counter.js';
 
@@ -27,6 +29,14 @@ export interface SharedRunOptions {
 
 /** How a worker begins: a crawl it started or joined, or one that had already finished. */
 export type SharedBegin = { kind: 'new' | 'joined' } | { kind: 'finished'; stopReason: 'completed' | 'max-pages' };
+
+/**
+ * Where a shared worker's run starts, in the engine's terms: a finished crawl as finished, else at depth 0 (the shared
+ * frontier, not this process, knows the depth; {@link SharedRun.crawl} follows it). Pure.
+ */
+export function sharedStart(begun: SharedBegin): StartPoint {
+  return begun.kind === 'finished' ? { ...NEW_RUN, kind: 'finished', stopReason: begun.stopReason } : NEW_RUN;
+}
 
 // While the level waits on other workers' pages, ask again after this long, doubling up to the maximum.
 const FIRST_WAIT_MS = 20;

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { DoneSet, ImageDone, LinkCheckDone } from '../storage/done-set.js';
+import type { SeenSet } from '../storage/seen-set.js';
 import type { DownloadRequest } from './extractor.js';
 
 /** Where a download was asked for. */
@@ -77,6 +79,25 @@ export interface SaverContext {
    * is fetched once per origin per run, whoever asks); empty when it lists none or could not be had.
    */
   sitemapsInRobots(origin: string): Promise<readonly string[]>;
+  /** The run's persisted state (a run with `persist`); `undefined` when the state is in memory. */
+  state?: SaverState | undefined;
+}
+
+/**
+ * What a saver of a persisted run (`persist`) keeps its work in, so a resumed run repeats none of it. On a resume,
+ * the crawl hands the savers, right after `open`, every download the pages done before the stop asked for (in the
+ * order asked); a saver skips what its done-set holds. Counts made while those are handed over are not shown again
+ * (the state kept them).
+ */
+export interface SaverState {
+  /** The run continues a stopped (or finished) one: its done-sets may hold entries. */
+  readonly resumed: boolean;
+  /** The run's seen-set: a URL a saver adds is one the crawl will not fetch. */
+  readonly seen: SeenSet;
+  /** Images the image saver is done with. */
+  readonly images: DoneSet<ImageDone>;
+  /** Links the audit's link checker is done with. */
+  readonly linkChecks: DoneSet<LinkCheckDone>;
 }
 
 /**

@@ -94,13 +94,17 @@ export class ImageManifest {
     this.name = name;
   }
 
-  /** Reads back the previous manifest (when `skipSaved`), keeps the images whose files exist, and starts the journal. Returns how many were kept. */
-  async open(skipSaved: boolean): Promise<number> {
-    if (skipSaved) {
+  /**
+   * Reads back the previous manifest (when `skipSaved`), keeps the images whose files exist, and starts the journal.
+   * With `resume` (the same run, continued) its rejections are kept too. Returns how many contents were kept.
+   */
+  async open(skipSaved: boolean, resume = false): Promise<number> {
+    if (skipSaved || resume) {
       const text = (await this.#store.readText(this.name)) ?? '';
       for (const line of text.split('\n')) {
         const value = parseLine(line);
         if (value && isSaved(value) && (await this.#store.has(value['file'] as string))) this.#merge(value as unknown as SavedImageRecord);
+        else if (value && resume && isRejected(value)) this.#restoreRejected(value as unknown as RejectedImageRecord);
       }
     }
     await this.#store.write(this.name, this.#text());
@@ -112,6 +116,11 @@ export class ImageManifest {
   savedFor(url: string): SavedImageRecord | undefined {
     const hash = this.#hashOfUrl.get(url);
     return hash === undefined ? undefined : this.#contents.get(hash)?.record;
+  }
+
+  /** Whether the manifest has an outcome (saved or rejected) for `url`. */
+  has(url: string): boolean {
+    return this.#hashOfUrl.has(url) || this.#rejected.has(url);
   }
 
   /** The saved image with this content, if any. */
@@ -165,6 +174,12 @@ export class ImageManifest {
     return this.records().map((record) => `${JSON.stringify(record)}\n`).join('');
   }
 
+  #restoreRejected(record: RejectedImageRecord): void {
+    for (const page of record.pages ?? [record.page]) this.notePage(record.url, page);
+    const { pages: _pages, ...rest } = record;
+    this.#rejected.set(record.url, rest);
+  }
+
   #merge(record: SavedImageRecord): void {
     const urls = record.urls ?? [record.url];
     for (const page of record.pages ?? [record.page]) for (const url of urls) this.notePage(url, page);
@@ -177,6 +192,9 @@ export class ImageManifest {
     for (const url of urls) this.#hashOfUrl.set(url, record.sha256);
   }
 }
+
+const isRejected = (value: Record<string, unknown>): boolean =>
+  typeof value['url'] === 'string' && typeof value['page'] === 'string' && typeof value['error'] === 'object' && value['error'] !== null;
 
 // A killed run may leave a half-written last line: skip what does not parse.
 function parseLine(line: string): Record<string, unknown> | undefined {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
 import { OptionsError } from '../errors.js';
 import type { DownloadRequest } from '../extractors/extractor.js';
-import type { DownloadSource, Saver, SaverContext } from '../extractors/saver.js';
+import type { DownloadSource, Saver, SaverContext, SaverState } from '../extractors/saver.js';
+import type { ImageDone } from '../storage/done-set.js';
 import { FileStore } from '../storage/files.js';
 import { prepareOutputDir } from '../storage/output-dir.js';
 import { decodeDataUri, describeDataUri } from './data-uri.js';
@@ -110,7 +111,12 @@ export class ImageSaver implements Saver {
     try {
       await prepareOutputDir(outDir);
       const removed = (await this.#store.removeStaleParts('images')) + (await this.#store.removeStaleParts('thumbs'));
-      const kept = await this.#manifest.open(this.options.skipSaved);
+      // A resumed run (`persist`) reads back its own manifest, rejections included; the done-set says what is done.
+      const resumed = context.state?.resumed === true;
+      const kept = await this.#manifest.open(this.options.skipSaved, resumed);
+      if (resumed) this.#saved = await (context.state as SaverState).images.size('saved');
+      // A run that reached maxImages before its stop is at its end.
+      if (this.#saved >= this.options.maxImages) this.#limit.abort();
       context.logger.debug({ removed, kept }, 'image store opened');
     } catch (error) {
       throw new OptionsError('outDir', `Cannot write images to ${outDir}: ${(error as Error).message}`);
@@ -176,6 +182,8 @@ export class ImageSaver implements Saver {
   async #process(download: DownloadRequest, url: string, source: DownloadSource): Promise<void> {
     const context = this.#context as SaverContext;
     if (context.signal.aborted || this.#saved >= this.options.maxImages) return;
+    // Done before a resume: the outcome is in the manifest read back, so the image is not downloaded again.
+    if ((await context.state?.images.get(url)) && (this.#manifest as ImageManifest).has(url)) return;
     const loaded = await this.#load(download.url);
     if (loaded === 'aborted') return;
     if ('code' in loaded) return this.#reject(url, source, loaded);
@@ -222,6 +230,7 @@ export class ImageSaver implements Saver {
       if (earlier) {
         manifest.addSaved(this.#record(image, earlier.file, thumbnailFieldsOf(earlier)));
         context.count('duplicate');
+        this.#done({ url: image.url, outcome: 'duplicate', sha256: image.sha256, file: earlier.file });
         return;
       }
       const pending = this.#pending.get(image.sha256);
@@ -273,6 +282,7 @@ export class ImageSaver implements Saver {
     const record = this.#record(image, file, thumb);
     (this.#manifest as ImageManifest).addSaved(record);
     context.count(written ? 'saved' : 'existing');
+    this.#done({ url: image.url, outcome: written ? 'saved' : 'existing', sha256: image.sha256, file });
     return record;
   }
 
@@ -296,7 +306,13 @@ export class ImageSaver implements Saver {
     (this.#manifest as ImageManifest).addRejected({ url, page: source.page, depth: source.depth, ...(status != null ? { status } : {}), error: { code, message } });
     context.count('rejected');
     context.count(`rejected.${code}`);
+    this.#done({ url, outcome: code, sha256: null, file: null });
     context.logger.debug({ url, code }, 'image rejected');
+  }
+
+  // Recorded in a persisted run's done-set after the manifest line, so a resume never downloads it again.
+  #done(entry: ImageDone): void {
+    this.#context?.state?.images.add([entry]);
   }
 
   #describeRejection(code: string, image: DownloadedImage): string {

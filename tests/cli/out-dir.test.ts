@@ -114,14 +114,14 @@ describe('a second run into the same output directory', () => {
     expect(await readFile(join(out, 'pages.jsonl'), 'utf8')).toBe(before);
   });
 
-  test('a persisted earlier run is refused with a message that also names --resume (crawl only: the command that takes it)', async ({ site, tmp }) => {
+  test('a persisted earlier run is refused with a message that also names --resume', async ({ site, tmp }) => {
     site.page('/', ['/a']).page('/a', []);
     const out = join(tmp, 'out');
     expect((await runCli(['crawl', site.url('/'), '-o', out, '-q', '--persist'])).code).toBe(0);
     const again = await runCli(['crawl', site.url('/'), '-o', out, '-q']);
     expectRefused(again, 'crawl', /use --overwrite to replace them, --resume to continue it, or another -o$/);
     const images = await runCli(['images', site.url('/'), '-o', out, '-q']);
-    expectRefused(images, 'images', /use --overwrite to replace them, or another -o$/);
+    expectRefused(images, 'images', /use --overwrite to replace them, --resume to continue it, or another -o$/);
   });
 
   test('--overwrite replaces every earlier output, leaves nothing stale and keeps unrelated files; Wrote lists only this run’s files', async ({ site, tmp }) => {

@@ -1,5 +1,5 @@
 import { resolveOptions } from '../../src/index.js';
-import { RESULT_OPTIONS, differingOption, resultOptions } from '../../src/crawler/run-state.js';
+import { RESULT_OPTIONS, differingCommandOption, differingOption, resultOptions } from '../../src/crawler/result-options.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 
 const start = { startUrls: ['http://127.0.0.1/'] };
@@ -32,5 +32,17 @@ describe('differingOption', () => {
   test('an option an older state did not record is not compared', () => {
     const { contentTypes: _omitted, ...older } = base;
     expect(differingOption(older, resultOptions(resolveOptions({ ...start, contentTypes: ['application/json'] })))).toBeUndefined();
+  });
+});
+
+describe('differingCommandOption', () => {
+  test.each([
+    [{ minWidth: 3 }, { minWidth: 3 }, undefined],
+    [{ minWidth: 3 }, { minWidth: 4 }, 'minWidth'],
+    [{ types: ['png', 'gif'] }, { types: ['gif', 'png'] }, 'types'],
+    [{}, { strict: true }, 'strict'],
+    [{ strict: false }, {}, 'strict'],
+  ] as const)('%j against %j: %s', (stored, current, expected) => {
+    expect(differingCommandOption(stored, current)).toBe(expected);
   });
 });

@@ -8,9 +8,10 @@ import type { StateErrorCode } from '../../errors.js';
 import type { CrawlRequest } from '../frontier-store.js';
 import { SCHEMA_VERSION, createSchema, readSchemaVersion } from './schema.js';
 import { SqliteCounters } from './sqlite-counters.js';
-import { SqliteImageDoneSet, SqliteLinkCheckDoneSet } from './sqlite-done-sets.js';
-import type { ImageDone, LinkCheckDone } from './sqlite-done-sets.js';
+import type { ImageDone, LinkCheckDone, LoggedDownload } from '../done-set.js';
+import { SqliteDownloadLog, SqliteImageDoneSet, SqliteLinkCheckDoneSet } from './sqlite-done-sets.js';
 import { SqliteFrontierStore } from './sqlite-frontier-store.js';
+import { SqliteRedirectClaims } from './sqlite-redirect-claims.js';
 import { SqliteRobotsStore } from './sqlite-robots-store.js';
 import { SqliteRunMeta } from './sqlite-run-meta.js';
 import { SqliteSeenSet } from './sqlite-seen-set.js';
@@ -37,6 +38,8 @@ export interface StateBatch {
   images?: readonly ImageDone[];
   /** Links the audit checked. */
   linkChecks?: readonly LinkCheckDone[];
+  /** The downloads the `done` pages asked for. */
+  downloads?: readonly LoggedDownload[];
 }
 
 /** What {@link CrawlStateDb.commitBatch} did. */
@@ -87,6 +90,8 @@ export class CrawlStateDb {
   readonly robots: SqliteRobotsStore;
   readonly images: SqliteImageDoneSet;
   readonly linkChecks: SqliteLinkCheckDoneSet;
+  readonly downloads: SqliteDownloadLog;
+  readonly redirectClaims: SqliteRedirectClaims;
   readonly #db: Connection;
   readonly #key: string;
   #closed = false;
@@ -103,6 +108,8 @@ export class CrawlStateDb {
     this.robots = new SqliteRobotsStore(db);
     this.images = new SqliteImageDoneSet(db);
     this.linkChecks = new SqliteLinkCheckDoneSet(db);
+    this.downloads = new SqliteDownloadLog(db);
+    this.redirectClaims = new SqliteRedirectClaims(db);
   }
 
   /**
@@ -162,6 +169,7 @@ export class CrawlStateDb {
     const done = batch.done?.length ? this.frontier.markDone(batch.done) : 0;
     if (batch.images?.length) this.images.add(batch.images);
     if (batch.linkChecks?.length) this.linkChecks.add(batch.linkChecks);
+    if (batch.downloads?.length) this.downloads.add(batch.downloads);
     if (batch.depth !== undefined) this.run.setDepth(batch.depth);
     this.commit();
     return { queued, done };

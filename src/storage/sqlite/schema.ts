@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
  * Version of the tables below, kept in `schema_version`. Bump it with every change to them; a file written by a newer
  * version is refused (`state-incompatible`) rather than misread.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // \`seen\` is a log, not an index: the memory copy answers every lookup, and appends write one page per batch where
 // random 64-bit keys would dirty a page per new URL. Times are milliseconds since the epoch. Text states rather than numbers, so `sqlite3 OUT/state.db` reads plainly.
@@ -53,6 +53,15 @@ CREATE TABLE link_checks (
   result TEXT,
   checked_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE downloads (
+  id INTEGER PRIMARY KEY,
+  page TEXT NOT NULL,
+  depth INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  url TEXT NOT NULL,
+  data TEXT
+);
+CREATE TABLE redirect_claims (url TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (url, target)) WITHOUT ROWID;
 `;
 
 /**

@@ -1,40 +1,23 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { DoneSet, DownloadLog, ImageDone, LinkCheckDone, LoggedDownload } from '../done-set.js';
 
-/** One image URL the image saver is done with. */
-export interface ImageDone {
-  url: string;
-  /** `saved`, or the code of why not (`too-small`, `http-404`, ...). */
-  outcome: string;
-  /** SHA-256 of the saved content, hex; `null` when not saved. */
-  sha256: string | null;
-  /** The file, relative to the output directory; `null` when not saved. */
-  file: string | null;
-}
-
-/** One URL the audit's link checker is done with. */
-export interface LinkCheckDone {
-  url: string;
-  /** The verdict (`ok`, `broken`, `unverifiable`, ...). */
-  outcome: string;
-  /** Status of the last answer; `null` when none came. */
-  status: number | null;
-  /** The checker's full result (redirects, anchors, ...), JSON-serializable, so a resumed report is complete. */
-  result: unknown;
-}
+export type { ImageDone, LinkCheckDone } from '../done-set.js';
 
 /**
  * Images a run is done with (the `saved_images` table of a {@link CrawlStateDb}), so a resumed run downloads none of
  * them again. Writes land in the open transaction, so commit them with the batch of pages they came from.
  */
-export class SqliteImageDoneSet {
+export class SqliteImageDoneSet implements DoneSet<ImageDone> {
   readonly #select: Statement<[string], { url: string; outcome: string; sha256: string | null; file: string | null }>;
   readonly #upsert: Statement<[string, string, string | null, string | null, number]>;
   readonly #count: Statement<[], number>;
+  readonly #countOutcome: Statement<[string], number>;
 
   constructor(db: Database) {
     this.#select = db.prepare('SELECT url, outcome, sha256, file FROM saved_images WHERE url = ?');
     this.#upsert = db.prepare('INSERT OR REPLACE INTO saved_images (url, outcome, sha256, file, saved_at) VALUES (?, ?, ?, ?, ?)');
     this.#count = db.prepare('SELECT count(*) FROM saved_images').pluck() as Statement<[], number>;
+    this.#countOutcome = db.prepare('SELECT count(*) FROM saved_images WHERE outcome = ?').pluck() as Statement<[string], number>;
   }
 
   /** The entry of `url`, or `undefined` when the run is not done with it. */
@@ -47,9 +30,9 @@ export class SqliteImageDoneSet {
     for (const entry of entries) this.#upsert.run(entry.url, entry.outcome, entry.sha256, entry.file, now);
   }
 
-  /** Entries stored. */
-  size(): number {
-    return this.#count.get() ?? 0;
+  /** Entries stored; with `outcome`, those of that outcome only. */
+  size(outcome?: string): number {
+    return (outcome === undefined ? this.#count.get() : this.#countOutcome.get(outcome)) ?? 0;
   }
 }
 
@@ -57,15 +40,17 @@ export class SqliteImageDoneSet {
  * Links the audit has checked, with their outcome (the `link_checks` table of a {@link CrawlStateDb}), so a resumed
  * audit checks none of them again and still reports them. Writes land in the open transaction.
  */
-export class SqliteLinkCheckDoneSet {
+export class SqliteLinkCheckDoneSet implements DoneSet<LinkCheckDone> {
   readonly #select: Statement<[string], { url: string; outcome: string; status: number | null; result: string | null }>;
   readonly #upsert: Statement<[string, string, number | null, string, number]>;
   readonly #count: Statement<[], number>;
+  readonly #countOutcome: Statement<[string], number>;
 
   constructor(db: Database) {
     this.#select = db.prepare('SELECT url, outcome, status, result FROM link_checks WHERE url = ?');
     this.#upsert = db.prepare('INSERT OR REPLACE INTO link_checks (url, outcome, status, result, checked_at) VALUES (?, ?, ?, ?, ?)');
     this.#count = db.prepare('SELECT count(*) FROM link_checks').pluck() as Statement<[], number>;
+    this.#countOutcome = db.prepare('SELECT count(*) FROM link_checks WHERE outcome = ?').pluck() as Statement<[string], number>;
   }
 
   /** The entry of `url`, or `undefined` when it was not checked. */
@@ -79,8 +64,46 @@ export class SqliteLinkCheckDoneSet {
     for (const entry of entries) this.#upsert.run(entry.url, entry.outcome, entry.status, JSON.stringify(entry.result ?? null), now);
   }
 
-  /** Entries stored. */
-  size(): number {
-    return this.#count.get() ?? 0;
+  /** Entries stored; with `outcome`, those of that outcome only. */
+  size(outcome?: string): number {
+    return (outcome === undefined ? this.#count.get() : this.#countOutcome.get(outcome)) ?? 0;
+  }
+}
+
+interface DownloadRow {
+  page: string;
+  depth: number;
+  kind: string;
+  url: string;
+  data: string | null;
+}
+
+/**
+ * The downloads of the pages a run committed as done (the `downloads` table of a {@link CrawlStateDb}), in order:
+ * handed to the savers again when the run is resumed. Writes land in the open transaction.
+ */
+export class SqliteDownloadLog implements DownloadLog {
+  readonly #insert: Statement<[string, number, string, string, string | null]>;
+  readonly #all: Statement<[], DownloadRow>;
+
+  constructor(db: Database) {
+    this.#insert = db.prepare('INSERT INTO downloads (page, depth, kind, url, data) VALUES (?, ?, ?, ?, ?)');
+    this.#all = db.prepare('SELECT page, depth, kind, url, data FROM downloads ORDER BY id');
+  }
+
+  /** Records downloads. */
+  add(entries: readonly LoggedDownload[]): void {
+    for (const entry of entries) this.#insert.run(entry.page, entry.depth, entry.kind, entry.url, entry.data === undefined ? null : JSON.stringify(entry.data));
+  }
+
+  /** Every download recorded, in order; read into memory at once (the connection cannot write while a read is open). */
+  entries(): LoggedDownload[] {
+    return this.#all.all().map((row) => ({
+      page: row.page,
+      depth: row.depth,
+      kind: row.kind,
+      url: row.url,
+      ...(row.data === null ? {} : { data: JSON.parse(row.data) as Record<string, unknown> }),
+    }));
   }
 }
