@@ -143,7 +143,9 @@ export async function runCrawler<C extends Crawler>(command: CrawlCommand, strea
     // Options are checked before the output directory is touched, so a typo never costs an earlier run's files.
     crawler = spec.create({ ...options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
     if (command.overwrite) assertStateFree(command.outDir);
-    if (!command.resume && options.outDir !== undefined)
+    // A shared crawl (Redis) without -o writes no local file, so it claims no directory.
+    const writesLocally = !(options.redis && options.outDir === undefined);
+    if (!command.resume && writesLocally)
       await claimOutDir(command.outDir, { overwrite: command.overwrite, resumable: true, ...(spec.reuse ? { reuse: spec.reuse } : {}) });
     if (logFile && command.logFile !== undefined) logFile.fd = await openLogFile(command.logFile);
   } catch (error) {

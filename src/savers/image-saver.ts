@@ -264,6 +264,14 @@ export class ImageSaver implements Saver {
       this.#reject(image.url, source, { code: 'bad-file-name', message: (error as Error).message });
       return undefined;
     }
+    // The thumbnail is made before the image is written: the image file is recorded right after it lands, so a kill
+    // (persist) between the two leaves no saved image unrecorded, only a thumbnail a resume finds in place.
+    const thumb = this.options.thumbnails ? await saveThumbnail(this.#store as FileStore, image, this.options.layout === 'flat') : undefined;
+    if (thumb && 'thumb' in thumb) context.count('thumbs');
+    else if (thumb) {
+      context.count('thumbs.failed');
+      context.logger.debug({ url: image.url, code: thumb.thumbError.code }, 'no thumbnail');
+    }
     let written: boolean;
     try {
       written = await (this.#store as FileStore).write(file, image.body, { overwrite: false });
@@ -273,12 +281,6 @@ export class ImageSaver implements Saver {
       return undefined;
     }
     if (written) this.#saved++;
-    const thumb = this.options.thumbnails ? await saveThumbnail(this.#store as FileStore, image, this.options.layout === 'flat') : undefined;
-    if (thumb && 'thumb' in thumb) context.count('thumbs');
-    else if (thumb) {
-      context.count('thumbs.failed');
-      context.logger.debug({ url: image.url, code: thumb.thumbError.code }, 'no thumbnail');
-    }
     const record = this.#record(image, file, thumb);
     (this.#manifest as ImageManifest).addSaved(record);
     context.count(written ? 'saved' : 'existing');

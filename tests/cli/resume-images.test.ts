@@ -10,7 +10,9 @@ import type { Site } from '../helpers/site.js';
 import { pageKeys } from '../helpers/tree-site.js';
 
 const CONCURRENCY = 4;
-const common = ['-q', '--workers', '0', '-c', String(CONCURRENCY), '--image-concurrency', '4', '--retries', '0', '--min-width', '3'];
+// Images the saver holds (downloaded, its thumbnail and file being written) are in flight too, up to --image-concurrency.
+const IMAGE_CONCURRENCY = 4;
+const common = ['-q', '--workers', '0', '-c', String(CONCURRENCY), '--image-concurrency', String(IMAGE_CONCURRENCY), '--retries', '0', '--min-width', '3'];
 
 /**
  * A three-level site (`/`, `/aI`, `/aI/bJ`) whose pages show images: one of their own, two shared by every page of a
@@ -101,17 +103,19 @@ describe('images --persist, SIGKILL, --resume', { timeout: 120_000 }, () => {
     expect(await manifest(out)).toEqual(cleanManifest);
     const text = await readFile(join(out, 'images.jsonl'), 'utf8');
     expect(text.endsWith('\n')).toBe(true);
-    expect(await readFile(join(out, 'index.html'), 'utf8')).toEqual(expect.stringContaining('<img src="images/'));
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toEqual(expect.stringContaining('src="thumbs/'));
     expect((await listFiles(out, join(out, 'images'))).sort()).toEqual((await listFiles(join(tmp, 'clean'), join(tmp, 'clean', 'images'))).sort());
+    // Every saved image has its thumbnail, also one saved just before the kill.
+    expect((await listFiles(out, join(out, 'thumbs'))).sort()).toEqual((await listFiles(join(tmp, 'clean'), join(tmp, 'clean', 'thumbs'))).sort());
     expect((await readdir(out, { recursive: true })).filter((name) => name.endsWith('.part'))).toEqual([]);
 
     // Pages and images: each requested at most twice over the killed run and its resume, at most the requests in
-    // flight at the kill (pages and images together) twice; an image whose file was in place before the kill was
+    // flight at the kill (pages, and images in the saver's hands) twice; an image whose file was in place before the kill was
     // requested once, unless its record had not been committed yet (the same turn of the event loop).
     const hits = hitsSince(site, from);
     hits.delete('/robots.txt');
     expect(new Set(hits.keys())).toEqual(new Set(cleanHits.keys()));
-    expectRefetchesWithin(hits, CONCURRENCY, cleanHits);
+    expectRefetchesWithin(hits, CONCURRENCY + IMAGE_CONCURRENCY, cleanHits);
     const records = await readJsonLines(join(out, 'images.jsonl'));
     const savedUrls = records.filter((record) => record['error'] === null && savedBeforeKill.has(String(record['sha256'])));
     const twiceSaved = savedUrls.flatMap((record) => (record['urls'] as string[] | undefined) ?? [String(record['url'])]).filter((url) => (hits.get(new URL(url).pathname) ?? 0) > 1);
