@@ -116,8 +116,8 @@ export class JobQueue {
   }
 
   /**
-   * Queues an ended job again: a crawl or images job continues from its persisted state (`state.db`), fetching none of
-   * the pages already recorded; an audit starts afresh. Resolves with the job as queued; undefined when the job has
+   * Queues an ended job again: it continues from its persisted state (`state.db`), fetching none of the pages already
+   * recorded (an audit's report files are removed: the resumed audit writes them for the whole run). Resolves with the job as queued; undefined when the job has
    * not ended or ended `done`.
    */
   async resume(job: Job): Promise<Job | undefined> {

@@ -19,7 +19,6 @@ import { ImageExtractor } from '../extractors/images.js';
 import { LinkExtractor } from '../extractors/links.js';
 import { TitleExtractor } from '../extractors/title.js';
 import { ImageSaver } from '../savers/image-saver.js';
-import { JsonlWriter } from '../storage/jsonl.js';
 import { splitModeOptions } from './job-request.js';
 import { JOB_STATE_FILE, countersOf } from './job-types.js';
 import type { JobMode } from './job-types.js';
@@ -33,7 +32,7 @@ export interface RunnerSpec {
   outDir: string;
   /** Refuse private, loopback and link-local addresses at connect time. */
   denyPrivate: boolean;
-  /** Continue the persisted run in `outDir` (crawl and images), instead of starting afresh. */
+  /** Continue the persisted run in `outDir`, instead of starting afresh. */
   resume: boolean;
   progressIntervalMs: number;
 }
@@ -87,8 +86,8 @@ async function run(spec: RunnerSpec, signal: AbortSignal): Promise<Record<string
       });
       finish = async (summary) => ({ ...summary, ...(saver.limitReached.aborted && !signal.aborted ? { stopReason: 'max-images' } : {}) });
     } else {
-      // The audit judges the whole crawl at the end, from memory: a resumed audit starts afresh.
-      const audit = new AuditCrawler({ ...base, ...split.audit, signal, outDir: spec.outDir, pages: new JsonlWriter(join(spec.outDir, 'pages.jsonl')) });
+      // A persisted audit writes pages.jsonl and records.jsonl itself, and a resumed one rebuilds its report from them.
+      const audit = new AuditCrawler({ ...base, ...split.audit, ...persist, signal, outDir: spec.outDir });
       crawler = audit;
       finish = async (summary) => {
         const report = audit.report(summary as never);

@@ -119,7 +119,8 @@ describe('images --persist, SIGKILL, --resume', { timeout: 120_000 }, () => {
     const records = await readJsonLines(join(out, 'images.jsonl'));
     const savedUrls = records.filter((record) => record['error'] === null && savedBeforeKill.has(String(record['sha256'])));
     const twiceSaved = savedUrls.flatMap((record) => (record['urls'] as string[] | undefined) ?? [String(record['url'])]).filter((url) => (hits.get(new URL(url).pathname) ?? 0) > 1);
-    expect(twiceSaved.length).toBeLessThanOrEqual(1);
+    // Only an image in the saver's hands at the kill (its file landed, its line not yet committed) may come again.
+    expect(twiceSaved.length).toBeLessThanOrEqual(IMAGE_CONCURRENCY);
   });
 
   test('SIGINT stops cleanly (interrupted) and --resume finishes the run; resuming the finished run makes no request', async ({ site, tmp }) => {
