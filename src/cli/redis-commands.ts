@@ -1,4 +1,6 @@
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type { ImageRecord } from '../savers/image-manifest.js';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -21,7 +23,8 @@ const SHARED_FLAGS = {
 export const EXPORT_HELP = `Usage: sitecrawl export --redis URL --crawl-id NAME -o OUT [--overwrite]
 
 Writes what the workers of a shared crawl recorded to OUT/pages.jsonl (one record per URL: a page fetched twice,
-after a worker died, is kept once) and OUT/records.jsonl (the records of those pages). Works while the crawl runs too
+after a worker died, is kept once) and OUT/records.jsonl (the records of those pages); for an images crawl also
+OUT/images.jsonl (the workers' image records merged: one per content, one per rejected URL). Works while the crawl runs too
 (what is settled so far).
 
 Options:
@@ -132,6 +135,14 @@ export function exportCommand(argv: readonly string[], streams: CliStreams): Pro
     recordsFile.end();
     await Promise.all([finished(pagesFile), finished(recordsFile)]);
     streams.stderr.write(`sitecrawl export: ${kept.size} pages to ${join(outDir, 'pages.jsonl')}${duplicates ? ` (${duplicates} repeated fetches left out)` : ''}\n`);
+    if ((await state.command()).name === 'images') {
+      const { mergeImageRecords } = await import('../savers/image-records-merge.js');
+      const shared: ImageRecord[] = [];
+      for await (const item of state.sharedRecords()) if (item.kind === 'image') shared.push(JSON.parse(item.record) as ImageRecord);
+      const images = mergeImageRecords(shared);
+      await writeFile(join(outDir, 'images.jsonl'), images.map((record) => `${JSON.stringify(record)}\n`).join(''));
+      streams.stderr.write(`sitecrawl export: ${images.length} image records to ${join(outDir, 'images.jsonl')} (files stay under each worker's -o)\n`);
+    }
     return EXIT.ok;
   });
 }

@@ -229,6 +229,7 @@ export class CrawlRun {
       logger,
       stopSignal: this.#stop.signal,
       outDir: options.outDir,
+      share: shared && ((kind, record) => shared.share(kind, record)),
     });
     this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);

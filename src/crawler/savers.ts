@@ -17,6 +17,8 @@ export interface SaverHostOptions {
   logger: Logger;
   stopSignal: AbortSignal;
   outDir: string | undefined;
+  /** Where savers share their records when the crawl is shared (see `SaverContext.share`). */
+  share?: ((kind: string, record: Record<string, unknown>) => void) | undefined;
 }
 
 const follow = async () => undefined;
@@ -60,6 +62,7 @@ export class SaverHost {
       logger: options.logger.child({ module: 'saver', saver: saver.name }),
       signal: options.stopSignal,
       outDir: options.outDir,
+      share: options.share,
       sitemapsInRobots: async (origin) => (await options.robotsFiles.rulesFor(origin)).sitemaps,
     };
   }

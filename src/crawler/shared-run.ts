@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { OptionsError, SharedStateError } from '../errors.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
-import type { RedisCrawlState, SettledPage } from '../storage/redis/redis-crawl-state.js';
+import type { RedisCrawlState, SettledPage, SharedRecord } from '../storage/redis/redis-crawl-state.js';
 import { RedisHostGate } from '../storage/redis/redis-host-gate.js';
 import { toSharedStateError } from '../storage/redis/redis-connection.js';
 import { abortableDelay } from './limiter.js';
@@ -66,6 +66,8 @@ export class SharedRun {
   /** Requests leased by this worker and not settled: url -> lease entry. */
   readonly #own = new Map<string, string>();
   #pending: SettledPage[] = [];
+  /** Records the savers shared since the last batch. */
+  #shared: SharedRecord[] = [];
   /** The batch `#pending` goes out with: resolved once Redis has it (or it failed: the failure ends the run). */
   #batch: { done: Promise<void>; resolve: () => void } | undefined;
   /** Per settled URL, the promise of its batch being in Redis. */
@@ -197,6 +199,12 @@ export class SharedRun {
     this.#timer ??= setImmediate(() => this.#flush());
   }
 
+  /** Hands a saver's record to the shared crawl (see `SaverContext.share`); sent with the next batch. */
+  share(kind: string, record: Record<string, unknown>): void {
+    this.#shared.push({ kind, record: JSON.stringify(record) });
+    this.#timer ??= setImmediate(() => this.#flush());
+  }
+
   /**
    * Settles what is pending, gives back the requests this worker still holds (claimed and not fetched, or cut by a
    * stop) to the head of their queues, leaves the workers' set and closes the connection. Errors are logged: a
@@ -222,11 +230,13 @@ export class SharedRun {
     if (this.#timer) clearImmediate(this.#timer);
     this.#timer = undefined;
     const pages = this.#pending;
-    if (pages.length === 0 && !this.state.counters.isDirty) return;
+    const shared = this.#shared;
+    if (pages.length === 0 && shared.length === 0 && !this.state.counters.isDirty) return;
     this.#pending = [];
+    this.#shared = [];
     const batch = this.#batch;
     this.#batch = undefined;
-    const settled = this.#guard(this.state.settle(pages))
+    const settled = this.#guard(this.state.settle(pages, shared))
       .catch((error: unknown) => this.#onError(error))
       .finally(() => batch?.resolve());
     this.#flushes = Promise.all([this.#flushes, settled]).then(() => undefined);

@@ -73,6 +73,12 @@ export interface SaverContext {
   /** The crawl's output directory, if it has one. */
   outDir: string | undefined;
   /**
+   * Set when the crawl is shared by several workers (Redis): hands a record of the saver's own (an image record, a
+   * link check) to the shared crawl, for `sitecrawl export` to merge. Records may be shared more than once (say, as
+   * they happen and consolidated at the end); export deduplicates them.
+   */
+  share?: ((kind: string, record: Record<string, unknown>) => void) | undefined;
+  /**
    * The `Sitemap:` lines of an origin's robots.txt, resolved, read through the crawl's robots.txt cache (so the file
    * is fetched once per origin per run, whoever asks); empty when it lists none or could not be had.
    */

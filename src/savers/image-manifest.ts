@@ -89,9 +89,13 @@ export class ImageManifest {
   readonly #rejected = new Map<string, RejectedImageRecord>();
   #journal: FileSink | undefined;
 
-  constructor(store: FileStore, name = 'images.jsonl') {
+  readonly #onRecord: ((record: ImageRecord) => void) | undefined;
+
+  /** @param onRecord told of each record journaled, and of each consolidated one at {@link close} (a shared crawl's export merges them) */
+  constructor(store: FileStore, name = 'images.jsonl', onRecord?: (record: ImageRecord) => void) {
     this.#store = store;
     this.name = name;
+    this.#onRecord = onRecord;
   }
 
   /** Reads back the previous manifest (when `skipSaved`), keeps the images whose files exist, and starts the journal. Returns how many were kept. */
@@ -130,6 +134,7 @@ export class ImageManifest {
   addSaved(record: SavedImageRecord): void {
     this.#merge(record);
     this.#journal?.append(`${JSON.stringify(record)}\n`);
+    this.#onRecord?.(record);
   }
 
   /** Adds a rejected image and journals it. */
@@ -137,6 +142,7 @@ export class ImageManifest {
     this.notePage(record.url, record.page);
     this.#rejected.set(record.url, record);
     this.#journal?.append(`${JSON.stringify(record)}\n`);
+    this.#onRecord?.(record);
   }
 
   /** The consolidated records: one per content (in the order first saved), then the rejections. */
@@ -159,6 +165,7 @@ export class ImageManifest {
     this.#journal?.close();
     this.#journal = undefined;
     await this.#store.write(this.name, this.#text());
+    if (this.#onRecord) for (const record of this.records()) this.#onRecord(record);
   }
 
   #text(): string {

@@ -106,7 +106,8 @@ export class ImageSaver implements Saver {
     this.#saved = 0;
     this.#closed = false;
     this.#store = new FileStore(outDir);
-    this.#manifest = new ImageManifest(this.#store);
+    const share = context.share;
+    this.#manifest = new ImageManifest(this.#store, undefined, share && ((record) => share('image', record as unknown as Record<string, unknown>)));
     try {
       await prepareOutputDir(outDir);
       const removed = (await this.#store.removeStaleParts('images')) + (await this.#store.removeStaleParts('thumbs'));
