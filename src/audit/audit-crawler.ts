@@ -67,7 +67,8 @@ export class AuditCrawler extends Crawler {
       ...crawl,
       extractors: [new AuditExtractor({ anchors: auditOptions.checkFragments }), new TitleExtractor(), ...(crawl.extractors ?? [])],
       savers: [checker, ...(crawl.savers ?? [])],
-      seenSet: seen,
+      // A shared crawl's seen-set is in Redis: the checker claims there (SaverContext.claim).
+      ...(resolved.redis ? {} : { seenSet: seen }),
       pages: collector.pages,
       records: collector.records,
     });

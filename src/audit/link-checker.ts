@@ -134,7 +134,8 @@ export class LinkChecker implements Saver {
     this.#known.add(target.url);
     // Excluded URLs, and external ones unless asked, are never requested (the report counts them as not checked).
     if (target.zone === 'excluded' || (target.zone === 'external' && !this.#options.external)) return;
-    if (target.zone === 'external') this.#track(this.#check(target.url, isDocument));
+    // In a shared crawl an external URL is claimed too, so one worker of all checks it.
+    if (target.zone === 'external') this.#track(this.#context?.claim ? this.#claim(target.url, isDocument) : this.#check(target.url, isDocument));
     else if (isDocument && !this.#settled) this.#deferred.add(target.url);
     else this.#track(this.#claim(target.url, isDocument));
   }
@@ -143,9 +144,11 @@ export class LinkChecker implements Saver {
   async close(): Promise<void> {
     this.#settle();
     if (this.#sitemapTask) this.#sitemapScan = await this.#sitemapTask;
+    if (this.#sitemapScan) this.#context?.share?.('sitemaps', this.#sitemapScan as unknown as Record<string, unknown>);
     await this.#drain();
-    // Admitted but never fetched: disallowed by robots.txt, or left in the frontier by maxPages.
-    for (const url of this.#crawled) if (!this.#options.isFetched(url)) this.#track(this.#check(url, true));
+    // Admitted but never fetched: disallowed by robots.txt, or left in the frontier by maxPages. A shared crawl's
+    // other workers fetched what this one did not: not known here, so not checked (docs/SCALING.md).
+    for (const url of this.#context?.claim ? [] : this.#crawled) if (!this.#options.isFetched(url)) this.#track(this.#check(url, true));
     await this.#drain();
   }
 
@@ -157,7 +160,7 @@ export class LinkChecker implements Saver {
   }
 
   async #claim(url: string, isDocument: boolean): Promise<void> {
-    const [added] = await this.#options.seen.add([url]);
+    const [added] = await (this.#context?.claim?.([url]) ?? this.#options.seen.add([url]));
     if (added) await this.#check(url, isDocument);
     else this.#crawled.add(url);
   }
@@ -185,6 +188,7 @@ export class LinkChecker implements Saver {
       method,
       anchors: wantAnchors ? anchorsOf(outcome) : null,
     });
+    context.share?.('check', this.#results.get(url) as unknown as Record<string, unknown>);
     context.count('checked');
     if (linkVerdict(outcome, this.#options.strict) === 'broken') context.count('broken');
   }

@@ -19,6 +19,8 @@ export interface SaverHostOptions {
   outDir: string | undefined;
   /** Where savers share their records when the crawl is shared (see `SaverContext.share`). */
   share?: ((kind: string, record: Record<string, unknown>) => void) | undefined;
+  /** Claims URLs in the shared seen-set (see `SaverContext.claim`). */
+  claim?: ((urls: readonly string[]) => Promise<boolean[]>) | undefined;
 }
 
 const follow = async () => undefined;
@@ -63,6 +65,7 @@ export class SaverHost {
       signal: options.stopSignal,
       outDir: options.outDir,
       share: options.share,
+      claim: options.claim,
       sitemapsInRobots: async (origin) => (await options.robotsFiles.rulesFor(origin)).sitemaps,
     };
   }

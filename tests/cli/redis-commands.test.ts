@@ -17,7 +17,7 @@ const redisUrl = async () => (await (server ??= startRedis())).url;
 const common = ['-q', '--workers', '0', '--retries', '0'];
 
 describe('shared crawls record their command', { timeout: 120_000 }, () => {
-  test('images cannot join a crawl run, nor crawl an images run (exit 2, naming the command)', async ({ site, tmp }) => {
+  test('images or audit cannot join a crawl run, nor crawl an images run (exit 2, naming the command)', async ({ site, tmp }) => {
     slowTree(site, 2, 1, 0);
     const redis = await redisUrl();
     const shared = (command: string, id: string, extra: string[] = []) =>
@@ -27,6 +27,9 @@ describe('shared crawls record their command', { timeout: 120_000 }, () => {
     const images = await shared('images', 'as-crawl', ['-o', join(tmp, 'images')]);
     expect(images.code).toBe(2);
     expect(images.stderr).toContain('The crawl as-crawl is a `crawl` run, not `images`');
+    const audit = await shared('audit', 'as-crawl', ['-o', join(tmp, 'audit')]);
+    expect(audit.code).toBe(2);
+    expect(audit.stderr).toContain('is a `crawl` run, not `audit`');
     expect(site.requests).toHaveLength(requests);
     expect((await shared('images', 'as-images', ['-o', join(tmp, 'i1'), '--no-thumbs'])).code).toBe(0);
     const crawl = await shared('crawl', 'as-images');
@@ -44,5 +47,13 @@ describe('shared crawls record their command', { timeout: 120_000 }, () => {
     expect(other.code).toBe(2);
     expect(other.stderr).toContain("The crawl img was started with `--min-width` 10, got 20");
     expect((await images('img', ['--min-width', '10', '--image-concurrency', '3'])).code).toBe(0);
+    const audit = (extra: string[]) =>
+      runCli(['audit', site.url('/'), '--redis', redis, '--crawl-id', 'aud', '-o', join(tmp, `aud${extra.join('')}`), ...common, ...extra]);
+    expect((await audit([])).code).toBe(0);
+    const external = await audit(['--external']);
+    expect(external.code).toBe(2);
+    expect(external.stderr).toContain('The crawl aud was started with `--external` false, got true');
+    // --fail-on only judges the report: it may differ.
+    expect((await audit(['--fail-on', 'none'])).code).toBe(0);
   });
 });
