@@ -30,7 +30,9 @@ describe('audit --redis: export writes the audit of all workers', { timeout: 120
     site.page('/', [...sections, '/gone'], { ...head('Home of the shared audit site'), body: '<img src="/logo.png">' });
     for (const [i, path] of sections.entries())
       site.page(path, [`${path}/x`, '/', i % 2 ? '/moved' : `/missing${i}`], { ...head(i === 2 ? 'Short' : `Section ${i} of the shared audit site`), body: `<img src="/logo.png"><img src="/img${i}.png">` });
-    for (const path of sections) site.page(`${path}/x`, ['/gone'], head(`Leaf ${path} of the shared audit site`));
+    // The leaves answer slowly, so both workers take some.
+    for (const path of sections)
+      site.delay(`${path}/x`, 40, `<!doctype html><title>Leaf ${path} of the shared audit site</title><meta name="description" content="A page of the shared audit test site, long enough."><a href="/gone">gone</a>`);
     site.redirect('/moved', '/s0');
     site.bytes('/logo.png', 64, 'image/png');
     for (let i = 0; i < 6; i += 2) site.bytes(`/img${i}.png`, 64, 'image/png');
@@ -44,6 +46,9 @@ describe('audit --redis: export writes the audit of all workers', { timeout: 120
     // a link answering HEAD with an error is asked again with GET, as in one process).
     const requests = site.requests.map((request) => `${request.method} ${request.path}`);
     expect(requests.filter((request, index) => requests.indexOf(request) !== index)).toEqual([]);
+    // Each worker wrote the report of its own share.
+    const shares = await Promise.all([0, 1].map(async (i) => (JSON.parse(await readFile(join(tmp, `w${i}`, 'audit.json'), 'utf8')) as { summary: { pagesCrawled: number } }).summary.pagesCrawled));
+    expect(shares.every((pages) => pages > 0)).toBe(true);
     const merged = join(tmp, 'merged');
     const exported = await runCli(['export', '--redis', redis, '--crawl-id', 'aud', '-o', merged, '--fail-on', 'none']);
     expect(exported.code).toBe(0);

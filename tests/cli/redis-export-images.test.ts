@@ -39,7 +39,8 @@ describe('images --redis: export merges the workers\' image records', { timeout:
     for (const [i, path] of sections.entries()) {
       // Every page shows the logo; pairs of sections share a photo; one URL repeats the logo's content; one is too small.
       site.page(path, [`${path}/x`], { body: `<img src="/logo.png"><img src="/photo${i >> 1}.png"><img src="/tiny.png">${i === 3 ? '<img src="/logo-copy.png">' : ''}` });
-      site.page(`${path}/x`, ['/'], { body: `<img src="/photo${i}.png"><img src="/missing.png">` });
+      // The leaves answer slowly, so both workers take some.
+      site.delay(`${path}/x`, 40, `<!doctype html><title>leaf</title><img src="/photo${i}.png"><img src="/missing.png"><a href="/">home</a>`);
     }
     serveImage(site, '/logo.png', png(16, 16, 1));
     serveImage(site, '/logo-copy.png', png(16, 16, 1));
@@ -51,6 +52,7 @@ describe('images --redis: export merges the workers\' image records', { timeout:
     );
     const results = await Promise.all(workers.map((worker) => worker.result));
     expect(results.map((result) => [result.code, result.stderr])).toEqual([[0, ''], [0, '']]);
+    for (const i of [0, 1]) expect((await readJsonLines(join(tmp, `w${i}`, 'pages.jsonl'))).length).toBeGreaterThan(0);
     const exported = await runCli(['export', '--redis', redis, '--crawl-id', 'imgs', '-o', join(tmp, 'merged')]);
     expect(exported.code).toBe(0);
     const single = await runCli(['images', site.url('/'), '-o', join(tmp, 'single'), ...common]);
