@@ -159,8 +159,11 @@ export function exportCommand(argv: readonly string[], streams: CliStreams): Pro
     if (command.name === 'images') {
       const { mergeImageRecords } = await import('../savers/image-records-merge.js');
       const shared: ImageRecord[] = [];
-      for await (const item of state.sharedRecords()) if (item.kind === 'image') shared.push(JSON.parse(item.record) as ImageRecord);
-      const images = mergeImageRecords(shared);
+      const sightings: { url: string; pages: string[] }[] = [];
+      for await (const item of state.sharedRecords())
+        if (item.kind === 'image') shared.push(JSON.parse(item.record) as ImageRecord);
+        else if (item.kind === 'image-pages') sightings.push(JSON.parse(item.record) as { url: string; pages: string[] });
+      const images = mergeImageRecords(shared, sightings);
       await writeFile(join(outDir, 'images.jsonl'), images.map((record) => `${JSON.stringify(record)}\n`).join(''));
       streams.stderr.write(`sitecrawl export: ${images.length} image records to ${join(outDir, 'images.jsonl')} (files stay under each worker's -o)\n`);
     }

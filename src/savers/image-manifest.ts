@@ -130,6 +130,11 @@ export class ImageManifest {
     else this.#pagesOfUrl.set(url, new Set([page]));
   }
 
+  /** The pages seen pointing to `url`, in order. */
+  pagesOf(url: string): string[] {
+    return [...(this.#pagesOfUrl.get(url) ?? [])];
+  }
+
   /** Adds a newly saved image, or another URL of content already saved (same `sha256`), and journals it. */
   addSaved(record: SavedImageRecord): void {
     this.#merge(record);

@@ -66,6 +66,8 @@ export class ImageSaver implements Saver {
   readonly options: ResolvedImageSaverOptions;
   readonly #limit = new AbortController();
   readonly #keys = new Set<string>();
+  /** Image URLs another worker of a shared crawl downloads. */
+  readonly #others = new Set<string>();
   readonly #pending = new Map<string, Promise<SavedImageRecord | undefined>>();
   #context: SaverContext | undefined;
   #store: FileStore | undefined;
@@ -146,6 +148,7 @@ export class ImageSaver implements Saver {
     if (!this.#queue || !this.#manifest || !this.#store) return;
     await this.#queue.onIdle();
     await this.#manifest.close();
+    for (const url of this.#others) this.#context?.share?.('image-pages', { url, pages: this.#manifest.pagesOf(url) });
     if (this.options.gallery) await this.#store.write('index.html', renderGallery(this.#manifest.records()));
   }
 
@@ -177,6 +180,11 @@ export class ImageSaver implements Saver {
   async #process(download: DownloadRequest, url: string, source: DownloadSource): Promise<void> {
     const context = this.#context as SaverContext;
     if (context.signal.aborted || this.#saved >= this.options.maxImages) return;
+    // A shared crawl downloads each image URL on one worker of all; the others only tell where they saw it (at close).
+    if (context.claim && !download.url.startsWith('data:') && !(await context.claim([`image:${url}`]))[0]) {
+      this.#others.add(url);
+      return;
+    }
     const loaded = await this.#load(download.url);
     if (loaded === 'aborted') return;
     if ('code' in loaded) return this.#reject(url, source, loaded);

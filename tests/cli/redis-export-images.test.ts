@@ -52,6 +52,9 @@ describe('images --redis: export merges the workers\' image records', { timeout:
     );
     const results = await Promise.all(workers.map((worker) => worker.result));
     expect(results.map((result) => [result.code, result.stderr])).toEqual([[0, ''], [0, '']]);
+    // Pages and images alike: each URL requested once by the two workers together.
+    const requests = site.requests.map((request) => `${request.method} ${request.path}`);
+    expect(requests.filter((request, index) => requests.indexOf(request) !== index)).toEqual([]);
     for (const i of [0, 1]) expect((await readJsonLines(join(tmp, `w${i}`, 'pages.jsonl'))).length).toBeGreaterThan(0);
     const exported = await runCli(['export', '--redis', redis, '--crawl-id', 'imgs', '-o', join(tmp, 'merged')]);
     expect(exported.code).toBe(0);
