@@ -1,4 +1,5 @@
 import { Crawler } from '../crawler/crawler.js';
+import type { SharedCommand } from '../crawler/shared-run.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
 import { CrawlError } from '../errors.js';
 import { resolveOptions } from '../crawler/options.js';
@@ -72,8 +73,9 @@ export class AuditCrawler extends Crawler {
       ...persistedAudit(crawl, auditOptions),
       extractors: [new AuditExtractor({ anchors: auditOptions.checkFragments }), new TitleExtractor(), ...(crawl.extractors ?? [])],
       savers: [checker, collector.restorer, ...(crawl.savers ?? [])],
-      // A persisted run keeps its own seen-set, which the checker then shares through its context.
-      ...(crawl.persist ? {} : { seenSet: seen }),
+      // A persisted run keeps its own seen-set, which the checker then shares through its context; a shared crawl's
+      // seen-set is in Redis, where the checker claims (SaverContext.claim).
+      ...(crawl.persist || resolved.redis ? {} : { seenSet: seen }),
       pages: collector.pages,
       records: collector.records,
     });
@@ -81,6 +83,18 @@ export class AuditCrawler extends Crawler {
     this.#checker = checker;
     this.#collector = collector;
     this.#classify = classify;
+  }
+
+  /** A shared crawl is an `audit`, with the audit options that change what it checks and finds (by flag). */
+  protected override sharedCommand(): SharedCommand {
+    const o = this.auditOptions;
+    return {
+      name: 'audit',
+      options: {
+        '--external': o.external, '--check-fragments': o.checkFragments, '--strict': o.strict, '--title-max': o.titleMax,
+        '--title-min': o.titleMin, '--sitemap': o.sitemap, '--sitemap=URL': [...o.sitemapUrls],
+      },
+    };
   }
 
   /**

@@ -143,7 +143,8 @@ export class LinkChecker implements Saver {
     this.#known.add(target.url);
     // Excluded URLs, and external ones unless asked, are never requested (the report counts them as not checked).
     if (target.zone === 'excluded' || (target.zone === 'external' && !this.#options.external)) return;
-    if (target.zone === 'external') this.#track(this.#check(target.url, isDocument));
+    // In a shared crawl an external URL is claimed too, so one worker of all checks it.
+    if (target.zone === 'external') this.#track(this.#context?.claim ? this.#claim(target.url, isDocument) : this.#check(target.url, isDocument));
     else if (isDocument && !this.#settled) this.#deferred.add(target.url);
     else this.#track(this.#claim(target.url, isDocument));
   }
@@ -152,9 +153,11 @@ export class LinkChecker implements Saver {
   async close(): Promise<void> {
     this.#settle();
     if (this.#sitemapTask) this.#sitemapScan = await this.#sitemapTask;
+    if (this.#sitemapScan) this.#context?.share?.('sitemaps', this.#sitemapScan as unknown as Record<string, unknown>);
     await this.#drain();
-    // Admitted but never fetched: disallowed by robots.txt, or left in the frontier by maxPages.
-    for (const url of this.#crawled) if (!this.#options.isFetched(url)) this.#track(this.#check(url, true));
+    // Admitted but never fetched: disallowed by robots.txt, or left in the frontier by maxPages. A shared crawl's
+    // other workers fetched what this one did not: not known here, so not checked (docs/SCALING.md).
+    for (const url of this.#context?.claim ? [] : this.#crawled) if (!this.#options.isFetched(url)) this.#track(this.#check(url, true));
     await this.#drain();
   }
 
@@ -166,9 +169,8 @@ export class LinkChecker implements Saver {
   }
 
   async #claim(url: string, isDocument: boolean): Promise<void> {
-    // A persisted run's seen-set is the state's (the crawl's own).
-    const seen = this.#context?.state?.seen ?? this.#options.seen;
-    const [added] = await seen.add([url]);
+    // A shared crawl claims in Redis; a persisted run's seen-set is the state's (the crawl's own).
+    const [added] = await (this.#context?.claim?.([url]) ?? (this.#context?.state?.seen ?? this.#options.seen).add([url]));
     if (added) await this.#check(url, isDocument);
     else this.#crawled.add(url);
   }
@@ -209,6 +211,7 @@ export class LinkChecker implements Saver {
       anchors: wantAnchors ? anchorsOf(outcome) : null,
     };
     this.#results.set(url, result);
+    context.share?.('check', result as unknown as Record<string, unknown>);
     const verdict = linkVerdict(outcome, this.#options.strict);
     context.count('checked');
     if (verdict === 'broken') context.count('broken');

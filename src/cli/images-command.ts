@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Crawler } from '../crawler/crawler.js';
+import type { CrawlerOptions } from '../crawler/options.js';
+import type { SharedCommand } from '../crawler/shared-run.js';
 import { OptionsError } from '../errors.js';
 import { checkResumedCommandOptions } from './crawl-state.js';
 import type { Awaitable, FoundLink } from '../extractors/extractor.js';
@@ -148,9 +150,34 @@ export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help'
 
 /** The images command's crawler: links to image files are downloads, never pages. */
 class ImageCrawler extends Crawler {
+  readonly #sharedAs: SharedCommand;
+
+  constructor(options: CrawlerOptions, saver: ImageSaver, extractor: ImageExtractor) {
+    super(options);
+    this.#sharedAs = { name: 'images', options: imageFlagOptions(saver, extractor) };
+  }
+
+  protected override sharedCommand(): SharedCommand {
+    return this.#sharedAs;
+  }
+
   protected override shouldEnqueue(link: FoundLink): Awaitable<boolean> {
     return !looksLikeImageUrl(link.url);
   }
+}
+
+/**
+ * The image options that change what an images run finds and saves, by flag: stored with a crawl shared through
+ * Redis, so a worker with other values cannot join it. Pure.
+ */
+export function imageFlagOptions(saver: ImageSaver, extractor: ImageExtractor): Record<string, unknown> {
+  const o = saver.options;
+  const maxImages = Number.isFinite(o.maxImages) ? o.maxImages : null;
+  return {
+    '--max-images': maxImages, '--min-width': o.minWidth, '--min-height': o.minHeight, '--min-bytes': o.minBytes, '--max-bytes': o.maxBytes,
+    '--types': [...o.types], '--layout': o.layout, '--no-thumbs': !o.thumbnails, '--image-scope': extractor.options.imageScope,
+    '--include-icons': extractor.options.includeIcons, '--include-data-uris': extractor.options.includeDataUris,
+  };
 }
 
 /** The figures of the image saver, as the summary shows them. Pure. */
@@ -236,13 +263,17 @@ export async function imagesCommand(argv: readonly string[], streams: CliStreams
       const persist = options.persist as PersistOptions | undefined;
       const parts = buildImageParts(images, images.crawl.resume ? (persist?.commandOptions ?? {}) : undefined);
       saver = parts.saver;
-      return new ImageCrawler({
-        ...options,
-        ...(persist ? { persist: { ...persist, commandOptions: imageResultOptions(parts.saver, parts.extractor) } } : {}),
-        extractors: [new LinkExtractor(), parts.extractor],
-        savers: [parts.saver],
-        signal: AbortSignal.any([parts.saver.limitReached, ...(options.signal ? [options.signal] : [])]),
-      });
+      return new ImageCrawler(
+        {
+          ...options,
+          ...(persist ? { persist: { ...persist, commandOptions: imageResultOptions(parts.saver, parts.extractor) } } : {}),
+          extractors: [new LinkExtractor(), parts.extractor],
+          savers: [parts.saver],
+          signal: AbortSignal.any([parts.saver.limitReached, ...(options.signal ? [options.signal] : [])]),
+        },
+        parts.saver,
+        parts.extractor,
+      );
     },
     progressSuffix: (progress) => {
       const count = (name: string) => progress.savers[`images.${name}`] ?? 0;

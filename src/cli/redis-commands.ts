@@ -1,4 +1,11 @@
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type { ImageRecord } from '../savers/image-manifest.js';
+import type { CheckResult } from '../audit/link-checker.js';
+import { FAIL_ON_LEVELS } from '../audit/options.js';
+import type { FailOn } from '../audit/options.js';
+import type { PageRecord } from '../crawler/page-record.js';
+import type { SitemapScan } from '../crawler/sitemap-loader.js';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -21,7 +28,9 @@ const SHARED_FLAGS = {
 export const EXPORT_HELP = `Usage: sitecrawl export --redis URL --crawl-id NAME -o OUT [--overwrite]
 
 Writes what the workers of a shared crawl recorded to OUT/pages.jsonl (one record per URL: a page fetched twice,
-after a worker died, is kept once) and OUT/records.jsonl (the records of those pages). Works while the crawl runs too
+after a worker died, is kept once) and OUT/records.jsonl (the records of those pages); for an images crawl also
+OUT/images.jsonl (the workers' image records merged: one per content, one per rejected URL); for an audit
+OUT/audit.json, OUT/audit.csv and OUT/report.html, judged from every worker's pages and link checks. Works while the crawl runs too
 (what is settled so far).
 
 Options:
@@ -29,6 +38,7 @@ Options:
       --crawl-id NAME      the crawl's id
   -o, --out DIR            output directory
       --overwrite          replace an earlier run's outputs in DIR
+      --fail-on LEVEL      an audit's failure level in audit.json: broken | redirects | titles | none (default broken)
   -h, --help               show this help
 
 Exit codes: 0 written, 1 writing failed, 2 usage error, unknown crawl id or Redis unreachable.
@@ -107,7 +117,7 @@ async function withCrawl(name: string, help: string, argv: readonly string[], ex
 
 /** `sitecrawl export --redis URL --crawl-id NAME -o OUT`: the merged, deduplicated results of a shared crawl. */
 export function exportCommand(argv: readonly string[], streams: CliStreams): Promise<number> {
-  const extra = { out: { type: 'string', short: 'o' }, overwrite: { type: 'boolean' } } as const;
+  const extra = { out: { type: 'string', short: 'o' }, overwrite: { type: 'boolean' }, 'fail-on': { type: 'string' } } as const;
   return withCrawl('export', EXPORT_HELP, argv, extra, streams, async (state, { values }) => {
     const outDir = values['out'];
     if (typeof outDir !== 'string') {
@@ -117,6 +127,14 @@ export function exportCommand(argv: readonly string[], streams: CliStreams): Pro
     await claimOutDir(outDir, { overwrite: values['overwrite'] === true });
     const pagesFile = createWriteStream(join(outDir, 'pages.jsonl'));
     const recordsFile = createWriteStream(join(outDir, 'records.jsonl'));
+    const failOn = values['fail-on'];
+    if (failOn !== undefined && !(FAIL_ON_LEVELS as readonly unknown[]).includes(failOn)) {
+      streams.stderr.write(`sitecrawl export: --fail-on expects one of ${FAIL_ON_LEVELS.join(', ')}, got ${JSON.stringify(failOn)}\n`);
+      return EXIT.usage;
+    }
+    const command = await state.command();
+    // An audit is judged from every page and record: kept for the report.
+    const audit = command.name === 'audit' ? { pages: [] as PageRecord[], records: [] as Record<string, unknown>[] } : undefined;
     const kept = new Set<string>();
     let duplicates = 0;
     for await (const result of state.results()) {
@@ -126,14 +144,50 @@ export function exportCommand(argv: readonly string[], streams: CliStreams): Pro
       }
       kept.add(result.url);
       if (!pagesFile.write(`${result.page}\n`)) await new Promise<void>((resolve) => pagesFile.once('drain', () => resolve()));
-      for (const record of JSON.parse(result.records) as unknown[]) recordsFile.write(`${JSON.stringify(record)}\n`);
+      const records = JSON.parse(result.records) as Record<string, unknown>[];
+      for (const record of records) recordsFile.write(`${JSON.stringify(record)}\n`);
+      if (audit) {
+        audit.pages.push(JSON.parse(result.page) as PageRecord);
+        audit.records.push(...records);
+      }
     }
     pagesFile.end();
     recordsFile.end();
     await Promise.all([finished(pagesFile), finished(recordsFile)]);
     streams.stderr.write(`sitecrawl export: ${kept.size} pages to ${join(outDir, 'pages.jsonl')}${duplicates ? ` (${duplicates} repeated fetches left out)` : ''}\n`);
+    if (audit) await exportAudit(state, command.options, audit, outDir, streams, failOn as FailOn | undefined);
+    if (command.name === 'images') {
+      const { mergeImageRecords } = await import('../savers/image-records-merge.js');
+      const shared: ImageRecord[] = [];
+      const sightings: { url: string; pages: string[] }[] = [];
+      for await (const item of state.sharedRecords())
+        if (item.kind === 'image') shared.push(JSON.parse(item.record) as ImageRecord);
+        else if (item.kind === 'image-pages') sightings.push(JSON.parse(item.record) as { url: string; pages: string[] });
+      const images = mergeImageRecords(shared, sightings);
+      await writeFile(join(outDir, 'images.jsonl'), images.map((record) => `${JSON.stringify(record)}\n`).join(''));
+      streams.stderr.write(`sitecrawl export: ${images.length} image records to ${join(outDir, 'images.jsonl')} (files stay under each worker's -o)\n`);
+    }
     return EXIT.ok;
   });
+}
+
+/** Writes audit.json, audit.csv and report.html of a shared audit, from its pages and the link checks shared. */
+async function exportAudit(state: RedisCrawlState, stored: Record<string, unknown>, crawled: { pages: PageRecord[]; records: Record<string, unknown>[] }, outDir: string, streams: CliStreams, failOn: FailOn | undefined): Promise<void> {
+  const [{ buildSharedAuditReport }, { writeAuditFiles }] = await Promise.all([import('../audit/shared-report.js'), import('../audit/report-files.js')]);
+  const checks = new Map<string, CheckResult>();
+  let sitemaps: SitemapScan | undefined;
+  for await (const item of state.sharedRecords()) {
+    if (item.kind === 'check') {
+      const check = JSON.parse(item.record) as CheckResult;
+      if (!checks.has(check.url)) checks.set(check.url, check);
+    } else if (item.kind === 'sitemaps') sitemaps ??= JSON.parse(item.record) as SitemapScan;
+  }
+  const status = await state.redis.hmget(state.keys.meta, 'stopReason', 'startedAt', 'finishedAt');
+  const [stopReason, startedAt, finishedAt] = status;
+  const elapsedMs = startedAt ? Math.max(0, Number(finishedAt ?? Date.now()) - Number(startedAt)) : 0;
+  const report = buildSharedAuditReport({ stored, ...crawled, checks, sitemaps, crawl: { stopReason: stopReason ?? 'running', elapsedMs }, failOn });
+  const written = await writeAuditFiles(report, outDir);
+  streams.stderr.write(`sitecrawl export: audit of ${crawled.pages.length} pages and ${checks.size} link checks to ${written.join(', ')}\n`);
 }
 
 /** `sitecrawl status --redis URL --crawl-id NAME`: a shared crawl's progress. */

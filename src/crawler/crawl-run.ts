@@ -226,6 +226,8 @@ export class CrawlRun {
       stopSignal: this.#stop.signal,
       outDir: options.outDir,
       state: this.#state?.saverState(),
+      share: shared && ((kind, record) => shared.share(kind, record)),
+      claim: shared && ((urls) => shared.state.seen.add(urls)),
     });
     this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);

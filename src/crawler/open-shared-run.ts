@@ -2,13 +2,14 @@ import type { Logger } from 'pino';
 import { RedisCrawlState } from '../storage/redis/redis-crawl-state.js';
 import type { ResolvedOptions } from './options.js';
 import { SharedRun } from './shared-run.js';
+import type { SharedCommand } from './shared-run.js';
 
 /**
  * Connects to the Redis of the `redis` option and makes this run a worker of its crawl (see {@link SharedRun}).
- * Imported on demand by `Crawler.run`, so a crawl without Redis never loads ioredis.
+ * `command` is what the run is (default `crawl`), stored with the crawl and checked on join. Imported on demand by `Crawler.run`, so a crawl without Redis never loads ioredis.
  * @throws SharedStateError `redis-unreachable`
  */
-export async function openSharedRun(options: ResolvedOptions, logger: Logger): Promise<SharedRun | undefined> {
+export async function openSharedRun(options: ResolvedOptions, logger: Logger, command?: SharedCommand): Promise<SharedRun | undefined> {
   const redis = options.redis;
   if (!redis) return undefined;
   const log = logger.child({ module: 'redis' });
@@ -25,5 +26,6 @@ export async function openSharedRun(options: ResolvedOptions, logger: Logger): P
     url: redis.url,
     retryMs: redis.retryMs,
     logger: log,
+    command,
   });
 }

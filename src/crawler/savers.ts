@@ -20,6 +20,10 @@ export interface SaverHostOptions {
   outDir: string | undefined;
   /** The persisted state savers keep their work in, when the run has one. */
   state?: SaverState | undefined;
+  /** Where savers share their records when the crawl is shared (see `SaverContext.share`). */
+  share?: ((kind: string, record: Record<string, unknown>) => void) | undefined;
+  /** Claims URLs in the shared seen-set (see `SaverContext.claim`). */
+  claim?: ((urls: readonly string[]) => Promise<boolean[]>) | undefined;
 }
 
 const follow = async () => undefined;
@@ -92,6 +96,8 @@ export class SaverHost {
       logger: options.logger.child({ module: 'saver', saver: saver.name }),
       signal: options.stopSignal,
       outDir: options.outDir,
+      share: options.share,
+      claim: options.claim,
       sitemapsInRobots: async (origin) => (await options.robotsFiles.rulesFor(origin)).sitemaps,
       state: options.state,
     };

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { OptionsError, SharedStateError } from '../errors.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
-import type { RedisCrawlState, SettledPage } from '../storage/redis/redis-crawl-state.js';
+import type { RedisCrawlState, SettledPage, SharedRecord } from '../storage/redis/redis-crawl-state.js';
 import { RedisHostGate } from '../storage/redis/redis-host-gate.js';
 import { toSharedStateError } from '../storage/redis/redis-connection.js';
 import { abortableDelay } from './limiter.js';
 import type { PageRecord } from './page-record.js';
-import { differingOption, resultOptions } from './result-options.js';
+import { differingCommandOption, differingOption, resultOptions } from './result-options.js';
 import { CRAWL_COMMAND, NEW_RUN } from './run-state.js';
 import type { StartPoint } from './run-state.js';
 import type { ResolvedOptions } from './options.js';
@@ -14,6 +14,19 @@ import { SettleCounter } from './settle-counter.js';
 
 /** How a taken request ended on this worker: fetched and written, skipped for good (robots.txt), or cut by a stop. */
 export type Settlement = { record: PageRecord; records: readonly Record<string, unknown>[] } | 'skipped' | 'aborted';
+
+/**
+ * The command a shared crawl runs (`crawl`, `images`, `audit`) and that command's own options that change its result,
+ * keyed by their CLI flag: stored with the crawl by its first worker, and a joining worker of another command or
+ * with another value is refused.
+ */
+export interface SharedCommand {
+  name: string;
+  options: Readonly<Record<string, unknown>>;
+}
+
+// Where the command's options sit in the stored options object.
+const COMMAND_OPTIONS = 'commandOptions';
 
 /** What a shared run is built with. */
 export interface SharedRunOptions {
@@ -25,6 +38,8 @@ export interface SharedRunOptions {
   url: string;
   retryMs: number;
   logger: Logger;
+  /** The command this worker runs; `crawl` with no options of its own when not given. */
+  command?: SharedCommand | undefined;
 }
 
 /** How a worker begins: a crawl it started or joined, or one that had already finished. */
@@ -56,6 +71,12 @@ export class SharedRun {
   /** Requests leased by this worker and not settled: url -> lease entry. */
   readonly #own = new Map<string, string>();
   #pending: SettledPage[] = [];
+  /** Records the savers shared since the last batch. */
+  #shared: SharedRecord[] = [];
+  /** The batch `#pending` goes out with: resolved once Redis has it (or it failed: the failure ends the run). */
+  #batch: { done: Promise<void>; resolve: () => void } | undefined;
+  /** Per settled URL, the promise of its batch being in Redis. */
+  readonly #acks = new Map<string, Promise<void>>();
   #timer: NodeJS.Immediate | undefined;
   #flushes: Promise<void> = Promise.resolve();
   #renewer: NodeJS.Timeout | undefined;
@@ -77,20 +98,24 @@ export class SharedRun {
    * the stored ones; a worker that finds the crawl finished does nothing.
    * @throws OptionsError naming the first differing option, or `redis` when the crawl id holds another command.
    */
-  async begin(options: ResolvedOptions, normalize: (url: string) => string | null, command = CRAWL_COMMAND): Promise<SharedBegin> {
+  async begin(options: ResolvedOptions, normalize: (url: string) => string | null): Promise<SharedBegin> {
     const startUrls = [...new Set(options.startUrls.map(normalize).filter((url): url is string => url !== null))];
+    const command = this.#options.command ?? { name: CRAWL_COMMAND, options: {} };
     const current = resultOptions(options);
-    const start = await this.#guard(this.state.begin(command, current, options.maxPages, startUrls));
+    const start = await this.#guard(this.state.begin(command.name, { ...current, [COMMAND_OPTIONS]: command.options }, options.maxPages, startUrls));
     if (start.kind !== 'new') {
       const id = this.state.keys.crawlId;
-      if (start.command !== command)
-        throw new OptionsError('redis', `The crawl ${id} is a \`${start.command}\` run, not \`${command}\`: use another --crawl-id`);
-      const differing = differingOption(start.options, current);
-      if (differing !== undefined)
+      if (start.command !== command.name)
+        throw new OptionsError('redis', `The crawl ${id} is a \`${start.command}\` run, not \`${command.name}\`: join it with \`sitecrawl ${start.command}\`, or use another --crawl-id`);
+      const stored = (start.options[COMMAND_OPTIONS] ?? {}) as Record<string, unknown>;
+      const differing = differingOption(start.options, current) ?? differingCommandOption(stored, command.options);
+      if (differing !== undefined) {
+        const [was, got] = differing in current ? [start.options[differing], current[differing]] : [stored[differing], command.options[differing]];
         throw new OptionsError(
           differing,
-          `The crawl ${id} was started with \`${differing}\` ${JSON.stringify(start.options[differing])}, got ${JSON.stringify(current[differing])}: join it with the same value, or use another --crawl-id`,
+          `The crawl ${id} was started with \`${differing}\` ${JSON.stringify(was) ?? 'unset'}, got ${JSON.stringify(got) ?? 'unset'}: join it with the same value, or use another --crawl-id`,
         );
+      }
       if (start.kind === 'finished') {
         const reason = await this.state.redis.hget(this.state.keys.meta, 'stopReason');
         return { kind: 'finished', stopReason: reason === 'max-pages' ? 'max-pages' : 'completed' };
@@ -110,12 +135,26 @@ export class SharedRun {
   async crawl(process: (request: CrawlRequest) => Promise<void>, halted: () => boolean, onDepth: (depth: number) => void): Promise<'completed' | 'max-pages' | undefined> {
     const concurrency = this.#options.concurrency;
     const inFlight = new SettleCounter();
+    // Claimed and not started yet: a claim fetches up to a window ahead, so it is one round trip per `concurrency` pages.
+    const held: CrawlRequest[] = [];
+    // A page holds its slot until Redis has its settlement: at most `concurrency` pages are requested and unsettled,
+    // so a worker killed at any moment leaves at most that many pages to be fetched again.
+    const start = (request: CrawlRequest) =>
+      inFlight.track(process(request).then(() => {
+        const ack = this.#acks.get(request.url);
+        this.#acks.delete(request.url);
+        return ack;
+      }));
     let waitMs = FIRST_WAIT_MS;
     let ended: 'completed' | 'max-pages' | undefined;
     while (!halted()) {
-      // Claim again once half the window is free, so a claim is one round trip per `concurrency` pages.
-      if (inFlight.size > concurrency) {
+      if (inFlight.size >= concurrency) {
         await inFlight.settleOne();
+        continue;
+      }
+      const next = held.shift();
+      if (next) {
+        start(next);
         continue;
       }
       this.#flush();
@@ -125,7 +164,7 @@ export class SharedRun {
         onDepth(claim.depth);
         for (const request of claim.requests) {
           this.#own.set(request.url, request.entry);
-          inFlight.track(process({ url: request.url, depth: request.depth, parent: request.parent }));
+          held.push({ url: request.url, depth: request.depth, parent: request.parent });
         }
         continue;
       }
@@ -145,7 +184,7 @@ export class SharedRun {
     return ended;
   }
 
-  /** Records how a claimed request ended; settled with the next batch (this turn of the event loop). */
+  /** Records how a claimed request ended; settled with the next batch (this turn of the event loop), whose reply frees the page's slot in {@link crawl}. */
   settled(request: CrawlRequest, how: Settlement): void {
     if (how === 'aborted') return;
     const entry = this.#own.get(request.url);
@@ -156,6 +195,18 @@ export class SharedRun {
         ? { entry, kind: 'skipped', url: request.url }
         : { entry, kind: 'fetched', url: request.url, page: JSON.stringify(how.record), records: JSON.stringify(how.records) },
     );
+    if (!this.#batch) {
+      let resolve = () => undefined as void;
+      const done = new Promise<void>((settle) => (resolve = settle));
+      this.#batch = { done, resolve };
+    }
+    this.#acks.set(request.url, this.#batch.done);
+    this.#timer ??= setImmediate(() => this.#flush());
+  }
+
+  /** Hands a saver's record to the shared crawl (see `SaverContext.share`); sent with the next batch. */
+  share(kind: string, record: Record<string, unknown>): void {
+    this.#shared.push({ kind, record: JSON.stringify(record) });
     this.#timer ??= setImmediate(() => this.#flush());
   }
 
@@ -184,9 +235,15 @@ export class SharedRun {
     if (this.#timer) clearImmediate(this.#timer);
     this.#timer = undefined;
     const pages = this.#pending;
-    if (pages.length === 0 && !this.state.counters.isDirty) return;
+    const shared = this.#shared;
+    if (pages.length === 0 && shared.length === 0 && !this.state.counters.isDirty) return;
     this.#pending = [];
-    const settled = this.#guard(this.state.settle(pages)).catch((error: unknown) => this.#onError(error));
+    this.#shared = [];
+    const batch = this.#batch;
+    this.#batch = undefined;
+    const settled = this.#guard(this.state.settle(pages, shared))
+      .catch((error: unknown) => this.#onError(error))
+      .finally(() => batch?.resolve());
     this.#flushes = Promise.all([this.#flushes, settled]).then(() => undefined);
   }
 

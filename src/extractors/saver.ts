@@ -75,6 +75,17 @@ export interface SaverContext {
   /** The crawl's output directory, if it has one. */
   outDir: string | undefined;
   /**
+   * Set when the crawl is shared by several workers (Redis): hands a record of the saver's own (an image record, a
+   * link check) to the shared crawl, for `sitecrawl export` to merge. Records may be shared more than once (say, as
+   * they happen and consolidated at the end); export deduplicates them.
+   */
+  share?: ((kind: string, record: Record<string, unknown>) => void) | undefined;
+  /**
+   * Set when the crawl is shared: adds URLs to the crawl's shared seen-set, true for each one this worker added
+   * first, so work on a URL (a link check) is done by one worker of all.
+   */
+  claim?: ((urls: readonly string[]) => Promise<boolean[]>) | undefined;
+  /**
    * The `Sitemap:` lines of an origin's robots.txt, resolved, read through the crawl's robots.txt cache (so the file
    * is fetched once per origin per run, whoever asks); empty when it lists none or could not be had.
    */

@@ -89,9 +89,13 @@ export class ImageManifest {
   readonly #rejected = new Map<string, RejectedImageRecord>();
   #journal: FileSink | undefined;
 
-  constructor(store: FileStore, name = 'images.jsonl') {
+  readonly #onRecord: ((record: ImageRecord) => void) | undefined;
+
+  /** @param onRecord told of each record journaled, and of each consolidated one at {@link close} (a shared crawl's export merges them) */
+  constructor(store: FileStore, name = 'images.jsonl', onRecord?: (record: ImageRecord) => void) {
     this.#store = store;
     this.name = name;
+    this.#onRecord = onRecord;
   }
 
   /**
@@ -135,10 +139,16 @@ export class ImageManifest {
     else this.#pagesOfUrl.set(url, new Set([page]));
   }
 
+  /** The pages seen pointing to `url`, in order. */
+  pagesOf(url: string): string[] {
+    return [...(this.#pagesOfUrl.get(url) ?? [])];
+  }
+
   /** Adds a newly saved image, or another URL of content already saved (same `sha256`), and journals it. */
   addSaved(record: SavedImageRecord): void {
     this.#merge(record);
     this.#journal?.append(`${JSON.stringify(record)}\n`);
+    this.#onRecord?.(record);
   }
 
   /** Adds a rejected image and journals it. */
@@ -146,6 +156,7 @@ export class ImageManifest {
     this.notePage(record.url, record.page);
     this.#rejected.set(record.url, record);
     this.#journal?.append(`${JSON.stringify(record)}\n`);
+    this.#onRecord?.(record);
   }
 
   /** The consolidated records: one per content (in the order first saved), then the rejections. */
@@ -168,6 +179,7 @@ export class ImageManifest {
     this.#journal?.close();
     this.#journal = undefined;
     await this.#store.write(this.name, this.#text());
+    if (this.#onRecord) for (const record of this.records()) this.#onRecord(record);
   }
 
   #text(): string {

@@ -67,6 +67,8 @@ export class ImageSaver implements Saver {
   readonly options: ResolvedImageSaverOptions;
   readonly #limit = new AbortController();
   readonly #keys = new Set<string>();
+  /** Image URLs another worker of a shared crawl downloads. */
+  readonly #others = new Set<string>();
   readonly #pending = new Map<string, Promise<SavedImageRecord | undefined>>();
   #context: SaverContext | undefined;
   #store: FileStore | undefined;
@@ -107,7 +109,8 @@ export class ImageSaver implements Saver {
     this.#saved = 0;
     this.#closed = false;
     this.#store = new FileStore(outDir);
-    this.#manifest = new ImageManifest(this.#store);
+    const share = context.share;
+    this.#manifest = new ImageManifest(this.#store, undefined, share && ((record) => share('image', record as unknown as Record<string, unknown>)));
     try {
       await prepareOutputDir(outDir);
       const removed = (await this.#store.removeStaleParts('images')) + (await this.#store.removeStaleParts('thumbs'));
@@ -151,6 +154,7 @@ export class ImageSaver implements Saver {
     if (!this.#queue || !this.#manifest || !this.#store) return;
     await this.#queue.onIdle();
     await this.#manifest.close();
+    for (const url of this.#others) this.#context?.share?.('image-pages', { url, pages: this.#manifest.pagesOf(url) });
     if (this.options.gallery) await this.#store.write('index.html', renderGallery(this.#manifest.records()));
   }
 
@@ -184,6 +188,11 @@ export class ImageSaver implements Saver {
     if (context.signal.aborted || this.#saved >= this.options.maxImages) return;
     // Done before a resume: the outcome is in the manifest read back, so the image is not downloaded again.
     if ((await context.state?.images.get(url)) && (this.#manifest as ImageManifest).has(url)) return;
+    // A shared crawl downloads each image URL on one worker of all; the others only tell where they saw it (at close).
+    if (context.claim && !download.url.startsWith('data:') && !(await context.claim([`image:${url}`]))[0]) {
+      this.#others.add(url);
+      return;
+    }
     const loaded = await this.#load(download.url);
     if (loaded === 'aborted') return;
     if ('code' in loaded) return this.#reject(url, source, loaded);

@@ -23,6 +23,8 @@ export class CrawlKeys {
   readonly pace: string;
   /** Stream: one entry per fetched page: url, page (the page record, JSON), records (JSON array). */
   readonly results: string;
+  /** Stream: records the savers share (image records, link checks): kind, record (JSON). */
+  readonly shared: string;
 
   constructor(readonly crawlId: string) {
     this.prefix = `sitecrawl:{${crawlId}}:`;
@@ -34,6 +36,7 @@ export class CrawlKeys {
     this.robots = `${this.prefix}robots`;
     this.pace = `${this.prefix}pace`;
     this.results = `${this.prefix}results`;
+    this.shared = `${this.prefix}shared`;
   }
 
   /** List: the queued entries of one depth, oldest first. */

@@ -25,6 +25,12 @@ export interface SettledPage {
   records?: string;
 }
 
+/** A record a saver shared (see `SaverContext.share`): its kind and the record as JSON text. */
+export interface SharedRecord {
+  kind: string;
+  record: string;
+}
+
 /** What the stream `results` holds per fetched page. */
 export interface StoredResult {
   url: string;
@@ -89,10 +95,11 @@ export class RedisCrawlState {
    * meanwhile is taken out of the queue again), skipped pages give their maxPages reservation back, and the counters
    * changed since the last flush are added. Either all of it is applied or none.
    */
-  async settle(pages: readonly SettledPage[]): Promise<void> {
-    if (pages.length === 0 && !this.counters.isDirty) return;
+  async settle(pages: readonly SettledPage[], shared: readonly SharedRecord[] = []): Promise<void> {
+    if (pages.length === 0 && shared.length === 0 && !this.counters.isDirty) return;
     const keys = this.keys;
     const multi = this.redis.multi();
+    for (const item of shared) multi.xadd(keys.shared, '*', 'kind', item.kind, 'record', item.record);
     for (const page of pages)
       if (page.kind === 'fetched') multi.xadd(keys.results, '*', 'url', page.url, 'page', page.page ?? 'null', 'records', page.records ?? '[]');
     const fetched = pages.filter((page) => page.kind === 'fetched').map((page) => page.entry);
@@ -131,6 +138,28 @@ export class RedisCrawlState {
       if (!last || entries.length < count) return;
       start = `(${last[0]}`;
     }
+  }
+
+  /** Reads the stream of records the savers shared, in order, `count` entries per round trip. */
+  async *sharedRecords(count = 1000): AsyncGenerator<SharedRecord> {
+    let start = '-';
+    for (;;) {
+      const entries = await this.redis.xrange(this.keys.shared, start, '+', 'COUNT', count);
+      for (const [, fields] of entries) {
+        const item: Record<string, string> = {};
+        for (let index = 0; index + 1 < fields.length; index += 2) item[fields[index] as string] = fields[index + 1] as string;
+        yield { kind: item['kind'] ?? '', record: item['record'] ?? 'null' };
+      }
+      const last = entries.at(-1);
+      if (!last || entries.length < count) return;
+      start = `(${last[0]}`;
+    }
+  }
+
+  /** The command the crawl was started with (`crawl`, `images`, `audit`) and its stored options. */
+  async command(): Promise<{ name: string; options: Record<string, unknown> }> {
+    const [name, options] = await this.redis.hmget(this.keys.meta, 'command', 'options');
+    return { name: name ?? 'crawl', options: JSON.parse(options || '{}') as Record<string, unknown> };
   }
 
   /** Removes every key of the crawl (SCAN, then DEL in batches); returns how many were removed. */
