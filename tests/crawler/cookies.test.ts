@@ -3,19 +3,10 @@ import { join } from 'node:path';
 import { parseCookiesTxt } from '../../src/index.js';
 import { byPath, crawlToArray } from '../helpers/crawl.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
-import { startSite } from '../helpers/site.js';
+import { withOtherHost } from '../helpers/site.js';
 import type { Site } from '../helpers/site.js';
 
 const cookieOf = (site: Site, path: string) => site.requests.filter((request) => request.path === path).map((request) => request.headers['cookie']);
-
-async function withOtherHost<T>(run: (other: Site) => Promise<T>): Promise<T> {
-  const other = await startSite({ host: '127.0.0.2' });
-  try {
-    return await run(other);
-  } finally {
-    await other.close();
-  }
-}
 
 /** A page that sets cookies (several Set-Cookie headers, one with a comma in its Expires) and links on. */
 function cookiePage(site: Site, path: string, setCookies: string[], links: string[]): void {

@@ -10,8 +10,7 @@ import type { ForwardProxy } from '../helpers/forward-proxy.js';
 import { harvest, serveImage } from '../helpers/harvest.js';
 import { png } from '../helpers/images.js';
 import { startNode } from '../helpers/run-process.js';
-import { startSite } from '../helpers/site.js';
-import type { Site } from '../helpers/site.js';
+import { withOtherHost } from '../helpers/site.js';
 
 async function withProxy<T>(run: (proxy: ForwardProxy) => Promise<T>, options?: Parameters<typeof startForwardProxy>[0]): Promise<T> {
   const proxy = await startForwardProxy(options);
@@ -19,15 +18,6 @@ async function withProxy<T>(run: (proxy: ForwardProxy) => Promise<T>, options?: 
     return await run(proxy);
   } finally {
     await proxy.close();
-  }
-}
-
-async function withOtherHost<T>(run: (other: Site) => Promise<T>): Promise<T> {
-  const other = await startSite({ host: '127.0.0.2' });
-  try {
-    return await run(other);
-  } finally {
-    await other.close();
   }
 }
 

@@ -6,21 +6,12 @@ import { Crawler, LinkExtractor, MemoryDataset, resolveOptions } from '../../src
 import type { CrawlerOptions, OutgoingRequest, PageRecord } from '../../src/index.js';
 import { byPath, crawlToArray } from '../helpers/crawl.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
-import { startSite } from '../helpers/site.js';
+import { startSite, withOtherHost } from '../helpers/site.js';
 import type { Site, SiteRequest } from '../helpers/site.js';
 
 const SECRET = 's3cr3t-value';
 const headerOf = (site: Site, path: string, name: string) => site.requests.filter((request) => request.path === path).map((request) => request.headers[name]);
 const sent = (requests: readonly SiteRequest[], name: string) => requests.map((request) => request.headers[name]);
-
-async function withOtherHost<T>(run: (other: Site) => Promise<T>): Promise<T> {
-  const other = await startSite({ host: '127.0.0.2' });
-  try {
-    return await run(other);
-  } finally {
-    await other.close();
-  }
-}
 
 test('headers go to the start host, and neither headers nor credentials follow a link or a redirect to another origin', async ({ site }) => {
   await withOtherHost(async (other) => {

@@ -319,3 +319,13 @@ function encoderTable(encoding: string): Map<number, readonly number[]> {
   encoderTables.set(encoding, table);
   return table;
 }
+
+/** Runs `run` with a second site on another loopback address (127.0.0.2: another origin), closed afterwards. */
+export async function withOtherHost<T>(run: (other: Site) => Promise<T>): Promise<T> {
+  const other = await startSite({ host: '127.0.0.2' });
+  try {
+    return await run(other);
+  } finally {
+    await other.close();
+  }
+}
