@@ -1,5 +1,4 @@
 import { Crawler } from '../crawler/crawler.js';
-import type { SharedCommand } from '../crawler/shared-run.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
 import { CrawlError } from '../errors.js';
 import { resolveOptions } from '../crawler/options.js';
@@ -71,6 +70,7 @@ export class AuditCrawler extends Crawler {
     super({
       ...crawl,
       ...persistedAudit(crawl, auditOptions),
+      ...sharedAudit(crawl, auditOptions),
       extractors: [new AuditExtractor({ anchors: auditOptions.checkFragments }), new TitleExtractor(), ...(crawl.extractors ?? [])],
       savers: [checker, collector.restorer, ...(crawl.savers ?? [])],
       // A persisted run keeps its own seen-set, which the checker then shares through its context; a shared crawl's
@@ -83,18 +83,6 @@ export class AuditCrawler extends Crawler {
     this.#checker = checker;
     this.#collector = collector;
     this.#classify = classify;
-  }
-
-  /** A shared crawl is an `audit`, with the audit options that change what it checks and finds (by flag). */
-  protected override sharedCommand(): SharedCommand {
-    const o = this.auditOptions;
-    return {
-      name: 'audit',
-      options: {
-        '--external': o.external, '--check-fragments': o.checkFragments, '--strict': o.strict, '--title-max': o.titleMax,
-        '--title-min': o.titleMin, '--sitemap': o.sitemap, '--sitemap=URL': [...o.sitemapUrls],
-      },
-    };
   }
 
   /**
@@ -166,6 +154,19 @@ function persistedAudit(crawl: CrawlerOptions, audit: ResolvedAuditOptions): Par
     ...(outDir === undefined ? {} : { outDir }),
     persist: { ...persist, command: persist.command ?? 'audit', commandOptions: auditResultOptions(audit) },
   };
+}
+
+/**
+ * What a shared audit (Redis) adds to its crawl options: the command `audit`, with the audit options that change what
+ * it checks and finds, by flag, so a worker with other values cannot join.
+ */
+function sharedAudit(crawl: CrawlerOptions, o: ResolvedAuditOptions): Partial<CrawlerOptions> {
+  if (crawl.redis === undefined) return {};
+  const commandOptions = {
+    '--external': o.external, '--check-fragments': o.checkFragments, '--strict': o.strict, '--title-max': o.titleMax,
+    '--title-min': o.titleMin, '--sitemap': o.sitemap, '--sitemap=URL': [...o.sitemapUrls],
+  };
+  return { redis: { ...crawl.redis, command: crawl.redis.command ?? 'audit', commandOptions } };
 }
 
 /**

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Crawler } from '../crawler/crawler.js';
-import type { CrawlerOptions } from '../crawler/options.js';
-import type { SharedCommand } from '../crawler/shared-run.js';
 import { OptionsError } from '../errors.js';
 import { checkResumedCommandOptions } from './crawl-state.js';
 import type { Awaitable, FoundLink } from '../extractors/extractor.js';
@@ -150,17 +148,6 @@ export function parseImagesArgs(argv: readonly string[]): ImagesCommand | 'help'
 
 /** The images command's crawler: links to image files are downloads, never pages. */
 class ImageCrawler extends Crawler {
-  readonly #sharedAs: SharedCommand;
-
-  constructor(options: CrawlerOptions, saver: ImageSaver, extractor: ImageExtractor) {
-    super(options);
-    this.#sharedAs = { name: 'images', options: imageFlagOptions(saver, extractor) };
-  }
-
-  protected override sharedCommand(): SharedCommand {
-    return this.#sharedAs;
-  }
-
   protected override shouldEnqueue(link: FoundLink): Awaitable<boolean> {
     return !looksLikeImageUrl(link.url);
   }
@@ -263,17 +250,15 @@ export async function imagesCommand(argv: readonly string[], streams: CliStreams
       const persist = options.persist as PersistOptions | undefined;
       const parts = buildImageParts(images, images.crawl.resume ? (persist?.commandOptions ?? {}) : undefined);
       saver = parts.saver;
-      return new ImageCrawler(
-        {
-          ...options,
-          ...(persist ? { persist: { ...persist, commandOptions: imageResultOptions(parts.saver, parts.extractor) } } : {}),
-          extractors: [new LinkExtractor(), parts.extractor],
-          savers: [parts.saver],
-          signal: AbortSignal.any([parts.saver.limitReached, ...(options.signal ? [options.signal] : [])]),
-        },
-        parts.saver,
-        parts.extractor,
-      );
+      return new ImageCrawler({
+        ...options,
+        ...(persist ? { persist: { ...persist, commandOptions: imageResultOptions(parts.saver, parts.extractor) } } : {}),
+        // A shared crawl is an `images` one, with its image options by flag: a worker with other values cannot join.
+        ...(options.redis ? { redis: { ...options.redis, command: 'images', commandOptions: imageFlagOptions(parts.saver, parts.extractor) } } : {}),
+        extractors: [new LinkExtractor(), parts.extractor],
+        savers: [parts.saver],
+        signal: AbortSignal.any([parts.saver.limitReached, ...(options.signal ? [options.signal] : [])]),
+      });
     },
     progressSuffix: (progress) => {
       const count = (name: string) => progress.savers[`images.${name}`] ?? 0;

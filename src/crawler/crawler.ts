@@ -1,6 +1,5 @@
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import type { SharedCommand } from './shared-run.js';
 import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js';
 import type { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
@@ -81,7 +80,7 @@ export class Crawler {
       const cookies = await CrawlCookies.open(this.options.cookies);
       const state = this.options.persist ? await openStateDb(this.options.persist) : undefined;
       // Loaded only for a shared crawl, so a local one never loads the Redis client.
-      const shared = this.options.redis && (await (await import('./open-shared-run.js')).openSharedRun(this.options, this.#logger, this.sharedCommand()));
+      const shared = this.options.redis && (await (await import('./open-shared-run.js')).openSharedRun(this.options, this.#logger));
       let cache: HttpCacheLayer | undefined;
       let run: CrawlRun;
       try {
@@ -102,15 +101,6 @@ export class Crawler {
     } finally {
       this.#running = false;
     }
-  }
-
-  /**
-   * What a crawl shared through Redis records as its command, with that command's options that change the result
-   * (a worker of another command or other values cannot join). `undefined`: a plain `crawl`. Subclasses that save or
-   * judge more than pages (images, audit) say so here.
-   */
-  protected sharedCommand(): SharedCommand | undefined {
-    return undefined;
   }
 
   /**

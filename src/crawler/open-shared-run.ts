@@ -2,14 +2,14 @@ import type { Logger } from 'pino';
 import { RedisCrawlState } from '../storage/redis/redis-crawl-state.js';
 import type { ResolvedOptions } from './options.js';
 import { SharedRun } from './shared-run.js';
-import type { SharedCommand } from './shared-run.js';
 
 /**
  * Connects to the Redis of the `redis` option and makes this run a worker of its crawl (see {@link SharedRun}).
- * `command` is what the run is (default `crawl`), stored with the crawl and checked on join. Imported on demand by `Crawler.run`, so a crawl without Redis never loads ioredis.
+ * The option's `command` and `commandOptions` (default: a `crawl`) are stored with the crawl and checked on join.
+ * Imported on demand by `Crawler.run`, so a crawl without Redis never loads ioredis.
  * @throws SharedStateError `redis-unreachable`
  */
-export async function openSharedRun(options: ResolvedOptions, logger: Logger, command?: SharedCommand): Promise<SharedRun | undefined> {
+export async function openSharedRun(options: ResolvedOptions, logger: Logger): Promise<SharedRun | undefined> {
   const redis = options.redis;
   if (!redis) return undefined;
   const log = logger.child({ module: 'redis' });
@@ -26,6 +26,6 @@ export async function openSharedRun(options: ResolvedOptions, logger: Logger, co
     url: redis.url,
     retryMs: redis.retryMs,
     logger: log,
-    command,
+    command: redis.command === undefined ? undefined : { name: redis.command, options: redis.commandOptions ?? {} },
   });
 }

@@ -208,7 +208,17 @@ export interface RedisOptions {
   leaseMs?: number;
   /** @default 20000 */
   retryMs?: number;
+  /** The command the crawl is (`crawl`, `images`, `audit`): a worker of another command cannot join it. @default 'crawl' */
+  command?: string;
+  /**
+   * The command's own options that change its result (an image saver's filters, an audit's rules), JSON-serializable:
+   * stored by the first worker, and a joining worker whose values differ is refused (each key is compared).
+   */
+  commandOptions?: Readonly<Record<string, unknown>>;
 }
+
+/** The `redis` option after validation: its defaults filled in. */
+export type ResolvedRedisOptions = Readonly<Required<Omit<RedisOptions, 'command' | 'commandOptions'>> & Pick<RedisOptions, 'command' | 'commandOptions'>>;
 
 /** The `persist` option's object form: where the state file is, and which command's run it holds. */
 export interface PersistOptions {
@@ -242,7 +252,7 @@ export interface ResolvedOptions
   readonly frontierStore: FrontierStore | undefined;
   readonly seenSet: SeenSet | undefined;
   readonly persist: Readonly<PersistOptions> | CrawlStateDb | undefined;
-  readonly redis: Readonly<Required<RedisOptions>> | undefined;
+  readonly redis: ResolvedRedisOptions | undefined;
   /** Extra headers by lower-case name. */
   readonly headers: Readonly<Record<string, string>>;
   readonly auth: Readonly<Auth> | undefined;
@@ -471,9 +481,9 @@ function cache(input: Record<string, unknown>): CacheSettings | undefined {
   return Object.freeze({ dir: given['dir'], mode: mode as CacheMode });
 }
 
-const REDIS_KEYS = new Set(['url', 'crawlId', 'leaseMs', 'retryMs']);
+const REDIS_KEYS = new Set(['url', 'crawlId', 'leaseMs', 'retryMs', 'command', 'commandOptions']);
 
-function redis(input: Record<string, unknown>): Readonly<Required<RedisOptions>> | undefined {
+function redis(input: Record<string, unknown>): ResolvedRedisOptions | undefined {
   const value = input['redis'];
   if (value === undefined) return undefined;
   const rule = 'an object { url, crawlId, leaseMs?, retryMs? }';
@@ -490,9 +500,19 @@ function redis(input: Record<string, unknown>): Readonly<Required<RedisOptions>>
   if (!isIntegerIn(leaseMs, 100, MAX_TIMER_MS)) throw new OptionsError('redis', `Expected \`redis.leaseMs\` to be ${integerRule(100, MAX_TIMER_MS, leaseMs)}, got ${describe(leaseMs)}`);
   const retryMs = given['retryMs'] ?? 20_000;
   if (!isIntegerIn(retryMs, 0, MAX_TIMER_MS)) throw new OptionsError('redis', `Expected \`redis.retryMs\` to be ${integerRule(0, MAX_TIMER_MS, retryMs)}, got ${describe(retryMs)}`);
+  const command = given['command'];
+  if (command !== undefined && (typeof command !== 'string' || command === ''))
+    throw new OptionsError('redis', `Expected \`redis.command\` to be a command name, got ${describe(command)}`);
+  const commandOptions = given['commandOptions'];
+  if (commandOptions !== undefined && (typeof commandOptions !== 'object' || commandOptions === null || Array.isArray(commandOptions)))
+    throw new OptionsError('redis', `Expected \`redis.commandOptions\` to be an object, got ${describe(commandOptions)}`);
   for (const other of ['persist', 'frontierStore', 'seenSet'] as const)
     if (input[other] !== undefined) throw new OptionsError('redis', `\`redis\` keeps the crawl's state in Redis: leave out \`${other}\``);
-  return Object.freeze({ url, crawlId, leaseMs, retryMs });
+  return Object.freeze({
+    url, crawlId, leaseMs, retryMs,
+    ...(command !== undefined ? { command } : {}),
+    ...(commandOptions !== undefined ? { commandOptions: commandOptions as Readonly<Record<string, unknown>> } : {}),
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { afterAll } from 'vitest';
 import { describe, expect, test } from '../helpers/fixtures.js';
 import { startRedis } from '../helpers/redis-server.js';
 import type { RedisServer } from '../helpers/redis-server.js';
+import { gatedPages } from '../helpers/redis-site.js';
 import { runCli, startNode } from '../helpers/run-process.js';
 
 let server: Promise<RedisServer> | undefined;
@@ -30,9 +31,8 @@ describe('audit --redis: export writes the audit of all workers', { timeout: 120
     site.page('/', [...sections, '/gone'], { ...head('Home of the shared audit site'), body: '<img src="/logo.png">' });
     for (const [i, path] of sections.entries())
       site.page(path, [`${path}/x`, '/', i % 2 ? '/moved' : `/missing${i}`], { ...head(i === 2 ? 'Short' : `Section ${i} of the shared audit site`), body: `<img src="/logo.png"><img src="/img${i}.png">` });
-    // The leaves answer slowly, so both workers take some.
-    for (const path of sections)
-      site.delay(`${path}/x`, 40, `<!doctype html><title>Leaf ${path} of the shared audit site</title><meta name="description" content="A page of the shared audit test site, long enough."><a href="/gone">gone</a>`);
+    // The leaves answer only once three are asked for at once: with -c 2 each, both workers took some.
+    gatedPages(site, new Map(sections.map((path) => [`${path}/x`, `<!doctype html><title>Leaf ${path} of the shared audit site</title><meta name="description" content="A page of the shared audit test site, long enough."><a href="/gone">gone</a>`])), 3);
     site.redirect('/moved', '/s0');
     site.bytes('/logo.png', 64, 'image/png');
     for (let i = 0; i < 6; i += 2) site.bytes(`/img${i}.png`, 64, 'image/png');

@@ -9,6 +9,7 @@ import { readJsonLines, serveImage } from '../helpers/harvest.js';
 import { png } from '../helpers/images.js';
 import { startRedis } from '../helpers/redis-server.js';
 import type { RedisServer } from '../helpers/redis-server.js';
+import { gatedPages } from '../helpers/redis-site.js';
 import { runCli, startNode } from '../helpers/run-process.js';
 
 let server: Promise<RedisServer> | undefined;
@@ -39,9 +40,9 @@ describe('images --redis: export merges the workers\' image records', { timeout:
     for (const [i, path] of sections.entries()) {
       // Every page shows the logo; pairs of sections share a photo; one URL repeats the logo's content; one is too small.
       site.page(path, [`${path}/x`], { body: `<img src="/logo.png"><img src="/photo${i >> 1}.png"><img src="/tiny.png">${i === 3 ? '<img src="/logo-copy.png">' : ''}` });
-      // The leaves answer slowly, so both workers take some.
-      site.delay(`${path}/x`, 40, `<!doctype html><title>leaf</title><img src="/photo${i}.png"><img src="/missing.png"><a href="/">home</a>`);
     }
+    // The leaves answer only once three are asked for at once: with -c 2 each, both workers took some.
+    gatedPages(site, new Map(sections.map((path, i) => [`${path}/x`, `<!doctype html><title>leaf</title><img src="/photo${i}.png"><img src="/missing.png"><a href="/">home</a>`])), 3);
     serveImage(site, '/logo.png', png(16, 16, 1));
     serveImage(site, '/logo-copy.png', png(16, 16, 1));
     serveImage(site, '/tiny.png', png(2, 2, 9));

@@ -41,3 +41,23 @@ export function hitsByPath(site: Site): Map<string, number> {
   for (const request of site.requests) hits.set(request.path, (hits.get(request.path) ?? 0) + 1);
   return hits;
 }
+
+/**
+ * Serves each of `pages` (path -> HTML) only once `opening` of their requests are waiting at the same time; later
+ * requests are answered at once. With every worker limited to `-c C`, an `opening` of C + 1 proves that more than one
+ * worker took some of these pages, without depending on when each process started.
+ */
+export function gatedPages(site: Site, pages: ReadonlyMap<string, string>, opening: number): void {
+  const waiting: (() => void)[] = [];
+  let open = false;
+  for (const [path, html] of pages) {
+    site.route(path, (_req, res) => {
+      const answer = () => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      if (open) return answer();
+      waiting.push(answer);
+      if (waiting.length < opening) return;
+      open = true;
+      for (const release of waiting.splice(0)) release();
+    });
+  }
+}
