@@ -7,7 +7,7 @@ import type { Page } from '../extractors/page.js';
 import type { RunCounters } from '../storage/counters.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
-import { CrawlError, ExtractorError, FetchError, toRecordedError } from '../errors.js';
+import { CrawlError, ExtractorError, FetchError } from '../errors.js';
 import { Fetcher } from './fetcher.js';
 import { Limiter } from './limiter.js';
 import { createUrlNormalizer } from './normalize.js';
@@ -16,7 +16,8 @@ import { Outputs } from './outputs.js';
 import { PageLoader } from './page-loader.js';
 import { HTML_TYPES, PageParser, buildPage } from './page-parser.js';
 import type { Loaded } from './page-loader.js';
-import type { PageRecord, SkipReason } from './page-record.js';
+import { buildPageRecord, countPage, unfetched } from './page-record.js';
+import type { SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
 import { ProgressTicker, progressFrom } from './progress.js';
 import { RobotsCache } from './robots.js';
@@ -76,11 +77,6 @@ export interface CrawlSummary extends CrawlProgress {
    * per-host limit rather than the site bounded the crawl (raise `perHost` on a server of your own).
    */
   perHostBoundMs: number;
-}
-
-/** What loading gives for a URL never requested. */
-function unfetched(url: string, error: FetchError): Loaded {
-  return { finalUrl: url, response: undefined, redirects: [], redirectSkipped: undefined, error, ms: 0, attempts: 0 };
 }
 
 /**
@@ -426,45 +422,17 @@ export class CrawlRun {
         error = caught instanceof ExtractorError ? caught : new ExtractorError('parse', `parse() threw: ${(caught as Error)?.message ?? String(caught)}`, { cause: caught });
       }
     }
-    const record: PageRecord = {
-      url: request.url,
-      finalUrl: loaded.finalUrl,
-      status: response?.status ?? null,
-      depth: request.depth,
-      parent: request.parent,
-      contentType: response ? response.contentType || null : null,
-      bytes: response?.bytes ?? 0,
-      title,
-      links,
-      ms: Math.round(loaded.ms),
-      attempts: loaded.attempts,
-      truncated: response?.truncated ?? false,
-      redirects: loaded.redirects.map((hop) => ({ url: hop.url, status: hop.status })),
-      error: error ? toRecordedError(error) : null,
-      ...(this.#options.cache ? { cached: response?.cached ?? false } : {}),
-    };
+    const record = buildPageRecord(request, loaded, { title, links, error, withCached: this.#options.cache !== undefined });
     // The page's records and its page record go out together, so the files always end at a whole page.
     await this.#outputs.writePage(record, records);
     this.#counters.increment('records', records.length);
-    this.#count(record);
+    countPage(this.#counters, record);
     if (error) this.#reportError(error, request);
     return { how: { record, records }, downloads };
   }
 
   #isParsed(contentType: string): boolean {
     return HTML_TYPES.has(contentType) || this.#options.contentTypes.includes(contentType);
-  }
-
-  #count(record: PageRecord): void {
-    const counters = this.#counters;
-    counters.increment('pages');
-    counters.increment('bytes', record.bytes);
-    counters.increment(`depth.${record.depth}.pages`);
-    if (record.error) {
-      counters.increment('failed');
-      counters.increment(`depth.${record.depth}.failed`);
-      counters.increment(`error.${record.error.code}`);
-    }
   }
 
   #skip(reason: SkipReason, url: string): void {

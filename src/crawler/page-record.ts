@@ -1,4 +1,8 @@
-import type { RecordedError } from '../errors.js';
+import { toRecordedError } from '../errors.js';
+import type { CrawlError, FetchError, RecordedError } from '../errors.js';
+import type { RunCounters } from '../storage/counters.js';
+import type { CrawlRequest } from '../storage/frontier-store.js';
+import type { Loaded } from './page-loader.js';
 
 /** The record `crawl` writes for every fetched URL (pages.jsonl). */
 export interface PageRecord {
@@ -60,3 +64,51 @@ export type SkipReason =
   | 'too-long'
   | 'trap'
   | 'filtered';
+
+/** What loading gives for a URL never requested (robots.txt unreachable, an address refused). Pure. */
+export function unfetched(url: string, error: FetchError): Loaded {
+  return { finalUrl: url, response: undefined, redirects: [], redirectSkipped: undefined, error, ms: 0, attempts: 0 };
+}
+
+/** What the page's parse found (or the error that ended it), for its record. */
+export interface PageFindings {
+  title: string | null;
+  links: number;
+  error: CrawlError | undefined;
+  /** Whether the run has an HTTP cache, so the record says `cached`. */
+  withCached: boolean;
+}
+
+/** The page record of a settled request: what was asked, what answered and what the parse found. Pure. */
+export function buildPageRecord(request: CrawlRequest, loaded: Loaded, found: PageFindings): PageRecord {
+  const response = loaded.response;
+  return {
+    url: request.url,
+    finalUrl: loaded.finalUrl,
+    status: response?.status ?? null,
+    depth: request.depth,
+    parent: request.parent,
+    contentType: response ? response.contentType || null : null,
+    bytes: response?.bytes ?? 0,
+    title: found.title,
+    links: found.links,
+    ms: Math.round(loaded.ms),
+    attempts: loaded.attempts,
+    truncated: response?.truncated ?? false,
+    redirects: loaded.redirects.map((hop) => ({ url: hop.url, status: hop.status })),
+    error: found.error ? toRecordedError(found.error) : null,
+    ...(found.withCached ? { cached: response?.cached ?? false } : {}),
+  };
+}
+
+/** Counts a written page: pages, bytes and pages per depth; failures by depth and by error code. */
+export function countPage(counters: RunCounters, record: PageRecord): void {
+  counters.increment('pages');
+  counters.increment('bytes', record.bytes);
+  counters.increment(`depth.${record.depth}.pages`);
+  if (record.error) {
+    counters.increment('failed');
+    counters.increment(`depth.${record.depth}.failed`);
+    counters.increment(`error.${record.error.code}`);
+  }
+}
