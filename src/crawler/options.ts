@@ -4,7 +4,7 @@ import type { Saver } from '../extractors/saver.js';
 import type { DatasetWriter } from '../storage/dataset.js';
 import type { FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
-import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
+import type { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import type { PageRecord } from './page-record.js';
 import { availableParallelism } from 'node:os';
 import { AUTO_THROTTLE_DEFAULTS } from './auto-throttle.js';
@@ -12,19 +12,18 @@ import type { AutoThrottleSettings } from './auto-throttle.js';
 import { OptionsError } from '../errors.js';
 import type { AddressFilter } from './public-address.js';
 import { REQUEST_OPTION_KEYS, requestOptions } from './request-options.js';
+import { MAX_TIMER_MS, describe, fail, integerRule, isIntegerIn } from './option-checks.js';
+import { resolveCache, resolvePersist, resolveRedis } from './state-options.js';
+import type { CacheMode, CacheSettings, PersistOptions, RedisOptions, ResolvedRedisOptions } from './state-options.js';
+
+export { MAX_TIMER_MS } from './option-checks.js';
+export type { CacheMode, CacheSettings, PersistOptions, RedisOptions, ResolvedRedisOptions } from './state-options.js';
 import type { Auth, CookiesOption, ResolvedCookies } from './request-options.js';
 
 /** How far from its start URL a link may lead and still be crawled. */
 export type Scope = 'host' | 'origin' | 'domain' | 'prefix' | 'any';
 /** Output formats of the dataset files. */
 export type OutputFormat = 'jsonl' | 'csv';
-/** How `cache` serves what it holds: see {@link CrawlerOptions.cache}. */
-export type CacheMode = 'revalidate' | 'prefer-cache';
-/** The HTTP cache's settings, resolved. */
-export interface CacheSettings {
-  readonly dir: string;
-  readonly mode: CacheMode;
-}
 /** pino levels, plus `silent`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -200,39 +199,6 @@ export interface CrawlerOptions {
   redis?: RedisOptions;
 }
 
-/** The `redis` option: where the shared crawl lives. */
-export interface RedisOptions {
-  url: string;
-  crawlId: string;
-  /** @default 30000 */
-  leaseMs?: number;
-  /** @default 20000 */
-  retryMs?: number;
-  /** The command the crawl is (`crawl`, `images`, `audit`): a worker of another command cannot join it. @default 'crawl' */
-  command?: string;
-  /**
-   * The command's own options that change its result (an image saver's filters, an audit's rules), JSON-serializable:
-   * stored by the first worker, and a joining worker whose values differ is refused (each key is compared).
-   */
-  commandOptions?: Readonly<Record<string, unknown>>;
-}
-
-/** The `redis` option after validation: its defaults filled in. */
-export type ResolvedRedisOptions = Readonly<Required<Omit<RedisOptions, 'command' | 'commandOptions'>> & Pick<RedisOptions, 'command' | 'commandOptions'>>;
-
-/** The `persist` option's object form: where the state file is, and which command's run it holds. */
-export interface PersistOptions {
-  /** The state file (created when missing; its directory too). */
-  path: string;
-  /** The command the run belongs to (`crawl`, `images`, `audit`): a state of another command is refused. @default 'crawl' */
-  command?: string;
-  /**
-   * The command's own options that change its result (an image saver's filters, an audit's rules), JSON-serializable:
-   * stored with a new run, and compared (each key) when it is resumed, like the crawl's own.
-   */
-  commandOptions?: Readonly<Record<string, unknown>>;
-}
-
 /** Options after validation: complete, frozen, trusted by the engine without re-checking. */
 export interface ResolvedOptions
   extends Required<Omit<CrawlerOptions, 'outDir' | 'pages' | 'records' | 'signal' | 'logger' | 'frontierStore' | 'seenSet' | 'include' | 'exclude' | 'autoThrottle' | 'persist' | 'headers' | 'auth' | 'cookies' | 'proxy' | 'sitemaps' | 'cache' | 'redis'>> {
@@ -265,12 +231,6 @@ export interface ResolvedOptions
 export const VERSION = '0.1.0';
 /** Where the default User-Agent points people who see sitecrawl in their logs. */
 export const HOMEPAGE = 'https://github.com/sitecrawl/sitecrawl';
-
-/**
- * The longest time any option may give, in ms: 2^31-1 (about 24.8 days), the largest delay `setTimeout` takes. Node
- * runs a longer timer after 1 ms (TimeoutOverflowWarning), so a longer timeout would fail every request at once.
- */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 /** Defaults of every option that has one. */
 export const DEFAULTS = Object.freeze({
@@ -308,29 +268,6 @@ const KNOWN_KEYS = new Set<string>([
   'startUrls', ...Object.keys(DEFAULTS), 'autoThrottle', 'include', 'exclude', 'stripParams', 'contentTypes', 'extractors', 'savers', 'outDir',
   'pages', 'records', 'signal', 'logger', 'frontierStore', 'seenSet', 'persist', ...REQUEST_OPTION_KEYS, 'sitemaps', 'cache', 'redis',
 ]);
-const CACHE_MODES: readonly CacheMode[] = ['revalidate', 'prefer-cache'];
-
-/** Shows a received value in an error message. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || value === undefined || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
-
-function fail(name: string, rule: string, value: unknown): never {
-  throw new OptionsError(name, `Expected \`${name}\` to be ${rule}, got ${describe(value)}`);
-}
-
-/** Whether `value` is an integer in [min, max]. */
-function isIntegerIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-/** The rule a rejected integer broke: the range when the maximum is a real limit or was passed, else just `>= min`. */
-function integerRule(min: number, max: number, value: unknown): string {
-  const showMax = max < Number.MAX_SAFE_INTEGER || (typeof value === 'number' && value > max);
-  return showMax ? `an integer between ${min} and ${max}` : `an integer >= ${min}`;
-}
 
 function integer(input: Record<string, unknown>, name: keyof typeof DEFAULTS, min: number, max = Number.MAX_SAFE_INTEGER, allowInfinity = false): number {
   const value = input[name] ?? DEFAULTS[name];
@@ -431,25 +368,6 @@ function addressRule(input: Record<string, unknown>): boolean | AddressFilter {
   return value as boolean | AddressFilter;
 }
 
-function persist(input: Record<string, unknown>): Readonly<PersistOptions> | CrawlStateDb | undefined {
-  const value = input['persist'];
-  if (value === undefined) return undefined;
-  const rule = 'an object { path } naming the state file (with optional command and commandOptions), or a CrawlStateDb';
-  let object: PersistOptions | undefined;
-  if (!(value instanceof CrawlStateDb)) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('persist', rule, value);
-    const { path, command, commandOptions, ...rest } = value as Record<string, unknown>;
-    if (typeof path !== 'string' || path.length === 0 || Object.keys(rest).length > 0) fail('persist', rule, value);
-    if (command !== undefined && (typeof command !== 'string' || command === '')) fail('persist', rule, value);
-    if (commandOptions !== undefined && (typeof commandOptions !== 'object' || commandOptions === null || Array.isArray(commandOptions))) fail('persist', rule, value);
-    object = { path, ...(command === undefined ? {} : { command }), ...(commandOptions === undefined ? {} : { commandOptions: commandOptions as Record<string, unknown> }) };
-  }
-  for (const other of ['frontierStore', 'seenSet'] as const)
-    if (input[other] !== undefined) throw new OptionsError('persist', `\`persist\` keeps the frontier and the seen-set itself: leave out \`${other}\``);
-  if (input['format'] === 'csv') throw new OptionsError('persist', "`persist` writes JSON Lines outputs: use `format: 'jsonl'`");
-  return value instanceof CrawlStateDb ? value : Object.freeze(object as PersistOptions);
-}
-
 /** `true` -> the start origins' robots.txt URLs; a list -> its http(s) URLs; `false` -> none. */
 function sitemaps(input: Record<string, unknown>, starts: readonly string[]): string[] {
   const value = input['sitemaps'] ?? false;
@@ -466,53 +384,6 @@ function sitemaps(input: Record<string, unknown>, starts: readonly string[]): st
       }),
     ),
   ];
-}
-
-function cache(input: Record<string, unknown>): CacheSettings | undefined {
-  const value = input['cache'];
-  if (value === undefined) return undefined;
-  const rule = "an object { dir, mode? } with mode 'revalidate' or 'prefer-cache'";
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('cache', rule, value);
-  const given = value as Record<string, unknown>;
-  for (const key of Object.keys(given)) if (key !== 'dir' && key !== 'mode') throw new OptionsError('cache', `Unknown cache setting \`${key}\``);
-  if (typeof given['dir'] !== 'string' || given['dir'] === '') fail('cache', `${rule} (dir a directory path)`, given['dir']);
-  const mode = given['mode'] ?? 'revalidate';
-  if (!CACHE_MODES.includes(mode as CacheMode)) fail('cache', rule, mode);
-  return Object.freeze({ dir: given['dir'], mode: mode as CacheMode });
-}
-
-const REDIS_KEYS = new Set(['url', 'crawlId', 'leaseMs', 'retryMs', 'command', 'commandOptions']);
-
-function redis(input: Record<string, unknown>): ResolvedRedisOptions | undefined {
-  const value = input['redis'];
-  if (value === undefined) return undefined;
-  const rule = 'an object { url, crawlId, leaseMs?, retryMs? }';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('redis', rule, value);
-  const given = value as Record<string, unknown>;
-  for (const key of Object.keys(given)) if (!REDIS_KEYS.has(key)) throw new OptionsError('redis', `Unknown redis setting \`${key}\``);
-  const url = given['url'];
-  if (typeof url !== 'string' || !URL.canParse(url) || !/^rediss?:$/.test(new URL(url).protocol))
-    throw new OptionsError('redis', `Expected \`redis.url\` to be a redis:// or rediss:// URL, got ${describe(url)}`);
-  const crawlId = given['crawlId'];
-  if (typeof crawlId !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(crawlId))
-    throw new OptionsError('redis', `Expected \`redis.crawlId\` to be 1 to 100 letters, digits, '.', '_' or '-', got ${describe(crawlId)}`);
-  const leaseMs = given['leaseMs'] ?? 30_000;
-  if (!isIntegerIn(leaseMs, 100, MAX_TIMER_MS)) throw new OptionsError('redis', `Expected \`redis.leaseMs\` to be ${integerRule(100, MAX_TIMER_MS, leaseMs)}, got ${describe(leaseMs)}`);
-  const retryMs = given['retryMs'] ?? 20_000;
-  if (!isIntegerIn(retryMs, 0, MAX_TIMER_MS)) throw new OptionsError('redis', `Expected \`redis.retryMs\` to be ${integerRule(0, MAX_TIMER_MS, retryMs)}, got ${describe(retryMs)}`);
-  const command = given['command'];
-  if (command !== undefined && (typeof command !== 'string' || command === ''))
-    throw new OptionsError('redis', `Expected \`redis.command\` to be a command name, got ${describe(command)}`);
-  const commandOptions = given['commandOptions'];
-  if (commandOptions !== undefined && (typeof commandOptions !== 'object' || commandOptions === null || Array.isArray(commandOptions)))
-    throw new OptionsError('redis', `Expected \`redis.commandOptions\` to be an object, got ${describe(commandOptions)}`);
-  for (const other of ['persist', 'frontierStore', 'seenSet'] as const)
-    if (input[other] !== undefined) throw new OptionsError('redis', `\`redis\` keeps the crawl's state in Redis: leave out \`${other}\``);
-  return Object.freeze({
-    url, crawlId, leaseMs, retryMs,
-    ...(command !== undefined ? { command } : {}),
-    ...(commandOptions !== undefined ? { commandOptions: commandOptions as Readonly<Record<string, unknown>> } : {}),
-  });
 }
 
 /**
@@ -545,7 +416,7 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
   return Object.freeze({
     startUrls: starts,
     sitemaps: Object.freeze(sitemaps(input, starts)),
-    cache: cache(input),
+    cache: resolveCache(input),
     autoThrottle: autoThrottle(input, perHost),
     maxDepth: integer(input, 'maxDepth', 0),
     concurrency: integer(input, 'concurrency', 1),
@@ -585,8 +456,8 @@ export function resolveOptions(options: CrawlerOptions): ResolvedOptions {
     logLevel: oneOf(input, 'logLevel', LOG_LEVELS),
     frontierStore: optionalObject<FrontierStore>(input, 'frontierStore', hasMethods('push', 'take', 'size'), 'a FrontierStore'),
     seenSet: optionalObject<SeenSet>(input, 'seenSet', hasMethods('has', 'add'), 'a SeenSet'),
-    persist: persist(input),
-    redis: redis(input),
+    persist: resolvePersist(input),
+    redis: resolveRedis(input),
     ...requestOptions(input),
   });
 }

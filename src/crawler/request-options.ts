@@ -1,4 +1,5 @@
 import { OptionsError } from '../errors.js';
+import { describe } from './option-checks.js';
 
 /** Credentials sent with every request to the start URLs' origins: HTTP Basic, or a bearer token. */
 export type Auth = { username: string; password: string } | { bearer: string };
@@ -40,12 +41,6 @@ const RESERVED: Readonly<Record<string, string>> = {
  * Every other header follows the crawl's scope.
  */
 export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie']);
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || value === undefined || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
 
 function fail(name: string, message: string): never {
   throw new OptionsError(name, message);
