@@ -224,6 +224,8 @@ export class CrawlRun {
       state: this.#state?.saverState(),
       share: shared && ((kind, record) => shared.share(kind, record)),
       claim: shared && ((urls) => shared.state.seen.add(urls)),
+      quota: shared && ((name, max) => shared.quota(name, max)),
+      once: shared && ((name, task, onItems) => shared.once(name, task, onItems, this.#stop.signal)),
     });
     this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);

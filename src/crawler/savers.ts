@@ -24,6 +24,10 @@ export interface SaverHostOptions {
   share?: ((kind: string, record: Record<string, unknown>) => void) | undefined;
   /** Claims URLs in the shared seen-set (see `SaverContext.claim`). */
   claim?: ((urls: readonly string[]) => Promise<boolean[]>) | undefined;
+  /** Limits shared by the workers (see `SaverContext.quota`). */
+  quota?: SaverContext['quota'];
+  /** Tasks run once for all workers (see `SaverContext.once`). */
+  once?: SaverContext['once'];
 }
 
 const follow = async () => undefined;
@@ -98,6 +102,8 @@ export class SaverHost {
       outDir: options.outDir,
       share: options.share,
       claim: options.claim,
+      quota: options.quota,
+      once: options.once,
       sitemapsInRobots: async (origin) => (await options.robotsFiles.rulesFor(origin)).sitemaps,
       state: options.state,
     };

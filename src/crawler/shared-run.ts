@@ -3,6 +3,8 @@ import { OptionsError, SharedStateError } from '../errors.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
 import type { RedisCrawlState, SettledPage, SharedRecord } from '../storage/redis/redis-crawl-state.js';
 import { RedisHostGate } from '../storage/redis/redis-host-gate.js';
+import { runOnceTask } from '../storage/redis/redis-once-task.js';
+import { RedisQuota } from '../storage/redis/redis-quota.js';
 import { toSharedStateError } from '../storage/redis/redis-connection.js';
 import { abortableDelay } from './limiter.js';
 import type { PageRecord } from './page-record.js';
@@ -80,6 +82,8 @@ export class SharedRun {
   #timer: NodeJS.Immediate | undefined;
   #flushes: Promise<void> = Promise.resolve();
   #renewer: NodeJS.Timeout | undefined;
+  /** The savers' shared limits (see {@link quota}). */
+  readonly #quotas: RedisQuota[] = [];
   #onError: (error: unknown) => void = () => undefined;
 
   constructor(state: RedisCrawlState, options: SharedRunOptions) {
@@ -169,7 +173,10 @@ export class SharedRun {
         continue;
       }
       if (claim.kind === 'finished') {
-        ended = claim.stopReason;
+        // A saver's quota ended the crawl (another worker saved the last image): its saver stops this run, as the
+        // limit stops one process.
+        if (claim.stopReason === 'max-pages' || claim.stopReason === 'completed') ended = claim.stopReason;
+        else for (const quota of this.#quotas) quota.noteStop(claim.stopReason);
         break;
       }
       if (claim.kind === 'gone')
@@ -211,6 +218,23 @@ export class SharedRun {
   }
 
   /**
+   * A limit of a saver counted for all workers together (see `SaverContext.quota` and {@link RedisQuota}); its
+   * reservations are renewed with this worker's leases.
+   */
+  async quota(name: string, max: number): Promise<RedisQuota> {
+    const quota = new RedisQuota(this.state.redis, this.state.keys, name, max, this.#options.leaseMs);
+    this.#quotas.push(quota);
+    await this.#guard(quota.refresh());
+    return quota;
+  }
+
+  /** Runs a saver's task once for all workers (see `SaverContext.once` and `runOnceTask`). */
+  once<T>(name: string, run: (publish: (items: readonly unknown[]) => Promise<void>) => Promise<T>, onItems: (items: readonly unknown[]) => void, signal: AbortSignal): Promise<T | undefined> {
+    const state = this.state;
+    return this.#guard(runOnceTask({ redis: state.redis, keys: state.keys, worker: state.worker, leaseMs: this.#options.leaseMs, name, run, onItems, signal }));
+  }
+
+  /**
    * Settles what is pending, gives back the requests this worker still holds (claimed and not fetched, or cut by a
    * stop) to the head of their queues, leaves the workers' set and closes the connection. Errors are logged: a
    * worker that cannot reach Redis any more leaves its leases to expire.
@@ -249,7 +273,9 @@ export class SharedRun {
 
   async #renew(): Promise<void> {
     try {
-      await this.#guard(this.state.renew([...this.#own.values()], this.hostGate.held, this.#options.leaseMs));
+      const held: (readonly [string, string])[] = [...this.hostGate.held].map(([token, host]) => [this.state.keys.host(host), token]);
+      for (const quota of this.#quotas) held.push(...quota.held());
+      await this.#guard(this.state.renew([...this.#own.values()], held, this.#options.leaseMs));
     } catch (error) {
       clearInterval(this.#renewer);
       this.#onError(error);

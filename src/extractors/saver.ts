@@ -86,12 +86,48 @@ export interface SaverContext {
    */
   claim?: ((urls: readonly string[]) => Promise<boolean[]>) | undefined;
   /**
+   * Set when the crawl is shared: a limit counted for all workers together in Redis, for a saver whose limit must
+   * hold across them (the image saver's `maxImages`). Resolves once it knows whether the limit is reached already.
+   */
+  quota?: ((name: string, max: number) => Promise<SharedQuota>) | undefined;
+  /**
+   * Set when the crawl is shared: runs `task` on one worker of all (the first to ask; if it dies, another runs it
+   * again) and resolves on every worker with its result (JSON); the items the task publishes reach `onItems` on every
+   * worker, the runner's included (after a takeover, some may come twice). Resolves `undefined` when the crawl is
+   * stopped first. The audit reads the sitemaps this way.
+   */
+  once?: (<T>(name: string, task: (publish: (items: readonly unknown[]) => Promise<void>) => Promise<T>, onItems: (items: readonly unknown[]) => void) => Promise<T | undefined>) | undefined;
+  /**
    * The `Sitemap:` lines of an origin's robots.txt, resolved, read through the crawl's robots.txt cache (so the file
    * is fetched once per origin per run, whoever asks); empty when it lists none or could not be had.
    */
   sitemapsInRobots(origin: string): Promise<readonly string[]>;
   /** The run's persisted state (a run with `persist`); `undefined` when the state is in memory. */
   state?: SaverState | undefined;
+}
+
+/** What {@link SharedQuota.reserve} answered. */
+export type QuotaReservation =
+  /** `taken`: the unit is this worker's (commit or release it); `busy`: another worker holds this key now, ask again
+   * later; `full`: the other workers' reservations hold the units left, ask again later; `reached`: the limit is. */
+  | { status: 'taken' | 'busy' | 'full' | 'reached' }
+  /** A worker committed this key already, with this value. */
+  | { status: 'done'; value: string };
+
+/**
+ * A limit shared by the workers of a crawl (see {@link SaverContext.quota}): a unit is reserved by key (an image's
+ * SHA-256) before the work it counts, then committed or released; committed plus reserved units never pass the
+ * maximum, and a committed key is never reserved again. A reservation lasts while its worker lives.
+ */
+export interface SharedQuota {
+  /** Aborts once the limit is reached (by any worker); the shared crawl then ends for every worker. */
+  readonly reached: AbortSignal;
+  /** Reserves one unit for `key`. */
+  reserve(key: string): Promise<QuotaReservation>;
+  /** The work was done: counts the unit, keeping `value` for workers that reserve the same key later. */
+  commit(key: string, value: string): Promise<void>;
+  /** The work was not done (a failed write, a file already there): frees the unit. */
+  release(key: string): Promise<void>;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { OptionsError } from '../errors.js';
 import type { DownloadRequest } from '../extractors/extractor.js';
-import type { DownloadSource, Saver, SaverContext, SaverState } from '../extractors/saver.js';
+import type { DownloadSource, Saver, SaverContext, SaverState, SharedQuota } from '../extractors/saver.js';
 import type { ImageDone } from '../storage/done-set.js';
 import { FileStore } from '../storage/files.js';
 import { prepareOutputDir } from '../storage/output-dir.js';
@@ -43,6 +44,11 @@ export interface DownloadedImage {
 }
 
 type Rejection = { code: string; message: string; status?: number | null };
+/** How a write ended: the record kept (none when rejected) and whether a new file was written. */
+type Written = { record: SavedImageRecord | undefined; isNew: boolean };
+// While the other workers' reservations hold the last units of maxImages, ask again after this long, doubling up to the maximum.
+const FIRST_QUOTA_WAIT_MS = 20;
+const MAX_QUOTA_WAIT_MS = 500;
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 /**
@@ -53,7 +59,8 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
  * retries and timeouts. Each URL is fetched at most once per run. The type is sniffed from the bytes; bodies that are
  * not images (`not-an-image`), over `maxBytes` (`too-large`, cut at the cap), under the minimum sizes (`too-small`) or
  * of other types (`filtered-type`) are recorded as rejected. Content is stored once per SHA-256 under
- * `images/ab/<sha256>.<ext>`, written atomically; `maxImages` is exact (a slot is reserved before a file is written).
+ * `images/ab/<sha256>.<ext>`, written atomically; `maxImages` is exact (a slot is reserved before a file is written),
+ * across all workers of a crawl shared through Redis too (the slot is reserved there, by content: see `SaverContext.quota`).
  * An SVG that would run script if opened as a document gets `hasScript: true` in the manifest. With `thumbnails`
  * (the default) each new content also gets a 256 px WebP under `thumbs/` (see `saveThumbnail`), listed as `thumb`.
  *
@@ -69,8 +76,10 @@ export class ImageSaver implements Saver {
   readonly #keys = new Set<string>();
   /** Image URLs another worker of a shared crawl downloads. */
   readonly #others = new Set<string>();
-  readonly #pending = new Map<string, Promise<SavedImageRecord | undefined>>();
+  readonly #pending = new Map<string, Promise<Written>>();
   #context: SaverContext | undefined;
+  /** maxImages counted in Redis for all workers, when the crawl is shared and has a limit. */
+  #quota: SharedQuota | undefined;
   #store: FileStore | undefined;
   #manifest: ImageManifest | undefined;
   #queue: PQueue | undefined;
@@ -91,7 +100,7 @@ export class ImageSaver implements Saver {
     return this.#limit.signal;
   }
 
-  /** Files saved by this run so far. */
+  /** Files saved by this run so far (by this worker, in a shared crawl). */
   get saved(): number {
     return this.#saved;
   }
@@ -105,6 +114,7 @@ export class ImageSaver implements Saver {
     const outDir = this.options.outDir ?? context.outDir;
     if (outDir === undefined) throw new OptionsError('outDir', 'ImageSaver needs an output directory: set `outDir` on the saver or the crawl');
     this.#context = context;
+    this.#quota = undefined;
     this.#keys.clear();
     this.#saved = 0;
     this.#closed = false;
@@ -123,6 +133,14 @@ export class ImageSaver implements Saver {
       context.logger.debug({ removed, kept }, 'image store opened');
     } catch (error) {
       throw new OptionsError('outDir', `Cannot write images to ${outDir}: ${(error as Error).message}`);
+    }
+    // A shared crawl counts maxImages for all its workers; the limit reached by any of them stops this one too.
+    if (context.quota && Number.isFinite(this.options.maxImages)) {
+      const quota = await context.quota('images', this.options.maxImages);
+      this.#quota = quota;
+      const stop = () => this.#reachLimit();
+      if (quota.reached.aborted) stop();
+      else quota.reached.addEventListener('abort', stop, { once: true });
     }
     this.#queue = new PQueue({ concurrency: this.options.imageConcurrency });
     context.signal.addEventListener('abort', () => this.#queue?.clear(), { once: true });
@@ -144,7 +162,7 @@ export class ImageSaver implements Saver {
       context.count('existing');
       return;
     }
-    if (this.#saved >= this.options.maxImages) return;
+    if (this.#saved >= this.options.maxImages || this.#limit.signal.aborted) return;
     this.#queue?.add(() => this.#process(download, url, source)).catch((error: unknown) => context.logger.error({ err: error, url }, 'image task failed'));
   }
 
@@ -185,7 +203,7 @@ export class ImageSaver implements Saver {
 
   async #process(download: DownloadRequest, url: string, source: DownloadSource): Promise<void> {
     const context = this.#context as SaverContext;
-    if (context.signal.aborted || this.#saved >= this.options.maxImages) return;
+    if (context.signal.aborted || this.#saved >= this.options.maxImages || this.#limit.signal.aborted) return;
     // Done before a resume: the outcome is in the manifest read back, so the image is not downloaded again.
     if ((await context.state?.images.get(url)) && (this.#manifest as ImageManifest).has(url)) return;
     // A shared crawl downloads each image URL on one worker of all; the others only tell where they saw it (at close).
@@ -230,39 +248,74 @@ export class ImageSaver implements Saver {
   }
 
   // Identical content downloading at once: the first reserves a slot and writes, the others wait for it and become
-  // extra URLs of its record. A slot is reserved before the write, so saved + reserved never passes maxImages.
+  // extra URLs of its record. A slot is reserved before the write, so saved + reserved never passes maxImages; in a
+  // shared crawl the slot is reserved in Redis, by content, and given back when no new file was written.
   async #keep(image: DownloadedImage): Promise<void> {
-    const context = this.#context as SaverContext;
     const manifest = this.#manifest as ImageManifest;
     for (;;) {
       const earlier = manifest.contentFor(image.sha256);
-      if (earlier) {
-        manifest.addSaved(this.#record(image, earlier.file, thumbnailFieldsOf(earlier)));
-        context.count('duplicate');
-        this.#done({ url: image.url, outcome: 'duplicate', sha256: image.sha256, file: earlier.file });
-        return;
-      }
+      if (earlier) return this.#duplicate(image, earlier);
       const pending = this.#pending.get(image.sha256);
       if (!pending) break;
       await pending;
     }
-    if (this.#saved + this.#reserved >= this.options.maxImages) return;
+    const quota = this.#quota;
+    if (quota) {
+      const reserved = await this.#reserveShared(quota, image.sha256);
+      if (reserved !== 'taken') {
+        if (reserved) this.#duplicate(image, reserved);
+        return;
+      }
+    } else if (this.#saved + this.#reserved >= this.options.maxImages) return;
     this.#reserved++;
     const writing = this.#write(image);
     this.#pending.set(image.sha256, writing);
+    let written: Written = { record: undefined, isNew: false };
     try {
-      await writing;
+      written = await writing;
     } finally {
       this.#reserved--;
       this.#pending.delete(image.sha256);
+      if (quota && written.record && written.isNew) await quota.commit(image.sha256, JSON.stringify(written.record));
+      else if (quota) await quota.release(image.sha256);
     }
-    if (this.#saved >= this.options.maxImages && !this.#limit.signal.aborted) {
-      this.#queue?.clear();
-      this.#limit.abort();
+    if (this.#saved >= this.options.maxImages) this.#reachLimit();
+  }
+
+  // The content of another image already saved (here or, in a shared crawl, by another worker): an extra URL of it.
+  #duplicate(image: DownloadedImage, earlier: SavedImageRecord): void {
+    const context = this.#context as SaverContext;
+    (this.#manifest as ImageManifest).addSaved(this.#record(image, earlier.file, thumbnailFieldsOf(earlier)));
+    context.count('duplicate');
+    this.#done({ url: image.url, outcome: 'duplicate', sha256: image.sha256, file: earlier.file });
+  }
+
+  /**
+   * Reserves a slot of the shared maxImages for one content: `taken`; the record of a worker that saved the same
+   * content (a duplicate); or `undefined` when the limit is reached or the crawl stopped. Waits while other workers'
+   * reservations hold the last slots or the same content, as their writes may fail and free them.
+   */
+  async #reserveShared(quota: SharedQuota, sha256: string): Promise<'taken' | SavedImageRecord | undefined> {
+    const signal = (this.#context as SaverContext).signal;
+    let waitMs = FIRST_QUOTA_WAIT_MS;
+    for (;;) {
+      if (signal.aborted) return undefined;
+      const answer = await quota.reserve(sha256);
+      if (answer.status === 'taken') return 'taken';
+      if (answer.status === 'done') return JSON.parse(answer.value) as SavedImageRecord;
+      if (answer.status === 'reached') return undefined;
+      await delay(waitMs, undefined, { signal }).catch(() => undefined);
+      waitMs = Math.min(waitMs * 2, MAX_QUOTA_WAIT_MS);
     }
   }
 
-  async #write(image: DownloadedImage): Promise<SavedImageRecord | undefined> {
+  #reachLimit(): void {
+    if (this.#limit.signal.aborted) return;
+    this.#queue?.clear();
+    this.#limit.abort();
+  }
+
+  async #write(image: DownloadedImage): Promise<Written> {
     const context = this.#context as SaverContext;
     const source = { page: image.page, depth: image.depth };
     let file: string;
@@ -271,7 +324,7 @@ export class ImageSaver implements Saver {
       (this.#store as FileStore).pathOf(file);
     } catch (error) {
       this.#reject(image.url, source, { code: 'bad-file-name', message: (error as Error).message });
-      return undefined;
+      return { record: undefined, isNew: false };
     }
     // The thumbnail is made before the image is written: the image file is recorded right after it lands, so a kill
     // (persist) between the two leaves no saved image unrecorded, only a thumbnail a resume finds in place.
@@ -287,14 +340,14 @@ export class ImageSaver implements Saver {
     } catch (error) {
       context.logger.warn({ err: error, url: image.url, file }, 'image could not be written');
       this.#reject(image.url, source, { code: 'write-failed', message: (error as Error).message });
-      return undefined;
+      return { record: undefined, isNew: false };
     }
     if (written) this.#saved++;
     const record = this.#record(image, file, thumb);
     (this.#manifest as ImageManifest).addSaved(record);
     context.count(written ? 'saved' : 'existing');
     this.#done({ url: image.url, outcome: written ? 'saved' : 'existing', sha256: image.sha256, file });
-    return record;
+    return { record, isNew: written };
   }
 
   #record(image: DownloadedImage, file: string, thumb: Partial<ThumbnailFields> = {}): SavedImageRecord {

@@ -49,6 +49,31 @@ export class CrawlKeys {
     return `${this.prefix}host:${host}`;
   }
 
+  /** Hash: the keys a quota (`images`: maxImages) counted, key -> value (an image's SHA-256 -> its record). */
+  quotaDone(name: string): string {
+    return `${this.prefix}quota:${name}:done`;
+  }
+
+  /** Sorted set: the keys of a quota reserved by a worker and not committed yet, scored by lease expiry. */
+  quotaHeld(name: string): string {
+    return `${this.prefix}quota:${name}:held`;
+  }
+
+  /** String: the worker running a once-per-crawl task (`sitemaps`), set with NX and a lease. */
+  onceLock(name: string): string {
+    return `${this.prefix}once:${name}:lock`;
+  }
+
+  /** List: the items a once-per-crawl task published, in order (JSON arrays, one per batch). */
+  onceItems(name: string): string {
+    return `${this.prefix}once:${name}:items`;
+  }
+
+  /** String: a once-per-crawl task's result (JSON), set when it finished. */
+  onceResult(name: string): string {
+    return `${this.prefix}once:${name}:result`;
+  }
+
   /** String: who is fetching an origin's robots.txt (set with NX and a lease). */
   robotsLock(origin: string): string {
     return `${this.prefix}robots-lock:${origin}`;

@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { SharedStateError } from '../../errors.js';
-import { ACQUIRE_HOST, ADMIT, CLAIM, INIT, RELEASE, RENEW, SEEN_ADD, SETTLE } from './redis-scripts.js';
+import { ACQUIRE_HOST, ADMIT, CLAIM, INIT, ONCE_END, ONCE_POLL, QUOTA_COMMIT, QUOTA_RESERVE, RELEASE, RENEW, SEEN_ADD, SETTLE } from './redis-scripts.js';
 
 /** The scripts, by the command name each is defined under, with their number of keys. */
 const SCRIPTS = {
@@ -12,6 +12,10 @@ const SCRIPTS = {
   sitecrawlAdmit: [2, ADMIT],
   sitecrawlSeenAdd: [1, SEEN_ADD],
   sitecrawlAcquireHost: [2, ACQUIRE_HOST],
+  sitecrawlQuotaReserve: [2, QUOTA_RESERVE],
+  sitecrawlQuotaCommit: [3, QUOTA_COMMIT],
+  sitecrawlOncePoll: [3, ONCE_POLL],
+  sitecrawlOnceEnd: [2, ONCE_END],
 } as const;
 
 /** The name of one of the backend's Lua scripts. */

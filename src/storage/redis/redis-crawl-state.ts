@@ -112,10 +112,14 @@ export class RedisCrawlState {
     if (failed) throw failed[0];
   }
 
-  /** Renews this worker's leases and host slots for `leaseMs` from now and records its heartbeat. */
-  async renew(entries: readonly string[], hostTokens: ReadonlyMap<string, string>, leaseMs: number): Promise<void> {
-    const args: RedisArg[] = [this.keys.prefix, leaseMs, this.worker, entries.length, ...entries];
-    for (const [token, host] of hostTokens) args.push(host, token);
+  /**
+   * Renews this worker's leases and its other held members (host slots, quota reservations: pairs of a sorted set's
+   * key, under this crawl's prefix, and a member) for `leaseMs` from now, and records its heartbeat.
+   */
+  async renew(entries: readonly string[], held: Iterable<readonly [key: string, member: string]>, leaseMs: number): Promise<void> {
+    const prefix = this.keys.prefix;
+    const args: RedisArg[] = [prefix, leaseMs, this.worker, entries.length, ...entries];
+    for (const [key, member] of held) if (key.startsWith(prefix)) args.push(key.slice(prefix.length), member);
     await runScript(this.redis, 'sitecrawlRenew', [this.keys.leases, this.keys.workers], args);
   }
 

@@ -8,7 +8,8 @@ import { runScript } from './redis-connection.js';
 export type Claim =
   | { kind: 'claimed'; depth: number; requests: LeasedRequest[] }
   | { kind: 'wait'; depth: number }
-  | { kind: 'finished'; stopReason: 'completed' | 'max-pages' }
+  /** `stopReason`: `completed`, `max-pages`, or a saver's quota (`max-images`, see `RedisQuota`). */
+  | { kind: 'finished'; stopReason: string }
   | { kind: 'gone' };
 
 /** A request taken with a lease; `entry` names the lease (to renew, settle or release it). */
@@ -68,7 +69,7 @@ export class RedisFrontierStore implements FrontierStore {
       return { kind, depth: Number(reply[1]), requests: entries.map((entry) => ({ ...decodeEntry(entry), entry })) };
     }
     if (kind === 'wait') return { kind, depth: Number(reply[1]) };
-    if (kind === 'finished') return { kind, stopReason: reply[1] === 'max-pages' ? 'max-pages' : 'completed' };
+    if (kind === 'finished') return { kind, stopReason: String(reply[1] || 'completed') };
     return { kind: 'gone' };
   }
 

@@ -119,16 +119,17 @@ return back
 `;
 
 /**
- * Renews a worker's leases (those it still holds; an expired and re-queued one is left alone) and its host slots,
- * and records its heartbeat. KEYS: leases, workers. ARGV: key prefix, leaseMs, worker id, count of entries, entries,
- * then host / token pairs. Returns the server time.
+ * Renews a worker's leases (those it still holds; an expired and re-queued one is left alone), its other held
+ * members (host slots, quota reservations), and records its heartbeat. KEYS: leases, workers. ARGV: key prefix,
+ * leaseMs, worker id, count of entries, entries, then key suffix / member pairs of sorted sets scored by expiry
+ * (`host:HOST` / token, `quota:NAME:held` / key). Returns the server time.
  */
 export const RENEW = `
 ${NOW}
 local expires = now + tonumber(ARGV[2])
 local count = tonumber(ARGV[4])
 for i = 5, 4 + count do redis.call('ZADD', KEYS[1], 'XX', expires, ARGV[i]) end
-for i = 5 + count, #ARGV, 2 do redis.call('ZADD', ARGV[1] .. 'host:' .. ARGV[i], 'XX', expires, ARGV[i + 1]) end
+for i = 5 + count, #ARGV, 2 do redis.call('ZADD', ARGV[1] .. ARGV[i], 'XX', expires, ARGV[i + 1]) end
 redis.call('ZADD', KEYS[2], now, ARGV[3])
 return now
 `;
@@ -172,4 +173,74 @@ if now < nextAt then return nextAt - now end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), ARGV[2])
 if tonumber(ARGV[4]) > 0 then redis.call('HSET', KEYS[2], ARGV[1], now + tonumber(ARGV[4])) end
 return 0
+`;
+
+/**
+ * Reserves one unit of a quota shared by the workers (the image saver's maxImages) for a key (an image's SHA-256):
+ * committed keys and keys held now are not reserved again, and committed plus held units never pass the maximum.
+ * Expired reservations (a dead worker's) are dropped first. KEYS: the quota's done hash (key -> value), its held
+ * sorted set (key -> lease expiry). ARGV: key, max, leaseMs.
+ * Returns `{'done', value}`, `{'busy'}`, `{'reached'}`, `{'full'}` or `{'taken'}`.
+ */
+export const QUOTA_RESERVE = `
+${NOW}
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if value then return {'done', value} end
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return {'busy'} end
+local used = redis.call('HLEN', KEYS[1])
+if used >= tonumber(ARGV[2]) then return {'reached'} end
+if used + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return {'full'} end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
+return {'taken'}
+`;
+
+/**
+ * Commits a reserved quota unit: the key enters the done hash with its value, and the unit that reaches the maximum
+ * finishes the crawl (every worker's next claim ends it) with the quota's stop reason; a crawl whose pages were all
+ * done before (its savers still working) takes that stop reason too, as one process reports it. KEYS: done hash, held
+ * sorted set, meta. ARGV: key, value, max, stop reason. Returns the units committed.
+ */
+export const QUOTA_COMMIT = `
+${NOW}
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+local used = redis.call('HLEN', KEYS[1])
+if used >= tonumber(ARGV[3]) then
+  if redis.call('HGET', KEYS[3], 'status') == 'running' then
+    redis.call('HSET', KEYS[3], 'status', 'finished', 'stopReason', ARGV[4], 'finishedAt', now)
+  elseif redis.call('HGET', KEYS[3], 'stopReason') == 'completed' then
+    redis.call('HSET', KEYS[3], 'stopReason', ARGV[4])
+  end
+end
+return used
+`;
+
+/**
+ * One poll of a once-per-crawl task's waiting worker: the items published from `offset` on, the result when the task
+ * finished, and otherwise the task's lock taken for this worker when free (its runner finished nothing and died, or
+ * none started it yet). KEYS: items list, result, lock. ARGV: offset, worker id, leaseMs.
+ * Returns `{items, result or '', 1 when the lock was taken else 0}`.
+ */
+export const ONCE_POLL = `
+local items = redis.call('LRANGE', KEYS[1], tonumber(ARGV[1]), -1)
+local result = redis.call('GET', KEYS[2])
+if result then return {items, result, 0} end
+if redis.call('SET', KEYS[3], ARGV[2], 'NX', 'PX', tonumber(ARGV[3])) then return {items, '', 1} end
+return {items, '', 0}
+`;
+
+/**
+ * Ends a once-per-crawl task's run on its worker: stores the result (unless ARGV[3] is '0': the run was cut, and
+ * another worker runs the task again) and frees the lock if this worker still holds it, or renews it (ARGV[3] 'renew').
+ * KEYS: result, lock. ARGV: worker id, result, mode ('1' finished, '0' cut, 'renew'), leaseMs.
+ */
+export const ONCE_END = `
+if ARGV[3] == 'renew' then
+  if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4])) end
+  return 0
+end
+if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[2], 'NX') end
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+return 1
 `;
