@@ -10,7 +10,7 @@ import type { LinkTarget } from './link-scope.js';
 import { linkVerdict, refusesHead, shouldRetryWithGet } from './outcome-rules.js';
 import type { Hop } from './outcome-rules.js';
 import { loadSitemaps } from '../crawler/sitemap-loader.js';
-import type { SitemapScan } from '../crawler/sitemap-loader.js';
+import type { SitemapEntry, SitemapScan } from '../crawler/sitemap-loader.js';
 
 /** What the link checker found for one URL. */
 export interface CheckResult {
@@ -82,7 +82,7 @@ export class LinkChecker implements Saver {
   readonly #slots: PQueue;
   #context: SaverContext | undefined;
   #settled = false;
-  #sitemapTask: Promise<SitemapScan> | undefined;
+  #sitemapTask: Promise<SitemapScan | undefined> | undefined;
   #sitemapScan: SitemapScan | undefined;
 
   constructor(options: LinkCheckerOptions) {
@@ -108,22 +108,7 @@ export class LinkChecker implements Saver {
     this.#settled = false;
     this.#sitemapScan = undefined;
     const sitemaps = this.#options.sitemaps;
-    this.#sitemapTask = sitemaps
-      ? loadSitemaps({
-          ...sitemaps,
-          // A site lists its sitemaps for robots to read them: robots.txt rules are not applied to them.
-          fetch: async (url, maxBytes) => {
-            const outcome = await context.fetch(url, { obeyRobots: false, maxBytes });
-            return { ...outcome, body: outcome.error ? undefined : outcome.body };
-          },
-          listedInRobots: (origin) => context.sitemapsInRobots(origin),
-          logger: context.logger,
-          signal: context.signal,
-          onEntries: (entries) => {
-            for (const entry of entries) this.consider(entry.url, true);
-          },
-        })
-      : undefined;
+    this.#sitemapTask = sitemaps && this.#readSitemaps(sitemaps, context);
   }
 
   /** Takes a download of an audited page: one referenced URL. Returns at once. */
@@ -153,12 +138,33 @@ export class LinkChecker implements Saver {
   async close(): Promise<void> {
     this.#settle();
     if (this.#sitemapTask) this.#sitemapScan = await this.#sitemapTask;
-    if (this.#sitemapScan) this.#context?.share?.('sitemaps', this.#sitemapScan as unknown as Record<string, unknown>);
     await this.#drain();
     // Admitted but never fetched: disallowed by robots.txt, or left in the frontier by maxPages. A shared crawl's
     // other workers fetched what this one did not: not known here, so not checked (docs/SCALING.md).
     for (const url of this.#context?.claim ? [] : this.#crawled) if (!this.#options.isFetched(url)) this.#track(this.#check(url, true));
     await this.#drain();
+  }
+
+  // A shared audit reads the sitemaps on one worker of all, which hands their entries to the others through Redis
+  // (`export` reads the scan there too).
+  #readSitemaps(sitemaps: NonNullable<LinkCheckerOptions['sitemaps']>, context: SaverContext): Promise<SitemapScan | undefined> {
+    const consider = (entries: readonly SitemapEntry[]) => {
+      for (const entry of entries) this.consider(entry.url, true);
+    };
+    const read = (onEntries: (entries: SitemapEntry[]) => void | Promise<void>) =>
+      loadSitemaps({
+        ...sitemaps,
+        // A site lists its sitemaps for robots to read them: robots.txt rules are not applied to them.
+        fetch: async (url, maxBytes) => {
+          const outcome = await context.fetch(url, { obeyRobots: false, maxBytes });
+          return { ...outcome, body: outcome.error ? undefined : outcome.body };
+        },
+        listedInRobots: (origin) => context.sitemapsInRobots(origin),
+        logger: context.logger,
+        signal: context.signal,
+        onEntries,
+      });
+    return context.once ? context.once('sitemaps', (publish) => read(publish), (items) => consider(items as SitemapEntry[])) : read(consider);
   }
 
   #settle(): void {

@@ -182,6 +182,9 @@ async function exportAudit(state: RedisCrawlState, stored: Record<string, unknow
       if (!checks.has(check.url)) checks.set(check.url, check);
     } else if (item.kind === 'sitemaps') sitemaps ??= JSON.parse(item.record) as SitemapScan;
   }
+  // Read once for all workers (see `runOnceTask`); crawls of earlier versions shared each worker's scan.
+  const { readOnceResult } = await import('../storage/redis/redis-once-task.js');
+  sitemaps = (await readOnceResult<SitemapScan>(state.redis, state.keys, 'sitemaps')) ?? sitemaps;
   const status = await state.redis.hmget(state.keys.meta, 'stopReason', 'startedAt', 'finishedAt');
   const [stopReason, startedAt, finishedAt] = status;
   const elapsedMs = startedAt ? Math.max(0, Number(finishedAt ?? Date.now()) - Number(startedAt)) : 0;
