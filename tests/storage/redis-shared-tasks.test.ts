@@ -80,10 +80,13 @@ describe('runOnceTask', () => {
       let runs = 0;
       let release = () => undefined as void;
       const gate = new Promise<void>((resolve) => (release = resolve));
+      let published = () => undefined as void;
+      const firstItems = new Promise<void>((resolve) => (published = resolve));
       const seen = { a: [] as unknown[], b: [] as unknown[] };
       const task = async (publish: (items: readonly unknown[]) => Promise<void>) => {
         runs++;
         await publish([1, 2]);
+        published();
         await gate;
         await publish([3]);
         return { total: 3 };
@@ -91,7 +94,7 @@ describe('runOnceTask', () => {
       const common = { leaseMs: 10_000, name: 'sitemaps', run: task, signal };
       const first = runOnceTask({ ...common, redis: a.redis, keys: a.keys, worker: 'a', onItems: (items) => void seen.a.push(...items) });
       // The first worker holds the lock once it published its first items.
-      for (let i = 0; i < 100 && (await a.redis.llen(a.keys.onceItems('sitemaps'))) === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+      await firstItems;
       const second = runOnceTask({ ...common, redis: b.redis, keys: b.keys, worker: 'b', onItems: (items) => void seen.b.push(...items) });
       release();
       expect(await Promise.all([first, second])).toEqual([{ total: 3 }, { total: 3 }]);
