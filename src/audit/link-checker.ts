@@ -146,11 +146,17 @@ export class LinkChecker implements Saver {
   }
 
   // A shared audit reads the sitemaps on one worker of all, which hands their entries to the others through Redis
-  // (`export` reads the scan there too).
-  #readSitemaps(sitemaps: NonNullable<LinkCheckerOptions['sitemaps']>, context: SaverContext): Promise<SitemapScan | undefined> {
+  // (`export` reads the scan there too). A persisted audit keeps the scan in its state, and a resume reads it there.
+  async #readSitemaps(sitemaps: NonNullable<LinkCheckerOptions['sitemaps']>, context: SaverContext): Promise<SitemapScan | undefined> {
     const consider = (entries: readonly SitemapEntry[]) => {
       for (const entry of entries) this.consider(entry.url, true);
     };
+    const state = context.state;
+    const stored = state?.resumed ? ((await state.results?.get('sitemaps')) as SitemapScan | undefined) : undefined;
+    if (stored) {
+      consider(stored.entries);
+      return stored;
+    }
     const read = (onEntries: (entries: SitemapEntry[]) => void | Promise<void>) =>
       loadSitemaps({
         ...sitemaps,
@@ -164,7 +170,11 @@ export class LinkChecker implements Saver {
         signal: context.signal,
         onEntries,
       });
-    return context.once ? context.once('sitemaps', (publish) => read(publish), (items) => consider(items as SitemapEntry[])) : read(consider);
+    if (context.once) return context.once('sitemaps', (publish) => read(publish), (items) => consider(items as SitemapEntry[]));
+    const scan = await read(consider);
+    // A scan cut by a stop is not kept: the resume reads the sitemaps again.
+    if (!context.signal.aborted) state?.results?.set('sitemaps', scan);
+    return scan;
   }
 
   #settle(): void {

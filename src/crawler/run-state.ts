@@ -213,6 +213,13 @@ export class RunState {
       seen: db.seen,
       images: committing(db.images, changed),
       linkChecks: committing(db.linkChecks, changed),
+      results: {
+        get: (name) => db.saverResults.get(name),
+        set: (name, value) => {
+          db.saverResults.set(name, value);
+          changed();
+        },
+      },
     };
   }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DoneSet, ImageDone, LinkCheckDone } from '../storage/done-set.js';
+import type { DoneSet, ImageDone, LinkCheckDone, SaverResults } from '../storage/done-set.js';
 import type { SeenSet } from '../storage/seen-set.js';
 import type { DownloadRequest } from './extractor.js';
 
@@ -145,6 +145,8 @@ export interface SaverState {
   readonly images: DoneSet<ImageDone>;
   /** Links the audit's link checker is done with. */
   readonly linkChecks: DoneSet<LinkCheckDone>;
+  /** What savers finished once for the run (the audit's sitemap scan). */
+  readonly results?: SaverResults | undefined;
 }
 
 /**

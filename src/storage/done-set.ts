@@ -61,3 +61,14 @@ export interface DownloadLog {
   /** Every download recorded, in the order recorded. */
   entries(): Iterable<LoggedDownload> | AsyncIterable<LoggedDownload>;
 }
+
+/**
+ * What savers of a persisted run finished once for the whole run (the audit's sitemap scan), by name, so a resumed
+ * run does not do it again. A value set is kept with the run's next commit.
+ */
+export interface SaverResults {
+  /** The value stored under `name` (JSON), or `undefined`. */
+  get(name: string): MaybePromise<unknown>;
+  /** Stores a JSON-serializable value under `name`; durable with the next commit. */
+  set(name: string, value: unknown): void;
+}

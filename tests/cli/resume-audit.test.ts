@@ -106,6 +106,41 @@ describe('audit --persist, SIGKILL, --resume', { timeout: 120_000 }, () => {
   });
 });
 
+describe('audit --sitemap --persist, --resume', { timeout: 120_000 }, () => {
+  test('the sitemaps read before a stop are kept in the state: the resumed audit reports them without reading them again', async ({ site, tmp }) => {
+    auditSite(site, 3, 2);
+    const xml = { 'content-type': 'application/xml' };
+    const urlset = (paths: string[]) =>
+      `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${paths.map((path) => `<url><loc>${site.url(path)}</loc></url>`).join('')}</urlset>`;
+    site
+      .robots(`User-agent: *\nAllow: /\nSitemap: ${site.url('/sitemap-index.xml')}\n`)
+      .html('/sitemap-index.xml', `<sitemapindex>${['/sitemap-gone.xml', '/sitemap-pages.xml'].map((path) => `<sitemap><loc>${site.url(path)}</loc></sitemap>`).join('')}</sitemapindex>`, xml)
+      .html('/sitemap-pages.xml', urlset(['/', '/a1', '/orphan', '/listed-404', '/orphan-slow']), xml)
+      .page('/orphan', [], { title: 'An orphan of the resume test' })
+      .status('/listed-404', 404);
+    let slowHits = 0;
+    // Listed by the last sitemap only: its check starts once every sitemap is read, and never gets an answer the first time.
+    site.route('/orphan-slow', (_req, res) => {
+      if (++slowHits > 1) res.writeHead(200, { 'content-type': 'text/html' }).end('<title>A slow orphan of the resume test</title>');
+    });
+    const out = join(tmp, 'out');
+    const args = [...common, '--sitemap'];
+    const running = startNode(['dist/cli/main.js', 'audit', site.url('/'), '-o', out, '--persist', ...args]);
+    await site.waitForHit('/orphan-slow');
+    running.child.kill('SIGINT');
+    expect((await running.result).code).toBe(130);
+    const resumed = await runCli(['audit', '--resume', '-o', out, ...args]);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(1);
+    expect(['/robots.txt', '/sitemap-index.xml', '/sitemap-gone.xml', '/sitemap-pages.xml'].map((path) => site.hits(path))).toEqual([1, 1, 1, 1]);
+    const clean = join(tmp, 'clean');
+    expect((await runCli(['audit', site.url('/'), '-o', clean, ...args])).code).toBe(1);
+    const report = await reports(clean);
+    expect((report.json as { orphans: unknown[] }).orphans).toHaveLength(2);
+    expect(await reports(out)).toEqual(report);
+  });
+});
+
 describe('audit --resume refuses what it cannot continue, with exit 2', { timeout: 120_000 }, () => {
   test('no state, a state of another command, another start URL or audit option', async ({ site, tmp }) => {
     auditSite(site, 2, 1);

@@ -6,7 +6,7 @@ import type { Database as Connection } from 'better-sqlite3';
 import { StateError } from '../../errors.js';
 import type { StateErrorCode } from '../../errors.js';
 import type { CrawlRequest } from '../frontier-store.js';
-import { SCHEMA_VERSION, createSchema, readSchemaVersion } from './schema.js';
+import { SCHEMA_VERSION, createSchema, readSchemaVersion, upgradeSchema } from './schema.js';
 import { SqliteCounters } from './sqlite-counters.js';
 import type { ImageDone, LinkCheckDone, LoggedDownload } from '../done-set.js';
 import { SqliteDownloadLog, SqliteImageDoneSet, SqliteLinkCheckDoneSet } from './sqlite-done-sets.js';
@@ -14,6 +14,7 @@ import { SqliteFrontierStore } from './sqlite-frontier-store.js';
 import { SqliteRedirectClaims } from './sqlite-redirect-claims.js';
 import { SqliteRobotsStore } from './sqlite-robots-store.js';
 import { SqliteRunMeta } from './sqlite-run-meta.js';
+import { SqliteSaverResults } from './sqlite-saver-results.js';
 import { SqliteSeenSet } from './sqlite-seen-set.js';
 import { checkStateFile } from './state-file-check.js';
 
@@ -92,6 +93,7 @@ export class CrawlStateDb {
   readonly linkChecks: SqliteLinkCheckDoneSet;
   readonly downloads: SqliteDownloadLog;
   readonly redirectClaims: SqliteRedirectClaims;
+  readonly saverResults: SqliteSaverResults;
   readonly #db: Connection;
   readonly #key: string;
   #closed = false;
@@ -110,6 +112,7 @@ export class CrawlStateDb {
     this.linkChecks = new SqliteLinkCheckDoneSet(db);
     this.downloads = new SqliteDownloadLog(db);
     this.redirectClaims = new SqliteRedirectClaims(db);
+    this.saverResults = new SqliteSaverResults(db);
   }
 
   /**
@@ -138,7 +141,7 @@ export class CrawlStateDb {
       const version = readSchemaVersion(db);
       if (version === undefined) createSchema(db);
       else if (version === -1) throw new StateError('state-incompatible', path, `${path} is a SQLite database but not a sitecrawl crawl state.`);
-      else if (version !== SCHEMA_VERSION)
+      else if (version !== SCHEMA_VERSION && !upgradeSchema(db, version))
         throw new StateError('state-incompatible', path, `The crawl state ${path} has schema version ${version}; this sitecrawl reads version ${SCHEMA_VERSION}.`);
       const state = new CrawlStateDb(path, db, version === undefined, key);
       state.commit();
