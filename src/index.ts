@@ -27,7 +27,7 @@ export type { Awaitable, Extracted, FoundLink, DownloadRequest, WorkerSpec } fro
 export { Page } from './extractors/page.js';
 export { SelectorExtractor } from './extractors/selector-extractor.js';
 export type { SelectorExtractorOptions, SelectorField, SelectorFieldSpec, SelectorRecord } from './extractors/selector-extractor.js';
-export type { Saver, SaverContext, SaverState, SaverFetchOptions, FetchOutcome, FetchHop, DownloadSource } from './extractors/saver.js';
+export type { Saver, SaverContext, SaverState, SaverFetchOptions, FetchOutcome, FetchHop, DownloadSource, SharedQuota, QuotaReservation } from './extractors/saver.js';
 export type { PageInit } from './extractors/page.js';
 export { walkElements, findElements, getAttribute, textContent } from './extractors/dom.js';
 export type { Document, Element, Node } from './extractors/dom.js';
@@ -77,7 +77,7 @@ export type { RunMeta, RunStatus } from './storage/sqlite/sqlite-run-meta.js';
 export { SqliteRobotsStore } from './storage/sqlite/sqlite-robots-store.js';
 export type { StoredRobots } from './storage/sqlite/sqlite-robots-store.js';
 export { SqliteImageDoneSet, SqliteLinkCheckDoneSet, SqliteDownloadLog } from './storage/sqlite/sqlite-done-sets.js';
-export type { ImageDone, LinkCheckDone, DoneSet, DownloadLog, LoggedDownload } from './storage/done-set.js';
+export type { ImageDone, LinkCheckDone, DoneSet, DownloadLog, LoggedDownload, SaverResults } from './storage/done-set.js';
 export { AuditExtractor, LINK_CHECK_KIND } from './extractors/audit.js';
 export type { AuditExtractorOptions, AuditPageRecord, LinkCheckData } from './extractors/audit.js';
 export { collectReferences, isSubresource, isMixedContent } from './extractors/references.js';
