@@ -211,8 +211,6 @@ export class RunState {
         return resumed();
       },
       seen: db.seen,
-      images: committing(db.images, changed),
-      linkChecks: committing(db.linkChecks, changed),
       results: {
         get: (name) => db.saverResults.get(name),
         set: (name, value) => {
@@ -220,6 +218,8 @@ export class RunState {
           changed();
         },
       },
+      images: committing(db.images, changed),
+      linkChecks: committing(db.linkChecks, changed),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { DoneSet, ImageDone, LinkCheckDone, SaverResults } from '../storage/done-set.js';
+import type { DoneSet, ImageDone, LinkCheckDone } from '../storage/done-set.js';
 import type { SeenSet } from '../storage/seen-set.js';
+import type { SaverResults } from '../storage/done-set.js';
 import type { DownloadRequest } from './extractor.js';
 
 /** Where a download was asked for. */
@@ -141,12 +142,12 @@ export interface SaverState {
   readonly resumed: boolean;
   /** The run's seen-set: a URL a saver adds is one the crawl will not fetch. */
   readonly seen: SeenSet;
+  /** What savers finished once for the run (the audit's sitemap scan). */
+  readonly results?: SaverResults | undefined;
   /** Images the image saver is done with. */
   readonly images: DoneSet<ImageDone>;
   /** Links the audit's link checker is done with. */
   readonly linkChecks: DoneSet<LinkCheckDone>;
-  /** What savers finished once for the run (the audit's sitemap scan). */
-  readonly results?: SaverResults | undefined;
 }
 
 /**

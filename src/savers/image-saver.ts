@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import PQueue from 'p-queue';
+import { setTimeout as delay } from 'node:timers/promises';
 import { OptionsError } from '../errors.js';
 import type { DownloadRequest } from '../extractors/extractor.js';
 import type { DownloadSource, Saver, SaverContext, SaverState, SharedQuota } from '../extractors/saver.js';
