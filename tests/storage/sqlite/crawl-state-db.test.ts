@@ -167,23 +167,6 @@ describe('CrawlStateDb', () => {
     expect(codeOf(() => CrawlStateDb.open(path))).toBe('state-incompatible');
   });
 
-  test('a version 2 state (before saver_results) is upgraded in place; saver results are kept with the next commit', ({ dir }) => {
-    const path = join(dir, 'state.db');
-    CrawlStateDb.open(path).close();
-    const raw = new Database(path);
-    raw.exec('DROP TABLE saver_results');
-    raw.prepare('UPDATE schema_version SET version = 2').run();
-    raw.close();
-    const state = CrawlStateDb.open(path);
-    expect(state.saverResults.get('sitemaps')).toBeUndefined();
-    state.saverResults.set('sitemaps', { files: [], entries: [{ url: 'http://e.com/', sitemap: 'http://e.com/sitemap.xml' }] });
-    state.commit();
-    state.close();
-    const reopened = CrawlStateDb.open(path);
-    expect(reopened.saverResults.get('sitemaps')).toEqual({ files: [], entries: [{ url: 'http://e.com/', sitemap: 'http://e.com/sitemap.xml' }] });
-    reopened.close();
-  });
-
   test("another program's SQLite database is refused with state-incompatible and gets none of our tables", ({ dir }) => {
     const path = join(dir, 'state.db');
     const raw = new Database(path);
@@ -201,6 +184,23 @@ describe('CrawlStateDb', () => {
     const db = CrawlStateDb.open(path);
     expect(db.isNew).toBe(true);
     db.close();
+  });
+
+  test('a version 2 state (before saver_results) is upgraded in place; saver results are kept with the next commit', ({ dir }) => {
+    const path = join(dir, 'state.db');
+    CrawlStateDb.open(path).close();
+    const raw = new Database(path);
+    raw.exec('DROP TABLE saver_results');
+    raw.prepare('UPDATE schema_version SET version = 2').run();
+    raw.close();
+    const state = CrawlStateDb.open(path);
+    expect(state.saverResults.get('sitemaps')).toBeUndefined();
+    state.saverResults.set('sitemaps', { files: [], entries: [{ url: 'http://e.com/', sitemap: 'http://e.com/sitemap.xml' }] });
+    state.commit();
+    state.close();
+    const reopened = CrawlStateDb.open(path);
+    expect(reopened.saverResults.get('sitemaps')).toEqual({ files: [], entries: [{ url: 'http://e.com/', sitemap: 'http://e.com/sitemap.xml' }] });
+    reopened.close();
   });
 });
 
