@@ -93,7 +93,7 @@ async function scalePhase(redis: RedisServer): Promise<void> {
   const crawlWith = async (workers: number) => {
     const id = `scale-${crawl++}`;
     const started = performance.now();
-    if (workers === 0) await cli(['crawl', ...site.roots, ...flags]);
+    if (workers === 0) await cli(['crawl', ...site.roots, ...flags, '-o', `/tmp/sitecrawl-bench-scale-${process.pid}`, '--overwrite']);
     else await Promise.all(Array.from({ length: workers }, () => cli(['crawl', ...site.roots, '--redis', redis.url, '--crawl-id', id, ...flags])));
     return (site.pages * 1000) / (performance.now() - started);
   };
