@@ -3,8 +3,9 @@
  *
  * - `scale`: a site bound by latency, not CPU: every page answers after `--latency-ms` (50) on 8 loopback hosts
  *   (127.0.0.2 to 127.0.0.9), a tree of `--fanout` (6) links per page over 3 levels below each host's `/`. It is
- *   crawled by 1, 2 and 3 `sitecrawl crawl --redis` worker processes (`-c 8` each, `--per-host 4`), `--runs` (3) times
- *   each; pages/s from the first worker's start to the last one's exit (process start-up included), median of runs.
+ *   crawled by one process without Redis, then by 1, 2 and 3 `sitecrawl crawl --redis` worker processes (`-c
+ *   --concurrency` (8) each, `--per-host 4`), `--runs` (3) times each, alternating; pages/s from the first worker's
+ *   start to the last one's exit (process start-up included), median of runs.
  *   One more 3-worker run under MONITOR counts the commands the workers send (a Lua script is one; what scripts call
  *   inside is not counted) per page.
  * - `engine`: the generated site (`bench/site-server.ts --pages N`, a separate process) crawled by one process
@@ -12,7 +13,7 @@
  * - `memory`: Redis `used_memory` for `--urls` (1,000,000) URLs admitted (seen-set + queue), then the same URLs
  *   settled as fetched pages (seen-set + a results-stream entry with a typical page record; the queue is empty).
  *
- *   npm run build && node --import tsx bench/redis-scale.ts [--phase all|scale|engine|memory] [--runs N]
+ *   npm run build && node --import tsx bench/redis-scale.ts [--phase all|scale|engine|memory] [--runs N] [--concurrency N] [--latency-ms N]
  *
  * Prints one JSON line per measure, then a readable line. Starts its own redis-server on a free port.
  */
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'latency-ms': { type: 'string', default: '50' },
     fanout: { type: 'string', default: '6' },
+    concurrency: { type: 'string', default: '8' },
     pages: { type: 'string', default: '5000' },
     urls: { type: 'string', default: '1000000' },
     'serve-host': { type: 'string' },
@@ -85,17 +87,24 @@ async function latencySite(latencyMs: number, fanout: number): Promise<{ roots: 
 
 async function scalePhase(redis: RedisServer): Promise<void> {
   const site = await latencySite(Number(values['latency-ms']), Number(values.fanout));
-  const flags = ['-q', '-c', '8', '--per-host', '4', '-d', '3', '--workers', '0', '--scope', 'host'];
+  const flags = ['-q', '-c', String(values.concurrency), '--per-host', '4', '-d', '3', '--workers', '0', '--scope', 'host'];
   let crawl = 0;
+  // workers 0: one process without Redis, the in-memory engine with the same flags (the ceiling of one worker).
   const crawlWith = async (workers: number) => {
     const id = `scale-${crawl++}`;
     const started = performance.now();
-    await Promise.all(Array.from({ length: workers }, () => cli(['crawl', ...site.roots, '--redis', redis.url, '--crawl-id', id, ...flags])));
+    if (workers === 0) await cli(['crawl', ...site.roots, ...flags, '-o', `/tmp/sitecrawl-bench-scale-${process.pid}`, '--overwrite']);
+    else await Promise.all(Array.from({ length: workers }, () => cli(['crawl', ...site.roots, '--redis', redis.url, '--crawl-id', id, ...flags])));
     return (site.pages * 1000) / (performance.now() - started);
   };
-  const rates: Record<number, number[]> = { 1: [], 2: [], 3: [] };
-  for (let run = 0; run < RUNS; run++) for (const workers of [1, 2, 3]) rates[workers]?.push(await crawlWith(workers));
+  const rates: Record<number, number[]> = { 0: [], 1: [], 2: [], 3: [] };
+  for (let run = 0; run < RUNS; run++) for (const workers of [0, 1, 2, 3]) rates[workers]?.push(await crawlWith(workers));
   const one = median(rates[1] ?? []);
+  const memory = median(rates[0] ?? []);
+  report(
+    { measure: 'scale', workers: 0, pages: site.pages, pagesPerSecond: round(memory, 1), runs: (rates[0] ?? []).map((value) => round(value, 1)) },
+    `in memory, one process: ${round(memory, 1)} pages/s, runs ${(rates[0] ?? []).map((value) => round(value, 1)).join(', ')}; one Redis worker is ${round(one / memory, 2)}x of it`,
+  );
   for (const workers of [1, 2, 3]) {
     const rate = median(rates[workers] ?? []);
     report(

@@ -62,6 +62,31 @@ describe('RedisCrawlState', () => {
     }
   });
 
+  test('claims take one host after another, each host in discovery order; an emptied level leaves no queue key', async () => {
+    const starts = ['http://a.com/1', 'http://a.com/2', 'http://a.com/3', 'http://b.com/1', 'http://b.com/2', 'http://c.com:8080/1'];
+    const { a, b, close } = await crawl(starts);
+    try {
+      expect(await a.frontier.size(0)).toBe(6);
+      const first = await a.frontier.claim(4, 10_000);
+      expect(urls(first)).toEqual(['http://a.com/1', 'http://b.com/1', 'http://c.com:8080/1', 'http://a.com/2']);
+      expect(await a.frontier.size(0)).toBe(2);
+      const second = await b.frontier.claim(4, 10_000);
+      expect(urls(second)).toEqual(['http://b.com/2', 'http://a.com/3']);
+      await a.settle(fetched(first));
+      await b.settle(fetched(second));
+      const left = await a.redis.keys(`${a.keys.prefix}q:*`);
+      expect([left, await a.redis.llen(a.keys.hosts(0)), await a.frontier.size(0)]).toEqual([[], 0, 0]);
+      // A host's entry given back goes to the head of its host's list, and the host back into the ring.
+      await a.seen.admit([{ url: 'http://a.com/x', depth: 1, parent: null }, { url: 'http://a.com/y', depth: 1, parent: null }]);
+      const one = await a.frontier.claim(1, 10_000);
+      expect(urls(one)).toEqual(['http://a.com/x']);
+      await a.frontier.release(one.kind === 'claimed' ? one.requests.map((request) => request.entry) : []);
+      expect(urls(await b.frontier.claim(5, 10_000))).toEqual(['http://a.com/x', 'http://a.com/y']);
+    } finally {
+      await close();
+    }
+  });
+
   test('an expired lease goes back to the queue and to another worker; the late settle takes it out again', async () => {
     const { a, b, close } = await crawl(['http://e.com/1', 'http://e.com/2']);
     try {

@@ -25,6 +25,8 @@ export class CrawlKeys {
   readonly results: string;
   /** Stream: records the savers share (image records, link checks): kind, record (JSON). */
   readonly shared: string;
+  /** Hash: depth -> how many entries are queued at that depth (leased ones not counted). */
+  readonly queued: string;
 
   constructor(readonly crawlId: string) {
     this.prefix = `sitecrawl:{${crawlId}}:`;
@@ -37,11 +39,12 @@ export class CrawlKeys {
     this.pace = `${this.prefix}pace`;
     this.results = `${this.prefix}results`;
     this.shared = `${this.prefix}shared`;
+    this.queued = `${this.prefix}queued`;
   }
 
-  /** List: the queued entries of one depth, oldest first. */
-  queue(depth: number): string {
-    return `${this.prefix}q:${depth}`;
+  /** List: the hosts with queued entries at one depth, in the order claims visit them (each host's entries are the list `q:DEPTH:HOST`, oldest first). */
+  hosts(depth: number): string {
+    return `${this.prefix}hosts:${depth}`;
   }
 
   /** Sorted set: the tokens holding slots of one host, scored by lease expiry. */

@@ -41,7 +41,7 @@ export async function readCrawlStatus(state: RedisCrawlState, aliveMs: number): 
   const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const workersAlive = await redis.zcount(keys.workers, now - aliveMs, '+inf');
   const queued: Record<string, number> = {};
-  const lengths = await Promise.all([depth, depth + 1].map((level) => redis.llen(keys.queue(level))));
+  const lengths = (await redis.hmget(keys.queued, String(depth), String(depth + 1))).map(Number);
   lengths.forEach((length, index) => {
     if (length > 0) queued[String(depth + index)] = length;
   });

@@ -1,15 +1,17 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { SharedStateError } from '../../errors.js';
-import { ACQUIRE_HOST, ADMIT, CLAIM, INIT, ONCE_END, ONCE_POLL, QUOTA_COMMIT, QUOTA_RESERVE, RELEASE, RENEW, SEEN_ADD, SETTLE } from './redis-scripts.js';
+import { ACQUIRE_HOST, ADMIT, CLAIM, INIT, ONCE_END, ONCE_POLL, PUSH, QUOTA_COMMIT, QUOTA_RESERVE, RELEASE, RENEW, SEEN_ADD, SETTLE, TAKE } from './redis-scripts.js';
 
 /** The scripts, by the command name each is defined under, with their number of keys. */
 const SCRIPTS = {
-  sitecrawlInit: [3, INIT],
+  sitecrawlInit: [2, INIT],
   sitecrawlClaim: [3, CLAIM],
   sitecrawlSettle: [2, SETTLE],
   sitecrawlRelease: [2, RELEASE],
   sitecrawlRenew: [2, RENEW],
-  sitecrawlAdmit: [2, ADMIT],
+  sitecrawlAdmit: [1, ADMIT],
+  sitecrawlPush: [1, PUSH],
+  sitecrawlTake: [1, TAKE],
   sitecrawlSeenAdd: [1, SEEN_ADD],
   sitecrawlAcquireHost: [2, ACQUIRE_HOST],
   sitecrawlQuotaReserve: [2, QUOTA_RESERVE],

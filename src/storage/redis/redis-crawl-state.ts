@@ -77,9 +77,9 @@ export class RedisCrawlState {
    */
   async begin(command: string, options: Record<string, unknown>, maxPages: number, startUrls: readonly string[]): Promise<SharedStart> {
     const keys = this.keys;
-    const args: RedisArg[] = [command, JSON.stringify(options), Number.isFinite(maxPages) ? maxPages : -1];
+    const args: RedisArg[] = [keys.prefix, command, JSON.stringify(options), Number.isFinite(maxPages) ? maxPages : -1];
     for (const url of startUrls) args.push(urlFingerprint(url), encodeEntry(0, url, null));
-    const reply = (await runScript(this.redis, 'sitecrawlInit', [keys.meta, keys.seen, keys.queue(0)], args)) as unknown[];
+    const reply = (await runScript(this.redis, 'sitecrawlInit', [keys.meta, keys.seen], args)) as unknown[];
     if (reply[0] === 1) return { kind: 'new' };
     const stored = { command: String(reply[1]), options: JSON.parse(String(reply[2]) || '{}') as Record<string, unknown> };
     return { kind: reply[3] === 'running' ? 'joined' : 'finished', ...stored };

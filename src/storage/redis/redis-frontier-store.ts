@@ -18,9 +18,10 @@ export interface LeasedRequest extends CrawlRequest {
 }
 
 /**
- * The shared frontier in Redis: one list per depth (`q:N`) of entries `[depth, url, parent]`, and a sorted set of
- * leased entries scored by their expiry. As a plain {@link FrontierStore} (`push`, `take`, `size`) it is a FIFO per
- * depth without leases; the engine's workers use {@link claim}, which leases what it takes, coordinates the levels
+ * The shared frontier in Redis: per depth, one list per host (`q:DEPTH:HOST`) of entries `[depth, url, parent]` and a
+ * ring of those hosts (`hosts:DEPTH`), taken one host after another so a worker's requests spread over the hosts; and
+ * a sorted set of leased entries scored by their expiry. As a plain {@link FrontierStore} (`push`, `take`, `size`) it
+ * is FIFO per host and depth, without leases; the engine's workers use {@link claim}, which leases what it takes, coordinates the levels
  * and enforces maxPages across workers in one script.
  */
 export class RedisFrontierStore implements FrontierStore {
@@ -32,28 +33,23 @@ export class RedisFrontierStore implements FrontierStore {
     this.#keys = keys;
   }
 
-  /** Appends requests to the list of their depth, in order (one pipeline). */
+  /** Appends requests to the lists of their depth and host, in order (one script). */
   async push(requests: readonly CrawlRequest[]): Promise<void> {
     if (requests.length === 0) return;
-    const byDepth = new Map<number, string[]>();
-    for (const request of requests) {
-      let entries = byDepth.get(request.depth);
-      if (!entries) byDepth.set(request.depth, (entries = []));
-      entries.push(encodeEntry(request.depth, request.url, request.parent));
-    }
-    await Promise.all([...byDepth].map(([depth, entries]) => this.#redis.rpush(this.#keys.queue(depth), ...entries)));
+    const entries = requests.map((request) => encodeEntry(request.depth, request.url, request.parent));
+    await runScript(this.#redis, 'sitecrawlPush', [this.#keys.queued], [this.#keys.prefix, ...entries]);
   }
 
-  /** Removes and returns up to `max` requests of `depth`, oldest first (no lease: see {@link claim}). */
+  /** Removes and returns up to `max` requests of `depth`, one host after another, each host's oldest first (no lease: see {@link claim}). */
   async take(depth: number, max: number): Promise<CrawlRequest[]> {
     if (max < 1) return [];
-    const entries = await this.#redis.lpop(this.#keys.queue(depth), max);
-    return (entries ?? []).map(decodeEntry);
+    const entries = (await runScript(this.#redis, 'sitecrawlTake', [this.#keys.queued], [this.#keys.prefix, depth, max])) as string[];
+    return entries.map(decodeEntry);
   }
 
   /** Requests of `depth` still queued (leased ones not counted). */
   async size(depth: number): Promise<number> {
-    return this.#redis.llen(this.#keys.queue(depth));
+    return Number((await this.#redis.hget(this.#keys.queued, String(depth))) ?? 0);
   }
 
   /**

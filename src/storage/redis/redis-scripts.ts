@@ -3,15 +3,61 @@
  * server (Redis runs a script to the end before any other command). Times come from the server's `TIME`, so the
  * workers' clocks never need to agree. Keys of one crawl share the hash tag `{crawlId}`, so they live in one slot.
  *
- * A queue entry (and lease member) is the JSON text `[depth, url, parent]`.
+ * A queue entry (and lease member) is the JSON text `[depth, url, parent]`. The queue of a depth is one list per host
+ * (`q:DEPTH:HOST`) and a ring of the hosts with queued entries (`hosts:DEPTH`), with the count of queued entries per
+ * depth in the hash `queued`: a claim takes one entry per host in turn, so the requests a worker holds spread over
+ * the hosts and the per-host slots of them all can be in use at once (one list per depth, in discovery order, gave a
+ * worker the requests of one host at a time, bound by that host's `--per-host`).
  */
 
 // Milliseconds from the server's clock.
 const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 /**
- * Starts a crawl, or reports the one stored. KEYS: meta, seen, q:0. ARGV: command, options JSON, maxPages (-1 for
- * none), then fingerprint / entry pairs of the start URLs.
+ * The queue's steps, shared by the scripts that queue, take or drop entries (prefix: the crawl's key prefix). The
+ * host is the URL's authority, the same text for every URL of one host and port.
+ */
+const QUEUE = `
+local function queueOf(prefix, entry)
+  local decoded = cjson.decode(entry)
+  local host = string.match(decoded[2], '^[%a][%w+.-]*://([^/?#]*)') or ''
+  return decoded[1], host, prefix .. 'q:' .. decoded[1] .. ':' .. host
+end
+local function enqueue(prefix, entry, atHead)
+  local depth, host, list = queueOf(prefix, entry)
+  local length
+  if atHead then length = redis.call('LPUSH', list, entry) else length = redis.call('RPUSH', list, entry) end
+  if length == 1 then redis.call('RPUSH', prefix .. 'hosts:' .. depth, host) end
+  redis.call('HINCRBY', prefix .. 'queued', depth, 1)
+end
+local function unqueue(prefix, entry)
+  local depth, host, list = queueOf(prefix, entry)
+  if redis.call('LREM', list, 1, entry) == 0 then return end
+  redis.call('HINCRBY', prefix .. 'queued', depth, -1)
+  if redis.call('LLEN', list) == 0 then redis.call('LREM', prefix .. 'hosts:' .. depth, 1, host) end
+end
+local function dequeue(prefix, depth, n)
+  local ring = prefix .. 'hosts:' .. depth
+  local taken = {}
+  while #taken < n do
+    local host = redis.call('LMOVE', ring, ring, 'LEFT', 'RIGHT')
+    if not host then break end
+    local list = prefix .. 'q:' .. depth .. ':' .. host
+    local entry = redis.call('LPOP', list)
+    if entry then taken[#taken + 1] = entry end
+    if redis.call('LLEN', list) == 0 then redis.call('LREM', ring, -1, host) end
+  end
+  if #taken > 0 then redis.call('HINCRBY', prefix .. 'queued', depth, -#taken) end
+  return taken
+end
+local function queuedAt(prefix, depth)
+  return tonumber(redis.call('HGET', prefix .. 'queued', depth) or '0')
+end
+`;
+
+/**
+ * Starts a crawl, or reports the one stored. KEYS: meta, seen. ARGV: key prefix, command, options JSON, maxPages (-1
+ * for none), then fingerprint / entry pairs of the start URLs.
  * Returns `{1}` for a new crawl, else `{0, command, options, status}`.
  */
 export const INIT = `
@@ -19,9 +65,10 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, redis.call('HGET', KEYS[1], 'command') or '', redis.call('HGET', KEYS[1], 'options') or '', redis.call('HGET', KEYS[1], 'status') or ''}
 end
 ${NOW}
-redis.call('HSET', KEYS[1], 'command', ARGV[1], 'options', ARGV[2], 'maxPages', ARGV[3], 'status', 'running', 'depth', 0, 'reserved', 0, 'startedAt', now)
-for i = 4, #ARGV, 2 do
-  if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then redis.call('RPUSH', KEYS[3], ARGV[i + 1]) end
+${QUEUE}
+redis.call('HSET', KEYS[1], 'command', ARGV[2], 'options', ARGV[3], 'maxPages', ARGV[4], 'status', 'running', 'depth', 0, 'reserved', 0, 'startedAt', now)
+for i = 5, #ARGV, 2 do
+  if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then enqueue(ARGV[1], ARGV[i + 1], false) end
 end
 return {1}
 `;
@@ -38,10 +85,11 @@ local meta, leases, counters, prefix = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
 local n, leaseMs = tonumber(ARGV[2]), tonumber(ARGV[3])
 if redis.call('EXISTS', meta) == 0 then return {'gone'} end
 ${NOW}
+${QUEUE}
 local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now, 'LIMIT', 0, 1000)
 for _, entry in ipairs(expired) do
   redis.call('ZREM', leases, entry)
-  redis.call('LPUSH', prefix .. 'q:' .. cjson.decode(entry)[1], entry)
+  enqueue(prefix, entry, true)
   redis.call('HINCRBY', meta, 'reserved', -1)
   redis.call('HINCRBY', counters, 'requeued', 1)
 end
@@ -49,8 +97,7 @@ if redis.call('HGET', meta, 'status') ~= 'running' then return {'finished', redi
 local maxPages = tonumber(redis.call('HGET', meta, 'maxPages'))
 while true do
   local depth = tonumber(redis.call('HGET', meta, 'depth'))
-  local queue = prefix .. 'q:' .. depth
-  if redis.call('LLEN', queue) > 0 then
+  if queuedAt(prefix, depth) > 0 then
     local allowed = n
     if maxPages >= 0 then
       local budget = maxPages - tonumber(redis.call('HGET', meta, 'reserved'))
@@ -62,7 +109,7 @@ while true do
       allowed = math.min(n, budget)
     end
     if allowed <= 0 then return {'wait', depth} end
-    local taken = redis.call('LPOP', queue, allowed)
+    local taken = dequeue(prefix, depth, allowed)
     local args = {}
     for _, entry in ipairs(taken) do
       args[#args + 1] = now + leaseMs
@@ -73,7 +120,7 @@ while true do
     return {'claimed', depth, taken}
   end
   if redis.call('ZCARD', leases) > 0 then return {'wait', depth} end
-  if redis.call('LLEN', prefix .. 'q:' .. (depth + 1)) == 0 then
+  if queuedAt(prefix, depth + 1) == 0 then
     redis.call('HSET', meta, 'status', 'finished', 'stopReason', 'completed', 'finishedAt', now)
     return {'finished', 'completed'}
   end
@@ -88,6 +135,7 @@ end
  * ARGV: key prefix, unreserve flag, entries. Returns how many leases were held.
  */
 export const SETTLE = `
+${QUEUE}
 local held = 0
 for i = 3, #ARGV do
   local entry = ARGV[i]
@@ -95,7 +143,7 @@ for i = 3, #ARGV do
     held = held + 1
     if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[1], 'reserved', -1) end
   else
-    redis.call('LREM', ARGV[1] .. 'q:' .. cjson.decode(entry)[1], 1, entry)
+    unqueue(ARGV[1], entry)
   end
 end
 return held
@@ -106,11 +154,12 @@ return held
  * reservation is returned. KEYS: meta, leases. ARGV: key prefix, entries. Returns how many went back.
  */
 export const RELEASE = `
+${QUEUE}
 local back = 0
 for i = 2, #ARGV do
   local entry = ARGV[i]
   if redis.call('ZREM', KEYS[2], entry) == 1 then
-    redis.call('LPUSH', ARGV[1] .. 'q:' .. cjson.decode(entry)[1], entry)
+    enqueue(ARGV[1], entry, true)
     redis.call('HINCRBY', KEYS[1], 'reserved', -1)
     back = back + 1
   end
@@ -136,20 +185,34 @@ return now
 
 /**
  * Admits discovered requests: each fingerprint enters the seen-set, and the entries of those new to it enter the
- * queue, in one step (a worker dying between the two would lose URLs). KEYS: seen, queue. ARGV: fingerprint / entry
- * pairs. Returns 1 or 0 per pair.
+ * queue, in one step (a worker dying between the two would lose URLs). KEYS: seen. ARGV: key prefix, then fingerprint /
+ * entry pairs. Returns 1 or 0 per pair.
  */
 export const ADMIT = `
+${QUEUE}
 local added = {}
-for i = 1, #ARGV, 2 do
+for i = 2, #ARGV, 2 do
   if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
-    redis.call('RPUSH', KEYS[2], ARGV[i + 1])
+    enqueue(ARGV[1], ARGV[i + 1], false)
     added[#added + 1] = 1
   else
     added[#added + 1] = 0
   end
 end
 return added
+`;
+
+/** Queues entries at the tail of their hosts' lists (no seen-set). KEYS: queued. ARGV: key prefix, entries. */
+export const PUSH = `
+${QUEUE}
+for i = 2, #ARGV do enqueue(ARGV[1], ARGV[i], false) end
+return #ARGV - 1
+`;
+
+/** Takes up to n entries of one depth, one host after another (no lease). KEYS: queued. ARGV: key prefix, depth, n. */
+export const TAKE = `
+${QUEUE}
+return dequeue(ARGV[1], ARGV[2], tonumber(ARGV[3]))
 `;
 
 /** Adds fingerprints to the seen-set. KEYS: seen. ARGV: fingerprints. Returns 1 or 0 for each (1: it was new). */

@@ -71,9 +71,9 @@ export class RedisSeenSet implements SeenSet {
     }
     const queued: CrawlRequest[] = [];
     for (const [depth, group] of byDepth) {
-      const args: RedisArg[] = [];
+      const args: RedisArg[] = [this.#keys.prefix];
       for (const request of group) args.push(urlFingerprint(request.url), encodeEntry(depth, request.url, request.parent));
-      const added = (await runScript(this.#redis, 'sitecrawlAdmit', [this.#keys.seen, this.#keys.queue(depth)], args)) as number[];
+      const added = (await runScript(this.#redis, 'sitecrawlAdmit', [this.#keys.seen], args)) as number[];
       group.forEach((request, index) => {
         if (added[index] === 1) queued.push(request);
       });
