@@ -11,7 +11,8 @@
 // (`workerSpec()`); in a chunk that is the chunk, which need not export the class, so each such extractor is also an
 // entry point (`links.js`, ...) and its `import.meta.url` is rewritten to that entry's file.
 import { build } from 'esbuild';
-import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,6 +55,43 @@ const extractorSpecModules = {
   },
 };
 
+/** Whether a resolved file is CommonJS: `.cjs`, or `.js` whose nearest package.json is not `"type": "module"`. */
+function isCommonJs(file) {
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).type !== 'module';
+  }
+  return true;
+}
+
+/**
+ * Gives a CommonJS package that is imported with `import()` its named exports. esbuild's chunk for it exports only
+ * `default` (module.exports), where Node also gives the names it finds (`const { pino } = await import('pino')`).
+ * The names are read by loading the package here, at build time.
+ */
+const dynamicImportNames = {
+  name: 'dynamic-import-names',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.pluginData?.named || args.path.startsWith('node:')) return undefined;
+      const resolved = await esbuild.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, pluginData: { named: true } });
+      if (resolved.external || resolved.errors.length > 0 || !isCommonJs(resolved.path)) return undefined;
+      return { path: resolved.path, namespace: 'dynamic-import-names', pluginData: { specifier: args.path, resolveDir: args.resolveDir } };
+    });
+    esbuild.onLoad({ filter: /.*/, namespace: 'dynamic-import-names' }, (args) => {
+      const names = Object.keys(createRequire(args.path)(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+      const specifier = JSON.stringify(args.pluginData.specifier);
+      return {
+        contents: `const cjs = require(${specifier});\nexport default cjs;\nexport const { ${names.join(', ')} } = cjs;\n`,
+        resolveDir: args.pluginData.resolveDir,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 // Replace only the tsc output of the CLI (the library does not import it); the rest of dist/ stays.
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
@@ -71,7 +109,7 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [extractorSpecModules],
+  plugins: [extractorSpecModules, dynamicImportNames],
   // Bundled CommonJS packages (undici, pino, ...) call `require` for Node's built-ins: give every file a real one.
   banner: { js: "import { createRequire as __sitecrawlCreateRequire } from 'node:module';\nconst require = __sitecrawlCreateRequire(import.meta.url);" },
 });
