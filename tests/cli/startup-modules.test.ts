@@ -6,8 +6,9 @@ import { startNode } from '../helpers/run-process.js';
 
 // Issue 15: a plain `sitecrawl crawl` must reach its first request in well under 200 ms, so nothing it does not use may
 // be loaded at start-up. Each of these is needed only on another path (persisted state, images, the service, Redis,
-// cookies, sitemaps, CSS selectors, the `domain` scope) and must be loaded there lazily (`await import()` or a
-// `createRequire` at the point of use), never from a module the crawl path imports at top level.
+// cookies, sitemaps, CSS selectors, the `domain` scope, private-address checks) and must be loaded there lazily
+// (`await import()`, which the CLI's bundle turns into a chunk loaded on demand, or a `createRequire` at the point of
+// use), never from a module the crawl path imports at top level.
 const HEAVY = ['better-sqlite3', 'sharp', 'fastify', 'ioredis', 'tough-cookie', 'saxes', 'playwright-core', 'css-select', 'tldts', 'image-size', 'ipaddr.js'];
 // undici's index loads all of undici (fetch, WebSocket, caches, mocks): the crawler takes its parts from
 // src/crawler/undici-core.ts instead.
