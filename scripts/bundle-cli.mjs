@@ -24,10 +24,19 @@ const EXTRACTORS = path.join(ROOT, 'src', 'extractors');
 // load plugins at run time: loaded from node_modules as before.
 const EXTERNAL = ['better-sqlite3', 'sharp', 'fastify', '@fastify/*', 'ioredis', 'playwright-core'];
 
-/** Extractors whose `workerSpec()` names their module by `import.meta.url`: each becomes an entry of its own. */
+const NAMES_OWN_MODULE = /return\s*\{\s*module:\s*import\.meta\.url/;
+
+/**
+ * Extractors whose `workerSpec()` names their module by `import.meta.url`: each becomes an entry of its own. One
+ * outside src/extractors/ would not get an entry, so its workers would fail: the build refuses it.
+ */
 function workerExtractors() {
+  const elsewhere = readdirSync(path.join(ROOT, 'src'), { recursive: true })
+    .filter((file) => file.endsWith('.ts') && !path.join('src', file).startsWith(path.join('src', 'extractors') + path.sep))
+    .filter((file) => NAMES_OWN_MODULE.test(readFileSync(path.join(ROOT, 'src', file), 'utf8')));
+  if (elsewhere.length > 0) throw new Error(`worker extractors outside src/extractors/ (move them there): ${elsewhere.join(', ')}`);
   return readdirSync(EXTRACTORS)
-    .filter((file) => file.endsWith('.ts') && /module:\s*import\.meta\.url/.test(readFileSync(path.join(EXTRACTORS, file), 'utf8')))
+    .filter((file) => file.endsWith('.ts') && NAMES_OWN_MODULE.test(readFileSync(path.join(EXTRACTORS, file), 'utf8')))
     .map((file) => path.basename(file, '.ts'));
 }
 
