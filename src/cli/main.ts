@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
-import { VERSION } from '../crawler/options.js';
+import { VERSION } from '../crawler/version.js';
 import { prestartParseWorker } from '../crawler/parse-pool.js';
 import type { CliStreams } from './run-crawler.js';
 

@@ -19,6 +19,7 @@ import type { CacheMode, CacheSettings, PersistOptions, RedisOptions, ResolvedRe
 export { MAX_TIMER_MS } from './option-checks.js';
 export type { CacheMode, CacheSettings, PersistOptions, RedisOptions, ResolvedRedisOptions } from './state-options.js';
 import type { Auth, CookiesOption, ResolvedCookies } from './request-options.js';
+import { VERSION } from './version.js';
 
 /** How far from its start URL a link may lead and still be crawled. */
 export type Scope = 'host' | 'origin' | 'domain' | 'prefix' | 'any';
@@ -227,8 +228,7 @@ export interface ResolvedOptions
   readonly proxy: string | undefined;
 }
 
-/** The package version, kept in one place for the User-Agent. */
-export const VERSION = '0.1.0';
+export { VERSION };
 /** Where the default User-Agent points people who see sitecrawl in their logs. */
 export const HOMEPAGE = 'https://github.com/sitecrawl/sitecrawl';
 

@@ -1,23 +1,39 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '../helpers/fixtures.js';
 import { startNode } from '../helpers/run-process.js';
 
 // Issue 15: a plain `sitecrawl crawl` must reach its first request in well under 200 ms, so nothing it does not use may
 // be loaded at start-up. Each of these is needed only on another path (persisted state, images, the service, Redis,
-// cookies, sitemaps, CSS selectors, the `domain` scope) and must be loaded there lazily (`await import()` or a
-// `createRequire` at the point of use), never from a module the crawl path imports at top level.
-const HEAVY = ['better-sqlite3', 'sharp', 'fastify', 'ioredis', 'tough-cookie', 'saxes', 'playwright-core', 'css-select', 'tldts', 'image-size'];
+// cookies, sitemaps, CSS selectors, the `domain` scope, private-address checks) and must be loaded there lazily
+// (`await import()`, which the CLI's bundle turns into a chunk loaded on demand, or a `createRequire` at the point of
+// use), never from a module the crawl path imports at top level.
+const HEAVY = ['better-sqlite3', 'sharp', 'fastify', 'ioredis', 'tough-cookie', 'saxes', 'playwright-core', 'css-select', 'tldts', 'image-size', 'ipaddr.js'];
 // undici's index loads all of undici (fetch, WebSocket, caches, mocks): the crawler takes its parts from
 // src/crawler/undici-core.ts instead.
-const UNDICI_INDEX = /\/node_modules\/undici\/index\.js$/;
+const UNDICI_INDEX = /(^|\/)node_modules\/undici\/index\.js$/;
 
 const recorder = resolve('tests/helpers/module-recorder.mjs');
+const CLI_DIR = resolve('dist/cli');
 
-function packagesIn(loaded: readonly string[]): Set<string> {
+/**
+ * The modules behind what the process loaded: the CLI is a bundle (scripts/bundle-cli.mjs), so a file of dist/cli/
+ * stands for the sources and package files it holds (its build's dist/cli/bundle-contents.json); anything else
+ * (an external package, a `createRequire`d one) is itself.
+ */
+async function sourcesOf(loaded: readonly string[]): Promise<string[]> {
+  const contents = JSON.parse(await readFile(join(CLI_DIR, 'bundle-contents.json'), 'utf8')) as Record<string, string[]>;
+  return loaded.flatMap((entry) => {
+    const file = entry.startsWith('file://') ? fileURLToPath(entry) : entry;
+    return dirname(file) === CLI_DIR && Object.hasOwn(contents, basename(file)) ? (contents[basename(file)] as string[]) : [file];
+  });
+}
+
+function packagesIn(sources: readonly string[]): Set<string> {
   const names = new Set<string>();
-  for (const entry of loaded) {
-    const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(entry);
+  for (const entry of sources) {
+    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(entry);
     if (match) names.add(match[1] as string);
   }
   return names;
@@ -32,10 +48,10 @@ describe('start-up of a plain crawl', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(site.hits('/b')).toBe(1);
-    const loaded = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    const loaded = await sourcesOf((await readFile(file, 'utf8')).split('\n').filter(Boolean));
     // The recorder saw the crawl's own modules, so an empty list cannot pass for a clean one.
-    expect(loaded.some((entry) => entry.endsWith('/crawler/crawl-run.js'))).toBe(true);
-    expect(loaded.some((entry) => /\/node_modules\/undici\/lib\/dispatcher\/agent\.js$/.test(entry))).toBe(true);
+    expect(loaded.some((entry) => entry.endsWith('src/crawler/crawl-run.ts'))).toBe(true);
+    expect(loaded.some((entry) => /(^|\/)node_modules\/undici\/lib\/dispatcher\/agent\.js$/.test(entry))).toBe(true);
     const packages = packagesIn(loaded);
     expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
     expect(loaded.filter((entry) => UNDICI_INDEX.test(entry))).toEqual([]);
@@ -47,7 +63,22 @@ describe('start-up of a plain crawl', () => {
     // --persist opens OUT/state.db, which loads better-sqlite3 on that path only.
     const { result } = startNode(['--import', recorder, 'dist/cli/main.js', 'crawl', site.url('/'), '-o', join(tmp, 'out'), '-q', '--persist'], { RECORD_MODULES_FILE: file });
     expect((await result).code).toBe(0);
-    const packages = packagesIn((await readFile(file, 'utf8')).split('\n'));
+    const packages = packagesIn(await sourcesOf((await readFile(file, 'utf8')).split('\n').filter(Boolean)));
     expect(packages.has('better-sqlite3')).toBe(true);
+  });
+
+  test('the bundle map sees a package bundled into a chunk loaded on demand (tough-cookie for --cookies)', async ({ site, tmp }) => {
+    site.page('/', []);
+    const file = join(tmp, 'modules.txt');
+    const cookies = join(tmp, 'cookies.txt');
+    await writeFile(cookies, `127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc\n`);
+    const { result } = startNode(['--import', recorder, 'dist/cli/main.js', 'crawl', site.url('/'), '-o', join(tmp, 'out'), '-q', '--cookies', cookies], { RECORD_MODULES_FILE: file });
+    const { code, stderr } = await result;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const loaded = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    // Loaded as a chunk of the bundle, not from node_modules: only the bundle's map names it.
+    expect(packagesIn(loaded).has('tough-cookie')).toBe(false);
+    expect(packagesIn(await sourcesOf(loaded)).has('tough-cookie')).toBe(true);
   });
 });
