@@ -42,9 +42,10 @@ async function depthsAndParents(file: string): Promise<string[]> {
 /**
  * A site whose robots.txt lists an index of two urlsets: the home page, a section (/s1) and a deep page (/s3/p0) the
  * links also reach, orphans only the sitemaps name (answered only once three are asked for at once: with -c 2 each,
- * several workers took some), a 404 and an out-of-scope URL. /orphan0 links to /deep, which the links from the home
- * page reach only at depth 3: it is at depth 1 only if the seeds were in before the first level ended. Every page
- * reached at its shortest depth from one page only, so the parents are the same whoever fetched what.
+ * several workers took some), a 404 and an out-of-scope URL. /orphan4 (in the second urlset) links to /deep, which
+ * the links from the home page reach only at depth 3: it is at depth 1 only if the seeds were in before the first
+ * level ended. Every page is reached at its shortest depth from one page only, so the parents are the same whoever
+ * fetched what.
  * `holdSitemap` leaves the first request for /sitemap-b.xml unanswered; else it is answered after 200 ms, so a worker
  * not waiting for the seeds would take the first level without them.
  */
@@ -72,7 +73,7 @@ function mappedSite(site: Site, options: { holdSitemap?: boolean; images?: boole
     site.page(`${section}/p0`, ['/']).page(`${section}/p1`, i === 2 ? ['/deep'] : ['/']);
   }
   const orphan = (path: string, i: number) =>
-    `<!doctype html><title>Orphan ${i}</title>${img(`orphan${i}`)}<a href="${path}/child">child</a><a href="/">home</a>${i === 0 ? '<a href="/deep">deep</a>' : ''}`;
+    `<!doctype html><title>Orphan ${i}</title>${img(`orphan${i}`)}<a href="${path}/child">child</a><a href="/">home</a>${i === 4 ? '<a href="/deep">deep</a>' : ''}`;
   gatedPages(site, new Map(ORPHANS.map((path, i) => [path, orphan(path, i)])), 3);
   for (const path of ORPHANS) site.page(`${path}/child`, ['/']);
   const images = ['home', 'deep', ...sections.map((_, i) => `s${i}`), ...ORPHANS.map((_, i) => `orphan${i}`)];
@@ -97,7 +98,7 @@ describe('crawl/images --sitemap --redis: sitemaps as seeds, read once per share
     expect((await runCli(['crawl', site.url('/'), '-o', single, ...common])).code).toBe(0);
     const expected = await depthsAndParents(join(single, 'pages.jsonl'));
     expect(expected).toContain(`0 ${site.url('/orphan0')} <- null`);
-    expect(expected).toContain(`1 ${site.url('/deep')} <- ${site.url('/orphan0')}`);
+    expect(expected).toContain(`1 ${site.url('/deep')} <- ${site.url('/orphan4')}`);
     expect(expected).toContain(`0 ${site.url('/s3/p0')} <- null`);
     expect(expected).toHaveLength(1 + 6 + 12 + 8 + 8 + 2);
     expect(await depthsAndParents(join(merged, 'pages.jsonl'))).toEqual(expected);
@@ -122,7 +123,7 @@ describe('crawl/images --sitemap --redis: sitemaps as seeds, read once per share
     const single = join(tmp, 'single');
     expect((await runCli(['crawl', site.url('/'), '-o', single, ...common])).code).toBe(0);
     const expected = await depthsAndParents(join(single, 'pages.jsonl'));
-    expect(expected).toContain(`1 ${site.url('/deep')} <- ${site.url('/orphan0')}`);
+    expect(expected).toContain(`1 ${site.url('/deep')} <- ${site.url('/orphan4')}`);
     expect(await depthsAndParents(join(merged, 'pages.jsonl'))).toEqual(expected);
   });
 
