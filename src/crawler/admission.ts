@@ -87,10 +87,15 @@ export class LinkAdmission {
     if (filtered.candidates.length === 0) return 0;
     const admission = this.#queue.then(async () => {
       const candidates = filtered.candidates.map((candidate) => candidate.url);
-      const added = await options.seen.add(candidates);
-      const requests = candidates.filter((_, index) => added[index]).map((url) => ({ url, depth: 0, parent: null }));
+      let requests: CrawlRequest[];
+      // A shared store admits in one step: seeds admitted again by a worker taking over the reading are no-ops.
+      if (options.admit) requests = await options.admit(candidates.map((url) => ({ url, depth: 0, parent: null })));
+      else {
+        const added = await options.seen.add(candidates);
+        requests = candidates.filter((_, index) => added[index]).map((url) => ({ url, depth: 0, parent: null }));
+        await options.frontier.push(requests);
+      }
       if (candidates.length > requests.length) options.counters.increment('skip.seen', candidates.length - requests.length);
-      await options.frontier.push(requests);
       options.onQueued(requests.length);
       return requests.length;
     });

@@ -263,6 +263,7 @@ export class CrawlRun {
       this.#parser.start();
       await this.#savers.open();
       if (this.#shared) {
+        if (!this.#halted && this.#options.sitemaps.length > 0) await this.#shared.seedOnce(() => this.#seedFromSitemaps(), this.#stop.signal);
         const ended = await this.#shared.crawl((request) => this.#process(request), () => this.#halted, (depth) => (this.#depth = depth));
         if (ended) this.#stopReason = ended;
       } else if (start.kind === 'new') await this.#seedStartUrls();
@@ -321,18 +322,23 @@ export class CrawlRun {
     const requests = urls.filter((_, index) => added[index]).map((url) => ({ url, depth: 0, parent: null }));
     await this.#frontier.push(requests);
     this.#queued += requests.length;
-    if (this.#options.sitemaps.length > 0)
-      await seedFromSitemaps({
-        sitemaps: this.#options.sitemaps,
-        loader: this.#loader,
-        robots: this.#robots,
-        robotsFiles: this.#robotsFiles,
-        admission: this.#admission,
-        logger: this.#log.child({ module: 'sitemaps' }),
-        signal: this.#stop.signal,
-      });
+    if (this.#options.sitemaps.length > 0) await this.#seedFromSitemaps();
     // A persisted run is recorded with its seeds, so a resume takes them from the frontier, never from the sitemaps again.
     this.#state?.commit();
+  }
+
+  /** Reads the sitemaps and admits their page URLs at depth 0, before the first level; returns how many were queued. */
+  async #seedFromSitemaps(): Promise<number> {
+    const { queued } = await seedFromSitemaps({
+      sitemaps: this.#options.sitemaps,
+      loader: this.#loader,
+      robots: this.#robots,
+      robotsFiles: this.#robotsFiles,
+      admission: this.#admission,
+      logger: this.#log.child({ module: 'sitemaps' }),
+      signal: this.#stop.signal,
+    });
+    return queued;
   }
 
   // Fan out every URL of the level through the limiter, in a bounded window so a huge level never sits in memory as

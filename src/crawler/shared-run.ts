@@ -55,6 +55,9 @@ export function sharedStart(begun: SharedBegin): StartPoint {
   return begun.kind === 'finished' ? { ...NEW_RUN, kind: 'finished', stopReason: begun.stopReason } : NEW_RUN;
 }
 
+// The once-per-crawl task that admits the sitemaps' URLs as seeds (the audit's own reading is `sitemaps`).
+const SEEDS_TASK = 'sitemap-seeds';
+
 // While the level waits on other workers' pages, ask again after this long, doubling up to the maximum.
 const FIRST_WAIT_MS = 20;
 const MAX_WAIT_MS = 250;
@@ -232,6 +235,18 @@ export class SharedRun {
   once<T>(name: string, run: (publish: (items: readonly unknown[]) => Promise<void>) => Promise<T>, onItems: (items: readonly unknown[]) => void, signal: AbortSignal): Promise<T | undefined> {
     const state = this.state;
     return this.#guard(runOnceTask({ redis: state.redis, keys: state.keys, worker: state.worker, leaseMs: this.#options.leaseMs, name, run, onItems, signal }));
+  }
+
+  /**
+   * Admits the crawl's seeds beyond its start URLs (the sitemaps' page URLs) once for all workers, before this worker
+   * claims a page: the first worker to ask runs `seed` (its admissions are atomic and idempotent), the others wait
+   * until it is done. As every worker waits here, no worker takes a page of depth 0 (nor advances the depth) before
+   * every seed is in the frontier, as one process seeds before its first level. A runner that dies lets its lease run
+   * out and a waiting worker runs `seed` again from the start; one stopped (Ctrl-C) hands it over at once.
+   * Resolves once the seeds are in (or this worker was stopped while waiting).
+   */
+  async seedOnce(seed: () => Promise<number>, signal: AbortSignal): Promise<void> {
+    await this.once(SEEDS_TASK, async () => ({ queued: await seed() }), () => undefined, signal);
   }
 
   /**
