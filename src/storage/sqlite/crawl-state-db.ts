@@ -6,10 +6,10 @@ import type { Database as Connection } from 'better-sqlite3';
 import { StateError } from '../../errors.js';
 import type { StateErrorCode } from '../../errors.js';
 import type { CrawlRequest } from '../frontier-store.js';
-import { SCHEMA_VERSION, createSchema, readSchemaVersion } from './schema.js';
+import { SCHEMA_VERSION, createSchema, readSchemaVersion, upgradeSchema } from './schema.js';
 import { SqliteCounters } from './sqlite-counters.js';
 import type { ImageDone, LinkCheckDone, LoggedDownload } from '../done-set.js';
-import { SqliteDownloadLog, SqliteImageDoneSet, SqliteLinkCheckDoneSet } from './sqlite-done-sets.js';
+import { SqliteDownloadLog, SqliteImageDoneSet, SqliteImageWrites, SqliteLinkCheckDoneSet } from './sqlite-done-sets.js';
 import { SqliteFrontierStore } from './sqlite-frontier-store.js';
 import { SqliteRedirectClaims } from './sqlite-redirect-claims.js';
 import { SqliteRobotsStore } from './sqlite-robots-store.js';
@@ -89,6 +89,7 @@ export class CrawlStateDb {
   readonly run: SqliteRunMeta;
   readonly robots: SqliteRobotsStore;
   readonly images: SqliteImageDoneSet;
+  readonly imageWrites: SqliteImageWrites;
   readonly linkChecks: SqliteLinkCheckDoneSet;
   readonly downloads: SqliteDownloadLog;
   readonly redirectClaims: SqliteRedirectClaims;
@@ -107,6 +108,7 @@ export class CrawlStateDb {
     this.run = new SqliteRunMeta(db);
     this.robots = new SqliteRobotsStore(db);
     this.images = new SqliteImageDoneSet(db);
+    this.imageWrites = new SqliteImageWrites(db);
     this.linkChecks = new SqliteLinkCheckDoneSet(db);
     this.downloads = new SqliteDownloadLog(db);
     this.redirectClaims = new SqliteRedirectClaims(db);
@@ -138,7 +140,7 @@ export class CrawlStateDb {
       const version = readSchemaVersion(db);
       if (version === undefined) createSchema(db);
       else if (version === -1) throw new StateError('state-incompatible', path, `${path} is a SQLite database but not a sitecrawl crawl state.`);
-      else if (version !== SCHEMA_VERSION)
+      else if (version !== SCHEMA_VERSION && !upgradeSchema(db, version))
         throw new StateError('state-incompatible', path, `The crawl state ${path} has schema version ${version}; this sitecrawl reads version ${SCHEMA_VERSION}.`);
       const state = new CrawlStateDb(path, db, version === undefined, key);
       state.commit();

@@ -4,7 +4,11 @@ import type { Database } from 'better-sqlite3';
  * Version of the tables below, kept in `schema_version`. Bump it with every change to them; a file written by a newer
  * version is refused (`state-incompatible`) rather than misread.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+// Added by version 3: image files being put in place whose outcome is not in saved_images yet.
+const IMAGE_WRITES = `CREATE TABLE image_writes (url TEXT PRIMARY KEY, file TEXT NOT NULL, record TEXT NOT NULL, started_at INTEGER NOT NULL) WITHOUT ROWID;
+`;
 
 // \`seen\` is a log, not an index: the memory copy answers every lookup, and appends write one page per batch where
 // random 64-bit keys would dirty a page per new URL. Times are milliseconds since the epoch. Text states rather than numbers, so `sqlite3 OUT/state.db` reads plainly.
@@ -62,7 +66,7 @@ CREATE TABLE downloads (
   data TEXT
 );
 CREATE TABLE redirect_claims (url TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (url, target)) WITHOUT ROWID;
-`;
+${IMAGE_WRITES}`;
 
 /**
  * The schema version of an open database: `undefined` for an empty file (no tables yet), `-1` for a database with
@@ -81,4 +85,15 @@ export function readSchemaVersion(db: Database): number | undefined {
 export function createSchema(db: Database): void {
   db.exec(TABLES);
   db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+}
+
+/**
+ * Brings a database of an older version the tables of {@link SCHEMA_VERSION}: version 2 (before `image_writes`) only
+ * lacks a table. Returns whether it could; call inside a write transaction.
+ */
+export function upgradeSchema(db: Database, version: number): boolean {
+  if (version !== 2) return false;
+  db.exec(IMAGE_WRITES);
+  db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
+  return true;
 }
