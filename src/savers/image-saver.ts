@@ -58,6 +58,10 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
  * An SVG that would run script if opened as a document gets `hasScript: true` in the manifest. With `thumbnails`
  * (the default) each new content also gets a 256 px WebP under `thumbs/` (see `saveThumbnail`), listed as `thumb`.
  *
+ * In a persisted run (`context.state`) each download is one unit of the crawl's work (`SaverState.inProgress`), and
+ * a new file is listed, with its record, in `imageWrites` before it takes its name, so a resume adopts a file that
+ * landed just before a kill instead of downloading it again.
+ *
  * Steps you can override: `accept(image)` (the filters) and `fileName(image, type)` (where a file goes). Use one
  * saver per run: `limitReached` stays aborted once the limit is hit.
  */
