@@ -214,9 +214,10 @@ export class RunState {
   /**
    * Runs one unit of work (a page with its redirects, an image download, a link check) while holding one of the
    * run's `concurrency` work slots: from before its first request until what it recorded in the state is committed.
-   * So at most `concurrency` units are started and not committed at any moment, and a run killed at any moment
-   * fetches at most that many URLs again when resumed. Nothing that holds a slot waits for another slot (a unit never
-   * waits for another unit), so slots cannot deadlock.
+   * So at most `concurrency` units are started and not committed at any moment, and a run killed at any moment does
+   * at most that many units again when resumed (each whole: a redirected page from its first URL). Nothing that holds
+   * a slot waits for another slot (a unit never waits for another unit; the limiter, robots.txt and the parse pool
+   * take none), so slots cannot deadlock.
    */
   async inProgress<T>(task: () => Promise<T>): Promise<T> {
     await this.#slots.acquire();
