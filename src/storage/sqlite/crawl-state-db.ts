@@ -118,7 +118,8 @@ export class CrawlStateDb {
    * Opens the state file at `path`, creating it (and its tables) when missing, and loads what the stores keep in
    * memory; requests left in flight by a killed process are queued again. The directory must exist.
    * @throws StateError `state-locked` when another process (or another open in this one) holds the file,
-   *   `state-corrupt` when it is not a whole SQLite database, `state-incompatible` when its schema version differs.
+   *   `state-corrupt` when it is not a whole SQLite database, `state-incompatible` when its schema version differs
+   *   (a version 2 file is upgraded to 3 in place: it only lacks `image_writes`).
    *   The file is left untouched in each case.
    */
   static open(path: string): CrawlStateDb {
