@@ -48,8 +48,8 @@ export interface LinkCheckerOptions {
   isFetched: (url: string) => boolean;
   /**
    * Checks in progress at once (each may take a HEAD, a GET and redirect hops, every request also waiting for the
-   * crawl's limits). A persisted run bounds them anyway, with the pages, by its work slots (`SaverState.inProgress`).
-   * @default Infinity
+   * crawl's limits). A persisted run also holds each in one of its work slots (`SaverState.inProgress`), which bound
+   * the checks and pages half done at a stop together. @default Infinity
    */
   maxChecks?: number;
   /** Sitemaps to read while the crawl runs; their URLs are checked too. */
