@@ -54,8 +54,9 @@ export class AuditCrawler extends Crawler {
       external: auditOptions.external,
       strict: auditOptions.strict,
       readAnchors: auditOptions.checkFragments,
-      // A persisted audit bounds the checks half done at a stop; others keep every check queued at once, so one slow
-      // host never holds back checks of the others.
+      // A persisted audit's checks share the run's work slots with its pages, first come first served: at most
+      // `concurrency` checks wait for one, so pages never queue behind every check found so far. Others keep every
+      // check queued at once, so one slow host never holds back checks of the others.
       ...(resolved.persist ? { maxChecks: resolved.concurrency } : {}),
       isFetched: (url) => collector.isFetched(url),
       ...(auditOptions.sitemap || auditOptions.sitemapUrls.length > 0

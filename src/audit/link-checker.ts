@@ -48,8 +48,8 @@ export interface LinkCheckerOptions {
   isFetched: (url: string) => boolean;
   /**
    * Checks in progress at once (each may take a HEAD, a GET and redirect hops, every request also waiting for the
-   * crawl's limits): so a check's later requests follow its first at once, and a stopped run leaves at most this many
-   * checks half done. @default Infinity
+   * crawl's limits). A persisted run also holds each in one of its work slots (`SaverState.inProgress`), which bound
+   * the checks and pages half done at a stop together. @default Infinity
    */
   maxChecks?: number;
   /** Sitemaps to read while the crawl runs; their URLs are checked too. */
@@ -200,7 +200,9 @@ export class LinkChecker implements Saver {
       this.#results.set(url, done.result as CheckResult);
       return;
     }
-    await this.#slots.add(() => this.#request(url, isDocument));
+    // A persisted run's check is in progress, holding one of the crawl's work slots, until its result is committed.
+    const state = context.state;
+    await this.#slots.add(() => (state ? state.inProgress(() => this.#request(url, isDocument)) : this.#request(url, isDocument)));
   }
 
   async #request(url: string, isDocument: boolean): Promise<void> {

@@ -133,7 +133,7 @@ export class CrawlRun {
     setMaxListeners(0, this.#stop.signal, this.#abort.signal);
     this.#log = logger.child({ module: 'crawler' });
     this.#outputs = new Outputs(options);
-    this.#state = state && new RunState(state, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
+    this.#state = state && new RunState(state, options.concurrency, () => this.#outputs.offsets(), () => this.#depth, (error) => this.#fail(error));
     this.#shared = shared;
     shared?.onFailure((error) => this.#fail(error));
     ({ frontier: this.#frontier, seen: this.#seen, counters: this.#counters, ownsFrontier: this.#ownsFrontier } = runStores(options, state, shared));
@@ -366,6 +366,15 @@ export class CrawlRun {
   async #process(request: CrawlRequest): Promise<void> {
     this.#inFlight++;
     try {
+      // A persisted page is in progress, holding a work slot, until its record is committed (RunState.inProgress).
+      await (this.#state ? this.#state.inProgress(() => this.#processPage(request)) : this.#processPage(request));
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #processPage(request: CrawlRequest): Promise<void> {
+    try {
       const refusal = await this.#robots?.refusal(new URL(request.url));
       if (refusal?.code === 'robots-disallowed') {
         this.#reserved--;
@@ -387,8 +396,6 @@ export class CrawlRun {
       this.#settled(request, settlement.how, settlement.downloads);
     } catch (error) {
       this.#fail(error);
-    } finally {
-      this.#inFlight--;
     }
   }
 

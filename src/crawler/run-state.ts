@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { OptionsError } from '../errors.js';
 import { prepareOutputDir } from '../storage/output-dir.js';
 import type { SaverState } from '../extractors/saver.js';
-import type { DoneSet, LoggedDownload } from '../storage/done-set.js';
+import type { DoneSet, ImageWrite, LoggedDownload } from '../storage/done-set.js';
 import { CrawlStateDb } from '../storage/sqlite/crawl-state-db.js';
 import type { PersistOptions, ResolvedOptions } from './options.js';
 import { COMMAND_OPTIONS, differingCommandOption, differingOption, resultOptions } from './result-options.js';
@@ -11,6 +11,7 @@ import type { RunCounters } from '../storage/counters.js';
 import type { OutputOffsets } from './outputs.js';
 import type { SkipReason } from './page-record.js';
 import type { RobotsResponse } from './robots.js';
+import { WorkSlots } from './work-slots.js';
 
 /** The command a persisted crawl records in its state's `run` row. */
 export const CRAWL_COMMAND = 'crawl';
@@ -91,15 +92,19 @@ export class RunState {
   readonly #onError: (error: unknown) => void;
   #pending: string[] = [];
   #timer: NodeJS.Immediate | undefined;
+  /** Told when the commit asked for by {@link changed} is made. */
+  #onCommit: Array<() => void> = [];
+  readonly #slots: WorkSlots;
 
   /**
-   * @param owned whether the run opened the database (and so closes it at the end)
+   * @param concurrency units of work in progress at once (see {@link inProgress}): the run's `concurrency`
    * @param offsets where the output files end now
    * @param depth the depth being crawled now
    * @param onError told when a commit fails (the run stops)
    */
-  constructor(state: OpenedState, offsets: () => OutputOffsets, depth: () => number, onError: (error: unknown) => void) {
+  constructor(state: OpenedState, concurrency: number, offsets: () => OutputOffsets, depth: () => number, onError: (error: unknown) => void) {
     this.db = state.db;
+    this.#slots = new WorkSlots(concurrency);
     this.#owned = state.owned;
     this.#command = state.command;
     this.#commandOptions = state.commandOptions;
@@ -194,11 +199,48 @@ export class RunState {
     const downloads = this.#downloads;
     this.#pending = [];
     this.#downloads = [];
-    const counters = this.db.counters;
-    const offsets = this.#offsets();
-    counters.increment(PAGES_OFFSET, offsets.pages - counters.get(PAGES_OFFSET));
-    counters.increment(RECORDS_OFFSET, offsets.records - counters.get(RECORDS_OFFSET));
-    this.db.commitBatch({ done, downloads, depth: this.#depth() });
+    try {
+      const counters = this.db.counters;
+      const offsets = this.#offsets();
+      counters.increment(PAGES_OFFSET, offsets.pages - counters.get(PAGES_OFFSET));
+      counters.increment(RECORDS_OFFSET, offsets.records - counters.get(RECORDS_OFFSET));
+      this.db.commitBatch({ done, downloads, depth: this.#depth() });
+    } finally {
+      // A failed commit fails the run; whoever waited for it goes on to see that.
+      this.#committed();
+    }
+  }
+
+  /**
+   * Runs one unit of work (a page with its redirects, an image download, a link check) while holding one of the
+   * run's `concurrency` work slots: from before its first request until what it recorded in the state is committed.
+   * So at most `concurrency` units are started and not committed at any moment, and a run killed at any moment does
+   * at most that many units again when resumed (each whole: a redirected page from its first URL). Nothing that holds
+   * a slot waits for another slot (a unit never waits for another unit; the limiter, robots.txt and the parse pool
+   * take none), so slots cannot deadlock.
+   */
+  async inProgress<T>(task: () => Promise<T>): Promise<T> {
+    await this.#slots.acquire();
+    try {
+      return await task();
+    } finally {
+      // Everything the unit recorded asked for the commit pending now (or was committed already).
+      if (this.#timer) await this.#nextCommit();
+      this.#slots.release();
+    }
+  }
+
+  /** Asks for a commit at the end of this turn and resolves once it is made. */
+  #nextCommit(): Promise<void> {
+    this.changed();
+    return new Promise((resolve) => this.#onCommit.push(resolve));
+  }
+
+  #committed(): void {
+    const waiting = this.#onCommit;
+    if (waiting.length === 0) return;
+    this.#onCommit = [];
+    for (const resolve of waiting) resolve();
   }
 
   /** What the savers keep their work in: the state's done-sets (committed soon after each add) and seen-set. */
@@ -220,6 +262,17 @@ export class RunState {
       },
       images: committing(db.images, changed),
       linkChecks: committing(db.linkChecks, changed),
+      imageWrites: {
+        // Committed (with this turn's batch) before the file goes under its final name, so a kill right after the
+        // rename leaves it listed. Not committed at once: a commit between a page's lines and its `done` would store
+        // file lengths that include a page the resume fetches again.
+        writing: (entry: ImageWrite) => {
+          db.imageWrites.add(entry);
+          return this.#nextCommit();
+        },
+        entries: () => db.imageWrites.entries(),
+      },
+      inProgress: (task) => this.inProgress(task),
     };
   }
 
@@ -261,7 +314,11 @@ export class RunState {
   close(): void {
     if (this.#timer) clearImmediate(this.#timer);
     this.#timer = undefined;
-    if (this.#owned) this.db.close();
+    try {
+      if (this.#owned) this.db.close();
+    } finally {
+      this.#committed();
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DoneSet, ImageDone, LinkCheckDone } from '../storage/done-set.js';
+import type { DoneSet, ImageDone, ImageWriteLog, LinkCheckDone } from '../storage/done-set.js';
 import type { SeenSet } from '../storage/seen-set.js';
 import type { SaverResults } from '../storage/done-set.js';
 import type { DownloadRequest } from './extractor.js';
@@ -148,6 +148,15 @@ export interface SaverState {
   readonly images: DoneSet<ImageDone>;
   /** Links the audit's link checker is done with. */
   readonly linkChecks: DoneSet<LinkCheckDone>;
+  /** Image files being put in place whose outcome is not in `images` yet (see {@link ImageWriteLog}). */
+  readonly imageWrites: ImageWriteLog;
+  /**
+   * Runs one unit of a saver's work that makes requests (an image download, a link check) while holding one of the
+   * run's `concurrency` work slots, which the crawl's pages share: from before its first request until what it added
+   * to a done-set is committed. So a run killed at any moment repeats at most `concurrency` units when resumed. The
+   * task must not wait for another unit (a slot held while waiting for a slot could deadlock).
+   */
+  inProgress<T>(task: () => Promise<T>): Promise<T>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import PQueue from 'p-queue';
 import { setTimeout as delay } from 'node:timers/promises';
 import { OptionsError } from '../errors.js';
@@ -64,6 +65,10 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
  * An SVG that would run script if opened as a document gets `hasScript: true` in the manifest. With `thumbnails`
  * (the default) each new content also gets a 256 px WebP under `thumbs/` (see `saveThumbnail`), listed as `thumb`.
  *
+ * In a persisted run (`context.state`) each download is one unit of the crawl's work (`SaverState.inProgress`), and
+ * a new file is listed, with its record, in `imageWrites` before it takes its name, so a resume adopts a file that
+ * landed just before a kill instead of downloading it again.
+ *
  * Steps you can override: `accept(image)` (the filters) and `fileName(image, type)` (where a file goes). Use one
  * saver per run: `limitReached` stays aborted once the limit is hit.
  */
@@ -127,6 +132,7 @@ export class ImageSaver implements Saver {
       // A resumed run (`persist`) reads back its own manifest, rejections included; the done-set says what is done.
       const resumed = context.state?.resumed === true;
       const kept = await this.#manifest.open(this.options.skipSaved, resumed);
+      if (resumed) await this.#adoptWritten(context.state as SaverState);
       if (resumed) this.#saved = await (context.state as SaverState).images.size('saved');
       // A run that reached maxImages before its stop is at its end.
       if (this.#saved >= this.options.maxImages) this.#limit.abort();
@@ -211,6 +217,14 @@ export class ImageSaver implements Saver {
       this.#others.add(url);
       return;
     }
+    // A persisted run's download is in progress, holding one of the crawl's work slots, until its outcome is committed.
+    const state = context.state;
+    if (state && !download.url.startsWith('data:')) return state.inProgress(() => this.#download(download, url, source));
+    return this.#download(download, url, source);
+  }
+
+  async #download(download: DownloadRequest, url: string, source: DownloadSource): Promise<void> {
+    const context = this.#context as SaverContext;
     const loaded = await this.#load(download.url);
     if (loaded === 'aborted') return;
     if ('code' in loaded) return this.#reject(url, source, loaded);
@@ -334,6 +348,10 @@ export class ImageSaver implements Saver {
       context.count('thumbs.failed');
       context.logger.debug({ url: image.url, code: thumb.thumbError.code }, 'no thumbnail');
     }
+    const record = this.#record(image, file, thumb);
+    // Persisted: the record is in the state before the file takes its name, so a resume adopts a file that landed
+    // just before a kill instead of downloading it again.
+    await context.state?.imageWrites.writing({ url: image.url, file, record: record as unknown as Record<string, unknown> });
     let written: boolean;
     try {
       written = await (this.#store as FileStore).write(file, image.body, { overwrite: false });
@@ -343,11 +361,32 @@ export class ImageSaver implements Saver {
       return { record: undefined, isNew: false };
     }
     if (written) this.#saved++;
-    const record = this.#record(image, file, thumb);
     (this.#manifest as ImageManifest).addSaved(record);
     context.count(written ? 'saved' : 'existing');
     this.#done({ url: image.url, outcome: written ? 'saved' : 'existing', sha256: image.sha256, file });
     return { record, isNew: written };
+  }
+
+  // Files the stopped run put in place without committing their outcome (a kill right after the rename) are saved:
+  // their manifest line (unless read back), thumbnail (made from the file if missing) and done-entry are written now.
+  // A listed file that is not in place never landed: its image is downloaded again.
+  async #adoptWritten(state: SaverState): Promise<void> {
+    const context = this.#context as SaverContext;
+    const store = this.#store as FileStore;
+    const manifest = this.#manifest as ImageManifest;
+    for (const entry of await state.imageWrites.entries()) {
+      if (!(await store.has(entry.file))) continue;
+      let record = entry.record as unknown as SavedImageRecord;
+      if (record.thumb !== undefined && !(await store.has(record.thumb))) {
+        const { thumb: _thumb, ...rest } = record;
+        const body = await readFile(store.pathOf(entry.file));
+        record = { ...rest, ...(await saveThumbnail(store, { body, type: record.type, width: record.width, height: record.height, sha256: record.sha256 }, this.options.layout === 'flat')) };
+      }
+      if (!manifest.has(entry.url)) manifest.addSaved(record);
+      context.count('saved');
+      this.#done({ url: entry.url, outcome: 'saved', sha256: record.sha256, file: entry.file });
+      context.logger.debug({ url: entry.url, file: entry.file }, 'image saved before the stop adopted');
+    }
   }
 
   #record(image: DownloadedImage, file: string, thumb: Partial<ThumbnailFields> = {}): SavedImageRecord {

@@ -14,6 +14,28 @@ export interface ImageDone {
   file: string | null;
 }
 
+/** An image file being written by a persisted run, recorded (and committed) before it goes under its final name. */
+export interface ImageWrite {
+  url: string;
+  /** The file, relative to the output directory. */
+  file: string;
+  /** The image's whole manifest record (a `SavedImageRecord`), JSON-serializable. */
+  record: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The image files a persisted run has begun to put in place and not yet recorded as done. An entry is durable before
+ * its file goes under its final name and is dropped when the image's entry enters the done-set, so after a kill at any
+ * moment every file that landed without its outcome recorded is listed here, with its record: a resume adopts it
+ * rather than downloading it again.
+ */
+export interface ImageWriteLog {
+  /** Records that `entry.file` is about to be written; durable once it returns (it commits). */
+  writing(entry: ImageWrite): MaybePromise<void>;
+  /** The entries whose image has no done-entry yet. */
+  entries(): MaybePromise<readonly ImageWrite[]>;
+}
+
 /** One URL the audit's link checker is done with. */
 export interface LinkCheckDone {
   url: string;

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { CrawlStateDb } from '../../src/storage/sqlite/crawl-state-db.js';
+import type { ImageWrite } from '../../src/storage/done-set.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 import { listFiles, readJsonLines, serveImage } from '../helpers/harvest.js';
 import { png } from '../helpers/images.js';
@@ -10,7 +12,6 @@ import type { Site } from '../helpers/site.js';
 import { pageKeys } from '../helpers/tree-site.js';
 
 const CONCURRENCY = 4;
-// Images the saver holds (downloaded, its thumbnail and file being written) are in flight too, up to --image-concurrency.
 const IMAGE_CONCURRENCY = 4;
 const common = ['-q', '--workers', '0', '-c', String(CONCURRENCY), '--image-concurrency', String(IMAGE_CONCURRENCY), '--retries', '0', '--min-width', '3'];
 
@@ -111,18 +112,57 @@ describe('images --persist, SIGKILL, --resume', { timeout: 120_000 }, () => {
     expect((await listFiles(out, join(out, 'thumbs'))).sort()).toEqual((await listFiles(join(tmp, 'clean'), join(tmp, 'clean', 'thumbs'))).sort());
     expect((await readdir(out, { recursive: true })).filter((name) => name.endsWith('.part'))).toEqual([]);
 
-    // Pages and images: each requested at most twice over the killed run and its resume, at most the requests in
-    // flight at the kill (pages, and images in the saver's hands) twice; an image whose file was in place before the kill was
-    // requested once, unless its record had not been committed yet (the same turn of the event loop).
+    // Pages and images: each requested at most twice over the killed run and its resume, and at most `concurrency`
+    // URLs twice: a page or image holds one of `concurrency` work slots from its first request until its outcome is
+    // committed. An image whose file was in place before the kill was requested once: the URL that wrote it (a
+    // record's first URL) was never requested again, even if its outcome was not committed yet.
     const hits = hitsSince(site, from);
     hits.delete('/robots.txt');
     expect(new Set(hits.keys())).toEqual(new Set(cleanHits.keys()));
-    expectRefetchesWithin(hits, CONCURRENCY + IMAGE_CONCURRENCY, cleanHits);
+    expectRefetchesWithin(hits, CONCURRENCY, cleanHits);
     const records = await readJsonLines(join(out, 'images.jsonl'));
-    const savedUrls = records.filter((record) => record['error'] === null && savedBeforeKill.has(String(record['sha256'])));
-    const twiceSaved = savedUrls.flatMap((record) => (record['urls'] as string[] | undefined) ?? [String(record['url'])]).filter((url) => (hits.get(new URL(url).pathname) ?? 0) > 1);
-    // Only an image in the saver's hands at the kill (its file landed, its line not yet committed) may come again.
-    expect(twiceSaved.length).toBeLessThanOrEqual(IMAGE_CONCURRENCY);
+    const writers = records.filter((record) => record['error'] === null && savedBeforeKill.has(String(record['sha256']))).map((record) => String(record['url']));
+    expect(writers).toHaveLength(savedBeforeKill.size);
+    expect(writers.filter((url) => (hits.get(new URL(url).pathname) ?? 0) > 1)).toEqual([]);
+  });
+
+  test('killed right after an image file took its final name, before its outcome was recorded: the resume adopts it, thumbnail remade, and never requests it again', async ({ site, tmp }) => {
+    imageSite(site, 2);
+    const args = ['-q', '--workers', '0', '-c', '1', '--image-concurrency', '1', '--retries', '0', '--min-width', '3'];
+    const clean = join(tmp, 'clean');
+    expect((await runCli(['images', site.url('/'), '-o', clean, ...args])).code).toBe(0);
+    const cleanHits = hitsSince(site, 0);
+    cleanHits.delete('/robots.txt');
+
+    const out = join(tmp, 'out');
+    const from = site.requests.length;
+    const killed = await startNode(['--import', './tests/helpers/kill-after-rename.mjs', 'dist/cli/main.js', 'images', site.url('/'), '-o', out, '--persist', ...args], {
+      KILL_AFTER_RENAME_TO: `${sep}images${sep}`,
+    }).result;
+    expect(killed.signal).toBe('SIGKILL');
+    const landed = (await listFiles(out, join(out, 'images'))).filter((file) => !file.endsWith('.part'));
+    expect(landed).toHaveLength(1);
+    const db = CrawlStateDb.open(join(out, 'state.db'));
+    const writes = db.imageWrites.entries();
+    const outcome = db.images.get(writes[0]?.url ?? '');
+    db.close();
+    // The window: the file is in place, its write is recorded, its outcome is not.
+    expect(writes.map((entry) => entry.file)).toEqual(landed);
+    expect(outcome).toBeUndefined();
+    const url = (writes[0] as ImageWrite).url;
+    const thumb = (writes[0] as ImageWrite).record['thumb'];
+    expect(typeof thumb).toBe('string');
+    await rm(join(out, String(thumb)));
+
+    const resumed = await runCli(['images', '--resume', '-o', out, ...args]);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(await manifest(out)).toEqual(await manifest(clean));
+    expect((await listFiles(out, join(out, 'thumbs'))).sort()).toEqual((await listFiles(clean, join(clean, 'thumbs'))).sort());
+    const hits = hitsSince(site, from);
+    hits.delete('/robots.txt');
+    expect(hits.get(new URL(url).pathname)).toBe(1);
+    expectRefetchesWithin(hits, 1, cleanHits);
   });
 
   test('SIGINT stops cleanly (interrupted) and --resume finishes the run; resuming the finished run makes no request', async ({ site, tmp }) => {

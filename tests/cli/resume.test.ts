@@ -27,7 +27,7 @@ function status(path: string): string | undefined {
   }
 }
 
-describe('crawl --persist, SIGKILL, --resume', () => {
+describe('crawl --persist, SIGKILL, --resume', { timeout: 120_000 }, () => {
   // Kill points: the server receiving the request named (the crawl is breadth-first: / is depth 0, /aI depth 1,
   // /aI/bJ depth 2, /aI/bJ/cK depth 3). '/a0/b0/c0' is the first request of the last level: between two levels.
   test.for([

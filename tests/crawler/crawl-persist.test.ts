@@ -1,6 +1,8 @@
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CrawlStateDb, Crawler, LinkExtractor, OptionsError, TitleExtractor, resolveOptions } from '../../src/index.js';
+import { CrawlStateDb, Crawler, ImageExtractor, ImageSaver, LinkExtractor, OptionsError, TitleExtractor, resolveOptions } from '../../src/index.js';
+import { serveImage } from '../helpers/harvest.js';
+import { png } from '../helpers/images.js';
 import type { CrawlerOptions, PageRecord } from '../../src/index.js';
 import { pageKeys, treeSite } from '../helpers/tree-site.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
@@ -112,5 +114,31 @@ describe('persist', () => {
     // Harmless options may change.
     const summary = await new Crawler(options(site.url('/'), out, { persist: { path }, concurrency: 2, perHost: 1 })).run();
     expect(summary.stopReason).toBe('completed');
+  });
+});
+
+describe('persist: work slots', () => {
+  test('pages that redirect and the images they show, on one host, with one request per host and two slots, all finish (no slot is held while waiting for a slot)', async ({ site, tmp }) => {
+    const count = 12;
+    const links = Array.from({ length: count }, (_, n) => `/p${n}`);
+    site.page('/', links, { body: links.map((_, n) => `<img src="/i${n}.png" alt="i">`).join('') });
+    for (let n = 0; n < count; n++) {
+      site.redirect(`/p${n}`, `/real/p${n}`);
+      site.page(`/real/p${n}`, ['/'], { body: `<img src="/i${(n + 1) % count}.png" alt="i"><img src="/moved/i${n}.png" alt="m">` });
+      serveImage(site, `/i${n}.png`, png(8, 8, n + 1));
+      site.redirect(`/moved/i${n}.png`, `/i${n}.png`);
+    }
+    const outDir = join(tmp, 'out');
+    const saver = new ImageSaver({ minWidth: 1, minHeight: 1, minBytes: 1 });
+    const summary = await new Crawler(
+      options(site.url('/'), outDir, { concurrency: 2, perHost: 1, extractors: [new LinkExtractor(), new ImageExtractor()], savers: [saver], persist: { path: join(outDir, 'state.db') } }),
+    ).run();
+    expect(summary.stopReason).toBe('completed');
+    expect(summary.pages).toBe(1 + count);
+    expect(saver.saved).toBe(count);
+    const db = CrawlStateDb.open(join(outDir, 'state.db'));
+    expect(db.images.size()).toBe(2 * count);
+    expect(db.imageWrites.entries()).toEqual([]);
+    db.close();
   });
 });

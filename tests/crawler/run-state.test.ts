@@ -1,5 +1,8 @@
 import { resolveOptions } from '../../src/index.js';
 import { RESULT_OPTIONS, differingCommandOption, differingOption, resultOptions } from '../../src/crawler/result-options.js';
+import { join } from 'node:path';
+import { RunState } from '../../src/crawler/run-state.js';
+import { CrawlStateDb } from '../../src/storage/sqlite/crawl-state-db.js';
 import { describe, expect, test } from '../helpers/fixtures.js';
 
 const start = { startUrls: ['http://127.0.0.1/'] };
@@ -44,5 +47,49 @@ describe('differingCommandOption', () => {
     [{ strict: false }, {}, 'strict'],
   ] as const)('%j against %j: %s', (stored, current, expected) => {
     expect(differingCommandOption(stored, current)).toBe(expected);
+  });
+});
+
+describe('RunState.inProgress', () => {
+  test('holds one of `concurrency` slots per unit until what the unit recorded is committed', async ({ tmp }) => {
+    const db = CrawlStateDb.open(join(tmp, 'state.db'));
+    let commits = 0;
+    const commitBatch = db.commitBatch.bind(db);
+    db.commitBatch = (batch) => {
+      commits++;
+      return commitBatch(batch);
+    };
+    const state = new RunState({ db, owned: true, command: 'crawl', commandOptions: undefined }, 2, () => ({ pages: 0, records: 0 }), () => 0, (error) => {
+      throw error;
+    });
+    const saver = state.saverState();
+    let running = 0;
+    let peak = 0;
+    const startedAfter: number[] = [];
+    const units = Array.from({ length: 6 }, (_, n) =>
+      state.inProgress(async () => {
+        running++;
+        peak = Math.max(peak, running);
+        startedAfter.push(commits);
+        await new Promise((resolve) => setImmediate(resolve));
+        saver.images.add([{ url: `http://e.com/${n}.png`, outcome: 'saved', sha256: null, file: null }]);
+        running--;
+        return commits;
+      }).then((before) => expect(commits).toBeGreaterThan(before)),
+    );
+    await Promise.all(units);
+    expect(peak).toBe(2);
+    // The third unit started only once the first two had their entries committed.
+    expect(startedAfter.slice(2).every((after) => after >= 1)).toBe(true);
+    expect(db.images.size()).toBe(6);
+    state.close();
+  });
+
+  test('a unit that records nothing gives its slot back at once; a unit that throws gives it back too', async ({ tmp }) => {
+    const db = CrawlStateDb.open(join(tmp, 'state.db'));
+    const state = new RunState({ db, owned: true, command: 'crawl', commandOptions: undefined }, 1, () => ({ pages: 0, records: 0 }), () => 0, () => undefined);
+    await expect(state.inProgress(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await state.inProgress(async () => 'done')).toBe('done');
+    state.close();
   });
 });

@@ -9,7 +9,7 @@ import type { CrawlRequest } from '../frontier-store.js';
 import { SCHEMA_VERSION, createSchema, readSchemaVersion, upgradeSchema } from './schema.js';
 import { SqliteCounters } from './sqlite-counters.js';
 import type { ImageDone, LinkCheckDone, LoggedDownload } from '../done-set.js';
-import { SqliteDownloadLog, SqliteImageDoneSet, SqliteLinkCheckDoneSet } from './sqlite-done-sets.js';
+import { SqliteDownloadLog, SqliteImageDoneSet, SqliteImageWrites, SqliteLinkCheckDoneSet } from './sqlite-done-sets.js';
 import { SqliteFrontierStore } from './sqlite-frontier-store.js';
 import { SqliteRedirectClaims } from './sqlite-redirect-claims.js';
 import { SqliteRobotsStore } from './sqlite-robots-store.js';
@@ -90,6 +90,7 @@ export class CrawlStateDb {
   readonly run: SqliteRunMeta;
   readonly robots: SqliteRobotsStore;
   readonly images: SqliteImageDoneSet;
+  readonly imageWrites: SqliteImageWrites;
   readonly linkChecks: SqliteLinkCheckDoneSet;
   readonly downloads: SqliteDownloadLog;
   readonly redirectClaims: SqliteRedirectClaims;
@@ -109,6 +110,7 @@ export class CrawlStateDb {
     this.run = new SqliteRunMeta(db);
     this.robots = new SqliteRobotsStore(db);
     this.images = new SqliteImageDoneSet(db);
+    this.imageWrites = new SqliteImageWrites(db);
     this.linkChecks = new SqliteLinkCheckDoneSet(db);
     this.downloads = new SqliteDownloadLog(db);
     this.redirectClaims = new SqliteRedirectClaims(db);
@@ -119,7 +121,8 @@ export class CrawlStateDb {
    * Opens the state file at `path`, creating it (and its tables) when missing, and loads what the stores keep in
    * memory; requests left in flight by a killed process are queued again. The directory must exist.
    * @throws StateError `state-locked` when another process (or another open in this one) holds the file,
-   *   `state-corrupt` when it is not a whole SQLite database, `state-incompatible` when its schema version differs.
+   *   `state-corrupt` when it is not a whole SQLite database, `state-incompatible` when its schema version differs
+   *   (a version 2 file is upgraded to 3 in place: it only lacks `image_writes`).
    *   The file is left untouched in each case.
    */
   static open(path: string): CrawlStateDb {

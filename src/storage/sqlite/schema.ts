@@ -6,8 +6,10 @@ import type { Database } from 'better-sqlite3';
  */
 export const SCHEMA_VERSION = 3;
 
-// Added by version 3: what a saver finished once per run (the audit's sitemap scan), JSON, so a resume does not redo it.
-const SAVER_RESULTS = `CREATE TABLE saver_results (name TEXT PRIMARY KEY, value TEXT NOT NULL, saved_at INTEGER NOT NULL) WITHOUT ROWID;
+// Added by version 3: what a saver finished once per run (the audit's sitemap scan), JSON, so a resume does not redo
+// it; and image files being put in place whose outcome is not in saved_images yet.
+const VERSION_3_TABLES = `CREATE TABLE saver_results (name TEXT PRIMARY KEY, value TEXT NOT NULL, saved_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE image_writes (url TEXT PRIMARY KEY, file TEXT NOT NULL, record TEXT NOT NULL, started_at INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
 // \`seen\` is a log, not an index: the memory copy answers every lookup, and appends write one page per batch where
@@ -66,7 +68,7 @@ CREATE TABLE downloads (
   data TEXT
 );
 CREATE TABLE redirect_claims (url TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (url, target)) WITHOUT ROWID;
-${SAVER_RESULTS}`;
+${VERSION_3_TABLES}`;
 
 /**
  * The schema version of an open database: `undefined` for an empty file (no tables yet), `-1` for a database with
@@ -88,12 +90,12 @@ export function createSchema(db: Database): void {
 }
 
 /**
- * Brings a database of an older version the tables of {@link SCHEMA_VERSION}: version 2 (before `saver_results`) only
- * lacks a table. Returns whether it could; call inside a write transaction.
+ * Brings a database of an older version the tables of {@link SCHEMA_VERSION}: version 2 (before `saver_results` and
+ * `image_writes`) only lacks those tables. Returns whether it could; call inside a write transaction.
  */
 export function upgradeSchema(db: Database, version: number): boolean {
   if (version !== 2) return false;
-  db.exec(SAVER_RESULTS);
+  db.exec(VERSION_3_TABLES);
   db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
   return true;
 }

@@ -1,21 +1,24 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { DoneSet, DownloadLog, ImageDone, LinkCheckDone, LoggedDownload } from '../done-set.js';
+import type { DoneSet, DownloadLog, ImageDone, ImageWrite, LinkCheckDone, LoggedDownload } from '../done-set.js';
 
-export type { ImageDone, LinkCheckDone } from '../done-set.js';
+export type { ImageDone, ImageWrite, LinkCheckDone } from '../done-set.js';
 
 /**
  * Images a run is done with (the `saved_images` table of a {@link CrawlStateDb}), so a resumed run downloads none of
- * them again. Writes land in the open transaction, so commit them with the batch of pages they came from.
+ * them again. An entry added drops the URL's entry in `image_writes` (see {@link SqliteImageWrites}). Writes land in
+ * the open transaction: the run commits them within the turn.
  */
 export class SqliteImageDoneSet implements DoneSet<ImageDone> {
   readonly #select: Statement<[string], { url: string; outcome: string; sha256: string | null; file: string | null }>;
   readonly #upsert: Statement<[string, string, string | null, string | null, number]>;
+  readonly #dropWrite: Statement<[string]>;
   readonly #count: Statement<[], number>;
   readonly #countOutcome: Statement<[string], number>;
 
   constructor(db: Database) {
     this.#select = db.prepare('SELECT url, outcome, sha256, file FROM saved_images WHERE url = ?');
     this.#upsert = db.prepare('INSERT OR REPLACE INTO saved_images (url, outcome, sha256, file, saved_at) VALUES (?, ?, ?, ?, ?)');
+    this.#dropWrite = db.prepare('DELETE FROM image_writes WHERE url = ?');
     this.#count = db.prepare('SELECT count(*) FROM saved_images').pluck() as Statement<[], number>;
     this.#countOutcome = db.prepare('SELECT count(*) FROM saved_images WHERE outcome = ?').pluck() as Statement<[string], number>;
   }
@@ -27,12 +30,40 @@ export class SqliteImageDoneSet implements DoneSet<ImageDone> {
 
   /** Records entries (a later entry for the same URL replaces the earlier). */
   add(entries: readonly ImageDone[], now = Date.now()): void {
-    for (const entry of entries) this.#upsert.run(entry.url, entry.outcome, entry.sha256, entry.file, now);
+    for (const entry of entries) {
+      this.#upsert.run(entry.url, entry.outcome, entry.sha256, entry.file, now);
+      this.#dropWrite.run(entry.url);
+    }
   }
 
   /** Entries stored; with `outcome`, those of that outcome only. */
   size(outcome?: string): number {
     return (outcome === undefined ? this.#count.get() : this.#countOutcome.get(outcome)) ?? 0;
+  }
+}
+
+/**
+ * Image files being put in place whose outcome is not in `saved_images` yet (the `image_writes` table of a
+ * {@link CrawlStateDb}), each with its manifest record: a resume adopts those whose file is in place. Writes land in
+ * the open transaction: the run commits each entry at once (`SaverState.imageWrites`).
+ */
+export class SqliteImageWrites {
+  readonly #upsert: Statement<[string, string, string, number]>;
+  readonly #all: Statement<[], { url: string; file: string; record: string }>;
+
+  constructor(db: Database) {
+    this.#upsert = db.prepare('INSERT OR REPLACE INTO image_writes (url, file, record, started_at) VALUES (?, ?, ?, ?)');
+    this.#all = db.prepare('SELECT url, file, record FROM image_writes ORDER BY started_at, url');
+  }
+
+  /** Records that `entry.file` is about to be written (a later entry for the same URL replaces the earlier). */
+  add(entry: ImageWrite, now = Date.now()): void {
+    this.#upsert.run(entry.url, entry.file, JSON.stringify(entry.record), now);
+  }
+
+  /** The entries whose image has no done-entry yet, oldest first. */
+  entries(): ImageWrite[] {
+    return this.#all.all().map((row) => ({ url: row.url, file: row.file, record: JSON.parse(row.record) as Record<string, unknown> }));
   }
 }
 

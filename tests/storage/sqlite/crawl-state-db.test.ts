@@ -167,6 +167,35 @@ describe('CrawlStateDb', () => {
     expect(codeOf(() => CrawlStateDb.open(path))).toBe('state-incompatible');
   });
 
+  test('a version 2 state (before image_writes) is upgraded in place and keeps what it held; version 1 is refused', ({ dir }) => {
+    const path = join(dir, 'state.db');
+    const db = CrawlStateDb.open(path);
+    db.commitBatch({ images: [{ url: 'http://e.com/a.png', outcome: 'saved', sha256: 'ab', file: 'images/ab/ab.png' }] });
+    db.close();
+    const raw = new Database(path);
+    raw.exec('DROP TABLE image_writes');
+    raw.prepare('UPDATE schema_version SET version = 2').run();
+    raw.close();
+    const upgraded = CrawlStateDb.open(path);
+    try {
+      expect(upgraded.isNew).toBe(false);
+      expect(upgraded.images.get('http://e.com/a.png')?.outcome).toBe('saved');
+      upgraded.imageWrites.add({ url: 'http://e.com/b.png', file: 'images/cd/cd.png', record: { sha256: 'cd' } });
+      upgraded.commit();
+      expect(upgraded.imageWrites.entries()).toEqual([{ url: 'http://e.com/b.png', file: 'images/cd/cd.png', record: { sha256: 'cd' } }]);
+    } finally {
+      upgraded.close();
+    }
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT version FROM schema_version').pluck().get()).toBe(3);
+    check.prepare('SELECT 1').get();
+    check.close();
+    const old = new Database(path);
+    old.prepare('UPDATE schema_version SET version = 1').run();
+    old.close();
+    expect(codeOf(() => CrawlStateDb.open(path))).toBe('state-incompatible');
+  });
+
   test("another program's SQLite database is refused with state-incompatible and gets none of our tables", ({ dir }) => {
     const path = join(dir, 'state.db');
     const raw = new Database(path);

@@ -49,3 +49,24 @@ test('done-sets, the download log and redirect claims come back after reopening'
     again.close();
   }
 });
+
+test('an image write stays listed, oldest first, until its image enters the done-set', ({ dir }) => {
+  const path = join(dir, 'state.db');
+  const db = CrawlStateDb.open(path);
+  const record = { url: 'http://e.com/a.png', file: 'images/ab/ab.png', sha256: 'ab', error: null };
+  db.imageWrites.add({ url: 'http://e.com/a.png', file: 'images/ab/ab.png', record }, 1);
+  db.imageWrites.add({ url: 'http://e.com/b.png', file: 'images/cd/cd.png', record: { sha256: 'cd' } }, 2);
+  db.commit();
+  expect(db.imageWrites.entries().map((entry) => entry.url)).toEqual(['http://e.com/a.png', 'http://e.com/b.png']);
+  db.images.add([{ url: 'http://e.com/a.png', outcome: 'saved', sha256: 'ab', file: 'images/ab/ab.png' }]);
+  db.commit();
+  db.close();
+
+  const again = CrawlStateDb.open(path);
+  try {
+    expect(again.imageWrites.entries()).toEqual([{ url: 'http://e.com/b.png', file: 'images/cd/cd.png', record: { sha256: 'cd' } }]);
+    expect(again.images.get('http://e.com/a.png')?.outcome).toBe('saved');
+  } finally {
+    again.close();
+  }
+});
