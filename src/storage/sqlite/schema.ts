@@ -8,8 +8,8 @@ export const SCHEMA_VERSION = 3;
 
 // Added by version 3: what a saver finished once per run (the audit's sitemap scan), JSON, so a resume does not redo
 // it; and image files being put in place whose outcome is not in saved_images yet.
-const VERSION_3_TABLES = `CREATE TABLE saver_results (name TEXT PRIMARY KEY, value TEXT NOT NULL, saved_at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE image_writes (url TEXT PRIMARY KEY, file TEXT NOT NULL, record TEXT NOT NULL, started_at INTEGER NOT NULL) WITHOUT ROWID;
+const VERSION_3_TABLES = `CREATE TABLE IF NOT EXISTS saver_results (name TEXT PRIMARY KEY, value TEXT NOT NULL, saved_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS image_writes (url TEXT PRIMARY KEY, file TEXT NOT NULL, record TEXT NOT NULL, started_at INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
 // \`seen\` is a log, not an index: the memory copy answers every lookup, and appends write one page per batch where

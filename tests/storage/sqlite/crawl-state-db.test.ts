@@ -173,7 +173,7 @@ describe('CrawlStateDb', () => {
     db.commitBatch({ images: [{ url: 'http://e.com/a.png', outcome: 'saved', sha256: 'ab', file: 'images/ab/ab.png' }] });
     db.close();
     const raw = new Database(path);
-    raw.exec('DROP TABLE image_writes');
+    raw.exec('DROP TABLE image_writes; DROP TABLE saver_results');
     raw.prepare('UPDATE schema_version SET version = 2').run();
     raw.close();
     const upgraded = CrawlStateDb.open(path);
@@ -219,7 +219,7 @@ describe('CrawlStateDb', () => {
     const path = join(dir, 'state.db');
     CrawlStateDb.open(path).close();
     const raw = new Database(path);
-    raw.exec('DROP TABLE saver_results');
+    raw.exec('DROP TABLE saver_results; DROP TABLE image_writes');
     raw.prepare('UPDATE schema_version SET version = 2').run();
     raw.close();
     const state = CrawlStateDb.open(path);
