@@ -38,7 +38,7 @@ describe('broken links', () => {
       .status('/server-error', 500)
       .stall('/stall');
     external.status('/down', 500).page('/fine', []);
-    const report = await auditSite(site.url('/'), { external: true, timeoutMs: 500 });
+    const report = await auditSite(site.url('/'), { external: true, timeoutMs: 2_000 });
 
     expect(brokenCodes(report)).toEqual(
       [
