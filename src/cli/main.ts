@@ -78,11 +78,6 @@ function crawlUsesWorkers(args: readonly string[]): boolean {
 // process, so it may set these; the library does not.
 setFlagsFromString('--heap-growing-percent=50');
 setFlagsFromString('--max-semi-space-size=4');
-// Most crawls are short, and each thread (main and every parse worker) compiles its hot code for itself: optimizing
-// compilation was about a third of a 1,200-page crawl's CPU (issue 15). Twice V8's default budget before a function
-// tiers up to TurboFan leaves the briefly warm code to the baseline tiers and cut that crawl's CPU by about 15%, with
-// no loss on a 20,000-page one (docs/BENCHMARKS.md).
-setFlagsFromString('--interrupt-budget=135168');
 
 // A crawl parses on worker threads; its first worker starts now, so it loads while this thread loads the crawler.
 const argv = process.argv.slice(2);
