@@ -107,7 +107,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     else this.#failure = error;
   }
 
-
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
     if (this.#failure) controller.abort(this.#failure);
@@ -115,8 +114,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
     if (this.#settled || statusCode < 200) return;
-    this.#status = statusCode;
-    this.#headers = headers;
     let plan: BodyPlan;
     try {
       plan = this.#plan(statusCode, headers);
@@ -124,6 +121,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.fail(error as Error);
       return;
     }
+    this.#status = statusCode;
+    this.#headers = headers;
     this.#read = plan.read;
     this.#limit = plan.read ? plan.limit : DRAIN_LIMIT;
     const decoder = plan.read ? decompressor(plan.encoding) : undefined;
