@@ -24,6 +24,11 @@ export class CrawlCookies {
     return crawlCookies;
   }
 
+  /** Whether any cookie was ever kept (until then no request needs a Cookie header). */
+  get hasCookies(): boolean {
+    return this.#jar !== undefined;
+  }
+
   /** The Cookie header value for a request to `url` (`''` when no cookie belongs there). */
   headerFor(url: string): string {
     return this.#jar?.getCookieStringSync(url) ?? '';

@@ -1,9 +1,10 @@
 import type { Dispatcher } from 'undici';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Readable, Transform } from 'node:stream';
 import { FetchError } from '../errors.js';
 import type { FetchErrorCode } from '../errors.js';
+import { DeadlineQueue } from './deadlines.js';
 import { createDispatcher } from './dispatcher.js';
+import { Exchange } from './exchange.js';
+import type { ResponseHeaders } from './exchange.js';
 import type { AddressFilter } from './public-address.js';
 import type { HttpCacheLayer } from './http-cache.js';
 
@@ -99,7 +100,7 @@ function findCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function flattenHeaders(raw: Dispatcher.ResponseData['headers']): Record<string, string> {
+function flattenHeaders(raw: ResponseHeaders): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
@@ -132,31 +133,6 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
 }
 
-/** Concatenates chunks into a Buffer that owns its whole ArrayBuffer (never a pool slice, never a view). */
-function ownBuffer(chunks: readonly Buffer[], total: number): Buffer {
-  const body = Buffer.from(new ArrayBuffer(total));
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
-
-function decompressor(encoding: string | undefined): Transform | undefined {
-  switch (encoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return createGunzip();
-    case 'deflate':
-      return createInflate();
-    case 'br':
-      return createBrotliDecompress();
-    default:
-      return undefined;
-  }
-}
-
 /**
  * Makes single HTTP requests through one keep-alive undici Agent: total timeout, body size cap, gzip/deflate/br
  * decoding, and error mapping. It does not follow redirects or retry; the page loader does both, so every hop and
@@ -167,9 +143,14 @@ export class Fetcher {
   readonly #agent: Dispatcher;
   readonly #checkTarget: ((url: URL) => Promise<void>) | undefined;
   readonly #options: FetcherOptions;
+  /** The whole-exchange timeout of every request in flight. */
+  readonly #deadlines: DeadlineQueue;
+  /** Requests in flight by the stop signal they were given. */
+  readonly #watching = new WeakMap<AbortSignal, Set<Exchange>>();
 
   constructor(options: FetcherOptions) {
     this.#options = options;
+    this.#deadlines = new DeadlineQueue(options.timeoutMs);
     const { dispatcher, checkTarget } = createDispatcher(options);
     this.#agent = options.cache ? dispatcher.compose(options.cache.interceptor) : dispatcher;
     this.#checkTarget = checkTarget;
@@ -181,74 +162,73 @@ export class Fetcher {
    */
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const started = performance.now();
-    const controller = new AbortController();
+    const cache = this.#options.cache;
+    let headers: Record<string, string> = {};
+    let contentType = '';
+    let fromCache = false;
+    const exchange = new Exchange((status, raw) => {
+      headers = flattenHeaders(raw);
+      if (cache && headers[cache.marker] !== undefined) {
+        fromCache = true;
+        delete headers[cache.marker];
+      }
+      contentType = mediaType(headers['content-type']);
+      const read = options.method !== 'HEAD' && (options.shouldReadBody?.(status, contentType) ?? true);
+      return { read, limit: options.maxBytes ?? this.#options.maxBytes, encoding: headers['content-encoding'] };
+    });
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const deadline = this.#deadlines.add(() => {
       timedOut = true;
-      controller.abort();
-    }, this.#options.timeoutMs);
-    const onStop = () => controller.abort();
-    if (options.signal?.aborted) controller.abort();
-    else options.signal?.addEventListener('abort', onStop, { once: true });
+      exchange.fail(new DOMException('The operation timed out', 'AbortError'));
+    });
+    const signal = options.signal;
+    if (signal) this.#watch(signal, exchange);
     try {
+      if (signal?.aborted) throw new DOMException('This operation was aborted', 'AbortError');
       const target = new URL(url);
       await this.#checkTarget?.(target);
-      const cache = this.#options.cache;
-      const response = await this.#agent.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
-        method: options.method ?? 'GET',
-        headers: { accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING, ...options.headers, ...cache?.headers, 'user-agent': this.#options.userAgent },
-        signal: controller.signal,
-      });
-      const headers = flattenHeaders(response.headers);
-      const cached = cache ? { cached: headers[cache.marker] !== undefined } : {};
-      if (cache) delete headers[cache.marker];
-      const contentType = mediaType(headers['content-type']);
-      const shouldRead = options.method !== 'HEAD' && (options.shouldReadBody?.(response.statusCode, contentType) ?? true);
-      if (!shouldRead) {
-        await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      if (!exchange.settled)
+        this.#agent.dispatch(
+          {
+            origin: target.origin,
+            path: `${target.pathname}${target.search}`,
+            method: options.method ?? 'GET',
+            headers: { accept: ACCEPT, 'accept-encoding': ACCEPT_ENCODING, ...options.headers, ...cache?.headers, 'user-agent': this.#options.userAgent },
+          },
+          exchange,
+        );
+      const { status, body, truncated } = await exchange.result;
+      const cached = cache ? { cached: fromCache } : {};
+      if (body === undefined) {
         const declared = Number(headers['content-length']);
-        return { url, status: response.statusCode, headers, contentType, body: undefined, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started, ...cached };
+        return { url, status, headers, contentType, body, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started, ...cached };
       }
-      const { body, truncated } = await this.#readBody(response.body, headers['content-encoding'], options.maxBytes ?? this.#options.maxBytes);
-      return { url, status: response.statusCode, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started, ...cached };
+      return { url, status, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started, ...cached };
     } catch (error) {
       throw toFetchError(error, timedOut);
     } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onStop);
+      this.#deadlines.cancel(deadline);
+      if (signal) this.#watching.get(signal)?.delete(exchange);
     }
   }
 
-  /** Reads a body up to `maxBytes` (decoded), decompressing as it goes; stops reading and closes the stream at the cap. */
-  async #readBody(raw: Readable, encoding: string | undefined, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
-    const decoder = decompressor(encoding);
-    const stream: Readable = decoder ? raw.pipe(decoder) : raw;
-    if (decoder) raw.on('error', (error) => decoder.destroy(error));
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let truncated = false;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (total + chunk.byteLength > limit) {
-          chunks.push(chunk.subarray(0, limit - total));
-          total = limit;
-          truncated = true;
-          break;
-        }
-        chunks.push(chunk);
-        total += chunk.byteLength;
-      }
-    } finally {
-      if (truncated) {
-        raw.destroy();
-        decoder?.destroy();
-      }
+  /** Fails `exchange` when `signal` aborts; one listener per signal (every request of a crawl shares its stop signal). */
+  #watch(signal: AbortSignal, exchange: Exchange): void {
+    let exchanges = this.#watching.get(signal);
+    if (!exchanges) {
+      const watched = new Set<Exchange>();
+      exchanges = watched;
+      this.#watching.set(signal, watched);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const running of watched) running.fail(new DOMException('This operation was aborted', 'AbortError'));
+          watched.clear();
+        },
+        { once: true },
+      );
     }
-    // Always a copy with its own memory: a single chunk is a view into undici's socket buffer, which it would keep
-    // alive, and an own ArrayBuffer can be transferred to a parse worker.
-    return { body: ownBuffer(chunks, total), truncated };
+    exchanges.add(exchange);
   }
 
   /** Closes every pooled connection. */

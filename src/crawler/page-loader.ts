@@ -140,7 +140,9 @@ export class PageLoader {
             const method = overrides.method ?? 'GET';
             const purpose = overrides.purpose ?? 'page';
             // Inside the host's slot, so a signed token is made just before its request leaves.
-            const headers = await options.requestHeaders?.headersFor({ url, method, purpose, attempt: attempt + 1, redirects: hops });
+            // Synchronous unless a beforeRequest hook runs: a plain crawl waits for nothing here.
+            const pending = options.requestHeaders?.headersFor({ url, method, purpose, attempt: attempt + 1, redirects: hops });
+            const headers = pending instanceof Promise ? await pending : pending;
             const answer = await options.fetcher.request(url, {
               method,
               signal: options.abortSignal,
@@ -148,7 +150,8 @@ export class PageLoader {
               maxBytes: overrides.maxBytes,
               headers,
             });
-            await options.requestHeaders?.received(url, answer.headers);
+            const storing = options.requestHeaders?.received(url, answer.headers);
+            if (storing) await storing;
             options.limiter.observe(host, { latencyMs: answer.ms, status: answer.status });
             return answer;
           } catch (failure) {

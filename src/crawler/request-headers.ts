@@ -75,6 +75,8 @@ export class RequestHeaders {
   readonly #credentialOrigins: ReadonlySet<string>;
   readonly #plain: Readonly<Record<string, string>>;
   readonly #credentials: Readonly<Record<string, string>>;
+  /** Whether any configured header or credential exists (else only cookies and the hook add anything). */
+  readonly #hasOwnHeaders: boolean;
 
   constructor(options: RequestHeadersOptions) {
     this.#options = options;
@@ -86,6 +88,7 @@ export class RequestHeaders {
     if (options.auth) credentials['authorization'] = authorizationHeader(options.auth);
     this.#plain = plain;
     this.#credentials = credentials;
+    this.#hasOwnHeaders = Object.keys(plain).length > 0 || Object.keys(credentials).length > 0;
   }
 
   /** Whether this policy adds nothing to any request and keeps no cookies (so the loader can skip it). */
@@ -95,18 +98,30 @@ export class RequestHeaders {
   }
 
   /**
-   * The headers to add to one request, by lower-case name.
+   * The headers to add to one request, by lower-case name: at once when there is no `beforeRequest` hook, else a
+   * promise of them.
    * @throws FetchError `before-request-failed` when the hook throws or returns a bad header (nothing is sent).
    */
-  async headersFor(request: Omit<OutgoingRequest, 'headers'>): Promise<Record<string, string>> {
-    const url = new URL(request.url);
+  headersFor(request: Omit<OutgoingRequest, 'headers'>): Record<string, string> | Promise<Record<string, string>> {
+    const headers = this.#ownHeaders(request.url);
+    const hook = this.#options.beforeRequest;
+    return hook ? this.#withHook(hook, request, headers) : headers;
+  }
+
+  // Configured headers, credentials and cookies; a crawl that has none (nor any cookie yet) skips parsing the URL.
+  #ownHeaders(href: string): Record<string, string> {
+    const cookies = this.#options.cookies;
+    if (!this.#hasOwnHeaders && !cookies?.hasCookies) return {};
+    const url = new URL(href);
     const headers: Record<string, string> = this.#inScope(url) ? { ...this.#plain } : {};
     const trusted = this.#credentialOrigins.has(url.origin);
     if (trusted) Object.assign(headers, this.#credentials);
-    const jarCookies = this.#options.cookies?.headerFor(url.href) ?? '';
+    const jarCookies = cookies?.headerFor(url.href) ?? '';
     if (jarCookies) headers['cookie'] = headers['cookie'] ? `${headers['cookie']}; ${jarCookies}` : jarCookies;
-    const hook = this.#options.beforeRequest;
-    if (!hook) return headers;
+    return headers;
+  }
+
+  async #withHook(hook: BeforeRequest, request: Omit<OutgoingRequest, 'headers'>, headers: Record<string, string>): Promise<Record<string, string>> {
     let added: Readonly<Record<string, string>> | undefined | void;
     try {
       added = await hook({ ...request, headers: Object.freeze({ ...headers }) });
@@ -118,9 +133,13 @@ export class RequestHeaders {
     }
   }
 
-  /** Keeps the cookies an answer from `url` set (`set-cookie` as the fetcher gives it: one value a line). */
-  async received(url: string, responseHeaders: Readonly<Record<string, string>>): Promise<void> {
+  /**
+   * Keeps the cookies an answer from `url` set (`set-cookie` as the fetcher gives it: one value a line). Returns
+   * nothing when the answer set none, so the caller need not wait.
+   */
+  received(url: string, responseHeaders: Readonly<Record<string, string>>): Promise<void> | undefined {
     const setCookie = responseHeaders['set-cookie'];
-    if (setCookie !== undefined && this.#options.cookies) await this.#options.cookies.store(url, setCookie.split('\n'));
+    if (setCookie !== undefined && this.#options.cookies) return this.#options.cookies.store(url, setCookie.split('\n'));
+    return undefined;
   }
 }
