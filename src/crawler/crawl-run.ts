@@ -1,43 +1,37 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js';
-import { LinkAdmission } from './admission.js';
-import { SaverHost } from './savers.js';
 import type { Page } from '../extractors/page.js';
 import type { RunCounters } from '../storage/counters.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
+import type { LinkAdmission } from './admission.js';
+import type { Fetcher } from './fetcher.js';
+import type { Limiter } from './limiter.js';
+import type { RobotsCache } from './robots.js';
+import type { SaverHost } from './savers.js';
 import { CrawlError, ExtractorError, FetchError } from '../errors.js';
-import { Fetcher } from './fetcher.js';
-import { Limiter } from './limiter.js';
-import { createUrlNormalizer } from './normalize.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
-import { PageLoader } from './page-loader.js';
 import { HTML_TYPES, PageParser, buildPage } from './page-parser.js';
-import type { Loaded } from './page-loader.js';
+import type { Loaded, PageLoader } from './page-loader.js';
 import { buildPageRecord, countPage, unfetched } from './page-record.js';
 import type { SkipReason } from './page-record.js';
 import type { CrawlProgress, ProgressListener } from './progress.js';
 import { ProgressTicker, progressFrom } from './progress.js';
-import { RobotsCache } from './robots.js';
-import { loadRobotsTxt } from './robots-loader.js';
-import { createScope } from './scope.js';
-import { isPublicAddress } from './public-address.js';
 import { SettleCounter } from './settle-counter.js';
-import { NEW_RUN, RunState, persistedRobotsLoader } from './run-state.js';
+import { NEW_RUN, RunState } from './run-state.js';
+import { wireRun } from './run-parts.js';
 import { runStores } from './run-stores.js';
 import type { OpenedState } from './run-state.js';
 import type { LoggedDownload } from '../storage/done-set.js';
 import { seedFromSitemaps } from './sitemap-seeds.js';
 import type { HttpCacheLayer } from './http-cache.js';
 import type { CrawlCookies } from './cookie-jar.js';
-import { RequestHeaders } from './request-headers.js';
 import type { BeforeRequest } from './request-headers.js';
 import { redactProxy } from './request-options.js';
 import { sharedStart } from './shared-run.js';
 import type { SharedRun, Settlement } from './shared-run.js';
-import { sharedRobotsLoader } from './shared-robots.js';
 
 /** The crawler's hooks, bound to the Crawler instance. */
 export interface CrawlHooks {
@@ -137,96 +131,24 @@ export class CrawlRun {
     this.#shared = shared;
     shared?.onFailure((error) => this.#fail(error));
     ({ frontier: this.#frontier, seen: this.#seen, counters: this.#counters, ownsFrontier: this.#ownsFrontier } = runStores(options, state, shared));
-    const normalize = createUrlNormalizer(options);
-    this.#normalize = (url) => normalize(url)?.href ?? null;
-    const addressRule = options.denyPrivateAddresses;
-    this.#fetcher = new Fetcher({
-      userAgent: options.userAgent,
-      timeoutMs: options.timeoutMs,
-      maxBytes: options.maxBytes,
-      connectionsPerOrigin: options.perHost,
-      isAddressAllowed: addressRule === true ? isPublicAddress : addressRule || undefined,
-      proxy: options.proxy,
-      cache: opened.cache,
-    });
-    const requestHeaders = new RequestHeaders({
-      startUrls: options.startUrls,
-      scope: options.scope,
-      headers: options.headers,
-      auth: options.auth,
-      cookies: opened.cookies,
-      beforeRequest: hooks.beforeRequest,
-    });
-    this.#limiter = new Limiter({
-      concurrency: options.concurrency,
-      perHost: options.perHost,
-      delayMs: options.delayMs,
-      signal: this.#stop.signal,
-      autoThrottle: options.autoThrottle,
-      hostGate: shared?.hostGate,
-    });
-    const loadRobots = (url: string) => loadRobotsTxt(this.#loader, url);
-    // Without obeyRobots the files are still read for their `Sitemap:` lines when sitemaps are asked for, and only then.
-    this.#robotsFiles = new RobotsCache({
-      load: shared
-        ? sharedRobotsLoader(shared.state.robots, shared.state.worker, options.redis?.leaseMs ?? 30_000, loadRobots, this.#stop.signal)
-        : state
-          ? persistedRobotsLoader(state.db, loadRobots)
-          : loadRobots,
-      userAgent: options.userAgent,
-      logger: logger.child({ module: 'robots' }),
-      onCrawlDelay: options.obeyRobots ? (host, delayMs) => this.#limiter.setHostDelay(host, delayMs) : () => undefined,
-    });
-    this.#robots = options.obeyRobots ? this.#robotsFiles : undefined;
-    this.#loader = new PageLoader({
-      fetcher: this.#fetcher,
-      limiter: this.#limiter,
-      logger: logger.child({ module: 'fetcher' }),
-      retries: options.retries,
-      retryDelayMs: options.retryDelayMs,
-      maxRetryAfterMs: options.maxRetryAfterMs,
-      maxRedirects: options.maxRedirects,
-      normalize: this.#normalize,
-      acceptRedirect: this.#state ? this.#state.acceptRedirect((url) => this.#admission.acceptRedirect(url)) : (url) => this.#admission.acceptRedirect(url),
-      shouldReadBody: (status, type) => status >= 200 && status < 300 && this.#isParsed(type),
+    const parts = wireRun({
+      options,
+      hooks,
+      logger,
+      log: this.#log,
+      opened,
+      state: this.#state,
+      frontier: this.#frontier,
+      seen: this.#seen,
+      counters: this.#counters,
       stopSignal: this.#stop.signal,
       abortSignal: this.#abort.signal,
-      requestHeaders: requestHeaders.isEmpty ? undefined : requestHeaders,
-    });
-    this.#admission = new LinkAdmission({
-      rules: {
-        normalize,
-        inScope: createScope(options.startUrls, options.scope, options.include, options.exclude),
-        maxUrlLength: options.maxUrlLength,
-        maxRepeatedSegments: options.maxRepeatedSegments,
-        followNofollow: options.followNofollow,
-      },
-      maxDepth: options.maxDepth,
-      seen: this.#seen,
-      frontier: this.#frontier,
-      admit: shared && ((requests) => shared.state.seen.admit(requests)),
-      robots: this.#robots,
-      counters: this.#counters,
-      logger: this.#log,
-      shouldEnqueue: (link, page) => hooks.shouldEnqueue(link, page),
+      isParsed: (type) => this.#isParsed(type),
       // A shared crawl's queue is Redis's (sitecrawl status); this worker counts only its own.
       onQueued: (count) => (this.#queued += shared ? 0 : count),
     });
-    this.#savers = new SaverHost({
-      savers: options.savers,
-      loader: this.#loader,
-      robots: this.#robots,
-      robotsFiles: this.#robotsFiles,
-      counters: this.#counters,
-      logger,
-      stopSignal: this.#stop.signal,
-      outDir: options.outDir,
-      state: this.#state?.saverState(),
-      share: shared && ((kind, record) => shared.share(kind, record)),
-      claim: shared && ((urls) => shared.state.seen.add(urls)),
-      quota: shared && ((name, max) => shared.quota(name, max)),
-      once: shared && ((name, task, onItems) => shared.once(name, task, onItems, this.#stop.signal)),
-    });
+    ({ normalize: this.#normalize, fetcher: this.#fetcher, limiter: this.#limiter, robotsFiles: this.#robotsFiles, robots: this.#robots } = parts);
+    ({ loader: this.#loader, admission: this.#admission, savers: this.#savers } = parts);
     this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
   }
