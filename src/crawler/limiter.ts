@@ -114,16 +114,20 @@ export class Limiter {
           signal?.throwIfAborted();
           return task();
         });
-      const token = await gate.acquire(host, slot.queue.concurrency, slot.delayMs, signal);
-      try {
-        return await this.#global.add(() => {
+      // The shared host slot is taken inside this worker's global slot: taken before it, a request waiting for its
+      // own worker's concurrency would hold one of every worker's slots of the host without asking anything, and
+      // could keep another worker from a request the held ones wait on until its lease ran out.
+      return this.#global.add(async () => {
+        signal?.throwIfAborted();
+        const token = await gate.acquire(host, slot.queue.concurrency, slot.delayMs, signal);
+        try {
           signal?.throwIfAborted();
-          return task();
-        });
-      } finally {
-        // A slot not given back (Redis lost) comes back when its lease expires.
-        await gate.release(token).catch(() => undefined);
-      }
+          return await task();
+        } finally {
+          // A slot not given back (Redis lost) comes back when its lease expires.
+          await gate.release(token).catch(() => undefined);
+        }
+      });
     }) as Promise<T>;
   }
 
