@@ -1,7 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { Awaitable, Extracted, FoundLink } from '../extractors/extractor.js';
-import type { Page } from '../extractors/page.js';
 import type { RunCounters } from '../storage/counters.js';
 import type { CrawlRequest, FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
@@ -23,55 +21,14 @@ import { SettleCounter } from './settle-counter.js';
 import { NEW_RUN, RunState } from './run-state.js';
 import { wireRun } from './run-parts.js';
 import { runStores } from './run-stores.js';
-import type { OpenedState } from './run-state.js';
 import type { LoggedDownload } from '../storage/done-set.js';
 import { seedFromSitemaps } from './sitemap-seeds.js';
-import type { HttpCacheLayer } from './http-cache.js';
-import type { CrawlCookies } from './cookie-jar.js';
-import type { BeforeRequest } from './request-headers.js';
 import { redactProxy } from './request-options.js';
 import { sharedStart } from './shared-run.js';
 import type { SharedRun, Settlement } from './shared-run.js';
+import type { CrawlHooks, CrawlSummary, OpenedForRun, StopReason } from './run-types.js';
 
-/** The crawler's hooks, bound to the Crawler instance. */
-export interface CrawlHooks {
-  parse(page: Page): Awaitable<Extracted>;
-  shouldEnqueue(link: FoundLink, page: Page): Awaitable<boolean>;
-  onError(error: CrawlError, request: CrawlRequest): void;
-  /** Whether `parse` is the default (extractors only), so pages may be parsed on worker threads. */
-  usesDefaultParse: boolean;
-  /** Whether `shouldEnqueue` is the default, so nothing on this thread reads a page after a worker parsed it. */
-  usesDefaultShouldEnqueue: boolean;
-  /** The `beforeRequest` hook, when overridden. */
-  beforeRequest?: BeforeRequest | undefined;
-}
-
-/** What the Crawler opened for the run before building it. */
-export interface OpenedForRun {
-  /** The opened `persist` database, and whether the run is to close it. */
-  state?: OpenedState | undefined;
-  /** The cookie jar, when the crawl keeps cookies. */
-  cookies?: CrawlCookies | undefined;
-  /** This process as a worker of a crawl shared through Redis (`redis`). */
-  shared?: SharedRun | undefined;
-  /** The opened HTTP cache (`cache` option); the caller closes it after the run. */
-  cache?: HttpCacheLayer | undefined;
-}
-
-/** How a run ended. */
-export type StopReason = 'completed' | 'max-pages' | 'aborted';
-
-/** What `run()` resolves to: the final progress snapshot and how the run ended. */
-export interface CrawlSummary extends CrawlProgress {
-  stopReason: StopReason;
-  /** URLs in the seen-set at the end. */
-  seen: number;
-  /**
-   * How long requests waited for the `perHost` limit while `concurrency` had free slots, in ms: near `elapsedMs`, the
-   * per-host limit rather than the site bounded the crawl (raise `perHost` on a server of your own).
-   */
-  perHostBoundMs: number;
-}
+export type { CrawlHooks, CrawlSummary, OpenedForRun, StopReason } from './run-types.js';
 
 /**
  * One crawl, from start URLs to summary: breadth-first by levels (every page of depth d settles before depth d+1 is

@@ -3,7 +3,7 @@ import type { RunCounters } from '../storage/counters.js';
 import type { FrontierStore } from '../storage/frontier-store.js';
 import type { SeenSet } from '../storage/seen-set.js';
 import { LinkAdmission } from './admission.js';
-import type { CrawlHooks, OpenedForRun } from './crawl-run.js';
+import type { CrawlHooks, OpenedForRun } from './run-types.js';
 import { Fetcher } from './fetcher.js';
 import { Limiter } from './limiter.js';
 import { createUrlNormalizer } from './normalize.js';

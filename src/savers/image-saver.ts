@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import PQueue from 'p-queue';
 import { setTimeout as delay } from 'node:timers/promises';
 import { OptionsError } from '../errors.js';
@@ -15,34 +14,12 @@ import type { SavedImageRecord } from './image-manifest.js';
 import { resolveImageSaverOptions } from './image-saver-options.js';
 import type { ImageSaverOptions, ResolvedImageSaverOptions } from './image-saver-options.js';
 import { IMAGE_EXTENSIONS, readDimensions, sniffImageType } from './image-type.js';
-import { hasSvgScript } from './svg-script.js';
 import { saveThumbnail, thumbnailFieldsOf } from './thumbnail.js';
-import type { ThumbnailFields } from './thumbnail.js';
+import { savedImageRecord, withThumbnailInPlace } from './saved-image-record.js';
+import type { DownloadedImage } from './saved-image-record.js';
 import type { ImageType } from './image-type.js';
 
-/** A downloaded body that is an image, as `accept` and `fileName` see it. */
-export interface DownloadedImage {
-  /** The URL asked for (a `data:` URI is shown as its metadata and size). */
-  url: string;
-  /** Where the bytes came from after redirects. */
-  finalUrl: string;
-  /** The page it was found on, and that page's depth. */
-  page: string;
-  depth: number;
-  body: Buffer;
-  bytes: number;
-  /** Format sniffed from the bytes. */
-  type: ImageType;
-  /** Pixels from the file header; `null` for an SVG that declares no size. */
-  width: number | null;
-  height: number | null;
-  /** SHA-256 of the body, hex. */
-  sha256: string;
-  /** Alt text (or title, or link text) from the page; `''` when none. */
-  alt: string;
-  /** Everything the extractor said about it (`element`, `attribute`, `declaredWidth`, `alternates`, ...). */
-  data: Readonly<Record<string, unknown>>;
-}
+export type { DownloadedImage } from './saved-image-record.js';
 
 type Rejection = { code: string; message: string; status?: number | null };
 /** How a write ended: the record kept (none when rejected) and whether a new file was written. */
@@ -299,7 +276,7 @@ export class ImageSaver implements Saver {
   // The content of another image already saved (here or, in a shared crawl, by another worker): an extra URL of it.
   #duplicate(image: DownloadedImage, earlier: SavedImageRecord): void {
     const context = this.#context as SaverContext;
-    (this.#manifest as ImageManifest).addSaved(this.#record(image, earlier.file, thumbnailFieldsOf(earlier)));
+    (this.#manifest as ImageManifest).addSaved(savedImageRecord(image, earlier.file, thumbnailFieldsOf(earlier)));
     context.count('duplicate');
     this.#done({ url: image.url, outcome: 'duplicate', sha256: image.sha256, file: earlier.file });
   }
@@ -348,7 +325,7 @@ export class ImageSaver implements Saver {
       context.count('thumbs.failed');
       context.logger.debug({ url: image.url, code: thumb.thumbError.code }, 'no thumbnail');
     }
-    const record = this.#record(image, file, thumb);
+    const record = savedImageRecord(image, file, thumb);
     // Persisted: the record is in the state before the file takes its name, so a resume adopts a file that landed
     // just before a kill instead of downloading it again.
     await context.state?.imageWrites.writing({ url: image.url, file, record: record as unknown as Record<string, unknown> });
@@ -376,31 +353,12 @@ export class ImageSaver implements Saver {
     const manifest = this.#manifest as ImageManifest;
     for (const entry of await state.imageWrites.entries()) {
       if (!(await store.has(entry.file))) continue;
-      let record = entry.record as unknown as SavedImageRecord;
-      if (record.thumb !== undefined && !(await store.has(record.thumb))) {
-        const { thumb: _thumb, ...rest } = record;
-        const body = await readFile(store.pathOf(entry.file));
-        record = { ...rest, ...(await saveThumbnail(store, { body, type: record.type, width: record.width, height: record.height, sha256: record.sha256 }, this.options.layout === 'flat')) };
-      }
+      const record = await withThumbnailInPlace(store, entry.record as unknown as SavedImageRecord, this.options.layout === 'flat');
       if (!manifest.has(entry.url)) manifest.addSaved(record);
       context.count('saved');
       this.#done({ url: entry.url, outcome: 'saved', sha256: record.sha256, file: entry.file });
       context.logger.debug({ url: entry.url, file: entry.file }, 'image saved before the stop adopted');
     }
-  }
-
-  #record(image: DownloadedImage, file: string, thumb: Partial<ThumbnailFields> = {}): SavedImageRecord {
-    const { data } = image;
-    const record: SavedImageRecord = {
-      url: image.url, page: image.page, file, sha256: image.sha256, bytes: image.bytes, width: image.width, height: image.height,
-      type: image.type, alt: image.alt, depth: image.depth, error: null,
-    };
-    if (image.finalUrl !== image.url && !image.url.startsWith('data:')) record.finalUrl = image.finalUrl;
-    if (typeof data['declaredWidth'] === 'number') record.declaredWidth = data['declaredWidth'];
-    if (typeof data['declaredHeight'] === 'number') record.declaredHeight = data['declaredHeight'];
-    if (Array.isArray(data['alternates']) && data['alternates'].length > 0) record.alternates = data['alternates'].map(String);
-    if (image.type === 'svg' && hasSvgScript(image.body)) record.hasScript = true;
-    return { ...record, ...thumb };
   }
 
   #reject(url: string, source: DownloadSource, rejection: Rejection): void {
