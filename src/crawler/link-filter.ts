@@ -50,6 +50,17 @@ function judge(rawUrl: string, rules: LinkRules, base: string | undefined): Verd
   return { url: normalized.href, skip: rules.inScope(normalized) ? null : 'scope' };
 }
 
+/**
+ * The key under which an absolute http(s) URL's verdict is remembered: the URL without its fragment. The normalizer
+ * drops fragments, and in the WHATWG URL parser '#' ends every state before the fragment exactly as the end of input
+ * does, so `X#frag` is judged as `X` (pages link many sections of one page: keyed by the raw URL, the cache thrashes).
+ * Except when `X` ends in a C0 control or space: trailing, the parser strips it; before '#', it is part of the URL.
+ */
+export function verdictKey(rawUrl: string): string {
+  const hash = rawUrl.indexOf('#');
+  return hash === -1 || rawUrl.charCodeAt(hash - 1) <= 0x20 ? rawUrl : rawUrl.slice(0, hash);
+}
+
 /** The verdict for one URL, remembered per rule set for absolute URLs (whose verdict does not depend on the base). */
 function verdictOf(rawUrl: string, rules: LinkRules, base: string | undefined): Verdict {
   if (!ABSOLUTE_HTTP.test(rawUrl)) return judge(rawUrl, rules, base);
@@ -58,11 +69,12 @@ function verdictOf(rawUrl: string, rules: LinkRules, base: string | undefined): 
     cache = new Map();
     verdictCaches.set(rules, cache);
   }
-  let verdict = cache.get(rawUrl);
+  const key = verdictKey(rawUrl);
+  let verdict = cache.get(key);
   if (!verdict) {
     if (cache.size >= MAX_CACHED_VERDICTS) cache.clear();
-    verdict = judge(rawUrl, rules, base);
-    cache.set(rawUrl, verdict);
+    verdict = judge(key, rules, base);
+    cache.set(key, verdict);
   }
   return verdict;
 }

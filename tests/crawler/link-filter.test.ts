@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { filterLinks } from '../../src/crawler/link-filter.js';
+import { filterLinks, verdictKey } from '../../src/crawler/link-filter.js';
 import type { LinkRules } from '../../src/crawler/link-filter.js';
 import { createUrlNormalizer } from '../../src/crawler/normalize.js';
 import { createScope } from '../../src/crawler/scope.js';
@@ -142,5 +142,52 @@ describe('filterLinks on a whole page', () => {
 
   test('an empty page gives nothing', () => {
     expect(filterLinks([], rules(), true)).toEqual({ candidates: [], inScope: 0, skipped: new Map() });
+  });
+});
+
+describe('verdicts remembered without the fragment', () => {
+  // Each with a fragment, as a page links sections; a C0 control or space before '#' is not trailing, so it counts.
+  const tricky = [
+    'http://site.test/a#x',
+    'http://site.test/a#',
+    'http://site.test/a#b#c',
+    'http://site.test/a #x',
+    'http://site.test/a\t#x',
+    'http://site.test/a\n#x',
+    'http://site.test/a\u0001#x',
+    'http://site.test/a \t#x',
+    'http://site.test/a\u00a0#x',
+    'http://site.test/a?q #x',
+    'http://site.test/a?#x',
+    'http://site.test/a?q=1&r#x',
+    'http://site.test#x',
+    'http://site.test:80#x',
+    'http://user#x@site.test/',
+    'http://#x',
+    'http://[::1#x]/',
+    'http://site.test/a%20#b%',
+    'http://site.test/é#ü x',
+    'http://site.test/a/..#x',
+    'http://site.test/a\\b#x',
+    'HTTP://SITE.test/A#x',
+    `http://site.test/${'x'.repeat(50)}#${'y'.repeat(20)}`,
+    'http://site.test/excluded/a#x',
+    'http://other.test/a#x',
+  ];
+
+  test.each(tricky)('%j normalizes as its key does', (url) => {
+    const normalize = createUrlNormalizer();
+    expect(normalize(verdictKey(url))).toEqual(normalize(url));
+  });
+
+  test('a shared rule set gives each URL the verdict it gets alone, whichever fragment came first', () => {
+    const shared = rules();
+    const alone = (url: string) => filterLinks([link(url)], rules(), true);
+    const expected = tricky.map(alone);
+    const withoutFragments = tricky.map((url) => filterLinks([link(verdictKey(url))], shared, true));
+    const afterThem = tricky.map((url) => filterLinks([link(url)], shared, true));
+    expect(afterThem).toEqual(expected);
+    // The same URL bare (as a key) and with its fragment: the bare one's verdict is its own.
+    expect(withoutFragments.map((result) => result.candidates.map((candidate) => candidate.url))).toEqual(expected.map((result) => result.candidates.map((candidate) => candidate.url)));
   });
 });
