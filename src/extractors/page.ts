@@ -3,6 +3,7 @@ import { selectElements, selectFirstElement } from './css-selector.js';
 import type { Document, Element, Node } from './dom.js';
 import { findElements, getAttribute, textContent, walkElements } from './dom.js';
 import { parseDocument } from './parse-document.js';
+import { ReferenceResolver, resolveReference } from './reference-resolver.js';
 import { STREAMABLE_TAGS, streamElements } from './streamed-elements.js';
 import type { StreamedElements } from './streamed-elements.js';
 
@@ -64,6 +65,7 @@ export class Page {
   #document: Document | undefined;
   #index: ElementIndex | undefined;
   #baseUrl: string | undefined;
+  #resolver: ReferenceResolver | undefined;
   #streamTags: ReadonlySet<string> | undefined;
   /** The streaming pass's elements; `null` when it gave up on this page, `undefined` before it ran. */
   #streamed: StreamedElements | null | undefined;
@@ -114,7 +116,7 @@ export class Page {
   get baseUrl(): string {
     if (this.#baseUrl === undefined) {
       const href = this.elements('base').map((base) => getAttribute(base, 'href')).find((value) => value !== undefined);
-      this.#baseUrl = (href !== undefined && this.#tryResolve(href, this.finalUrl)) || this.finalUrl;
+      this.#baseUrl = (href !== undefined && resolveReference(href, this.finalUrl)) || this.finalUrl;
     }
     return this.#baseUrl;
   }
@@ -139,7 +141,10 @@ export class Page {
 
   /** Resolves a reference found on the page to an absolute URL (fragment kept), or `null` when it is not a valid URL. */
   resolve(href: string): string | null {
-    return this.#tryResolve(href, this.baseUrl);
+    const base = this.baseUrl;
+    // Pages repeat references (many sections of a few pages): each is parsed once per page.
+    if (this.#resolver?.base !== base) this.#resolver = new ReferenceResolver(base);
+    return this.#resolver.resolve(href);
   }
 
   /** Elements with any of the given tag names (lower-case), in document order. One tree walk serves every call. */
@@ -224,13 +229,5 @@ export class Page {
       this.#index = index;
     }
     return this.#index;
-  }
-
-  #tryResolve(href: string, base: string): string | null {
-    try {
-      return new URL(href.trim(), base).href;
-    } catch {
-      return null;
-    }
   }
 }

@@ -1,0 +1,59 @@
+// A fragment of printable ASCII outside the WHATWG fragment percent-encode set (C0 controls, space, '"', '<', '>', '`',
+// and everything above '~'): the URL serializer writes it back unchanged, and it has no white space to trim.
+const VERBATIM_FRAGMENT = /^[!#-;=?-_a-~]*$/;
+
+/** Resolves `href` as the crawler always has: trimmed (JavaScript white space), then the WHATWG parser; `null` if invalid. */
+export function resolveReference(href: string, base: string): string | null {
+  try {
+    return new URL(href.trim(), base).href;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resolves the references of one page against its base URL, each distinct one parsed once. A page links many sections
+ * of a few pages (`a.html#x`, `a.html#y`, ...): the part before '#' is resolved (and remembered) once and the fragment
+ * appended when that is provably what the WHATWG parser gives, that is when the fragment is serialized verbatim and
+ * the part before '#' does not end in a C0 control or space (which the parser strips when trailing but keeps before a
+ * fragment). Anything else takes the parser's full path. Results equal {@link resolveReference}'s.
+ */
+export class ReferenceResolver {
+  readonly #base: string;
+  // Trimmed reference without fragment -> `new URL(reference, base).href`, or null when invalid.
+  readonly #resolved = new Map<string, string | null>();
+
+  constructor(base: string) {
+    this.#base = base;
+  }
+
+  /** The base URL references resolve against. */
+  get base(): string {
+    return this.#base;
+  }
+
+  /** `href` resolved against the base (fragment kept), or `null` when it is not a valid URL. */
+  resolve(href: string): string | null {
+    const hash = href.indexOf('#');
+    if (hash === -1) return this.#resolvedOnce(href.trim());
+    const fragment = href.slice(hash + 1);
+    const before = href.slice(0, hash).trimStart();
+    if (!VERBATIM_FRAGMENT.test(fragment) || (before.length > 0 && before.charCodeAt(before.length - 1) <= 0x20)) return resolveReference(href, this.#base);
+    const resolved = this.#resolvedOnce(before);
+    // Invalid without its fragment may still be valid with it ('#x' against a base with an opaque path).
+    return resolved === null ? resolveReference(href, this.#base) : `${resolved}#${fragment}`;
+  }
+
+  #resolvedOnce(reference: string): string | null {
+    let resolved = this.#resolved.get(reference);
+    if (resolved === undefined) {
+      try {
+        resolved = new URL(reference, this.#base).href;
+      } catch {
+        resolved = null;
+      }
+      this.#resolved.set(reference, resolved);
+    }
+    return resolved;
+  }
+}
