@@ -2,6 +2,7 @@ import type { FoundLink } from '../extractors/extractor.js';
 import type { NormalizedUrl } from './normalize.js';
 import type { SkipReason } from './page-record.js';
 import type { ScopeCheck } from './scope.js';
+import { isAbsoluteHttp, linkKey } from './link-key.js';
 import { detectTrap } from './traps.js';
 
 /** The rules a discovered link is checked against before the seen-set (all pure). */
@@ -36,7 +37,6 @@ interface Verdict {
 }
 
 const HTTP_SCHEME = /^https?:/i;
-const ABSOLUTE_HTTP = /^https?:\/\//i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 // Site-wide links (navigation, footers) repeat on every page: remembering verdicts saves most normalization work.
 const MAX_CACHED_VERDICTS = 10_000;
@@ -50,26 +50,16 @@ function judge(rawUrl: string, rules: LinkRules, base: string | undefined): Verd
   return { url: normalized.href, skip: rules.inScope(normalized) ? null : 'scope' };
 }
 
-/**
- * The key under which an absolute http(s) URL's verdict is remembered: the URL without its fragment. The normalizer
- * drops fragments, and in the WHATWG URL parser '#' ends every state before the fragment exactly as the end of input
- * does, so `X#frag` is judged as `X` (pages link many sections of one page: keyed by the raw URL, the cache thrashes).
- * Except when `X` ends in a C0 control or space: trailing, the parser strips it; before '#', it is part of the URL.
- */
-export function verdictKey(rawUrl: string): string {
-  const hash = rawUrl.indexOf('#');
-  return hash === -1 || rawUrl.charCodeAt(hash - 1) <= 0x20 ? rawUrl : rawUrl.slice(0, hash);
-}
-
 /** The verdict for one URL, remembered per rule set for absolute URLs (whose verdict does not depend on the base). */
 function verdictOf(rawUrl: string, rules: LinkRules, base: string | undefined): Verdict {
-  if (!ABSOLUTE_HTTP.test(rawUrl)) return judge(rawUrl, rules, base);
+  if (!isAbsoluteHttp(rawUrl)) return judge(rawUrl, rules, base);
   let cache = verdictCaches.get(rules);
   if (!cache) {
     cache = new Map();
     verdictCaches.set(rules, cache);
   }
-  const key = verdictKey(rawUrl);
+  // Keyed without the fragment: pages link many sections of one page, and the verdict is the same.
+  const key = linkKey(rawUrl);
   let verdict = cache.get(key);
   if (!verdict) {
     if (cache.size >= MAX_CACHED_VERDICTS) cache.clear();

@@ -1,11 +1,11 @@
-import type { Awaitable, Extracted, FoundLink, WorkerSpec } from '../extractors/extractor.js';
+import type { Awaitable, Extracted, WorkerSpec } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
 import { lazyHtmlText } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Loaded } from './page-loader.js';
-import type { CompactLinks } from './parse-job.js';
+import { linksOf } from './compact-links.js';
 import { ParsePool } from './parse-pool.js';
 
 /** Media types parsed as HTML. */
@@ -28,16 +28,6 @@ function workerSpecsOf(options: ResolvedOptions, usesDefaultParse: boolean): Wor
   if (options.workers === 0 || !usesDefaultParse || options.extractors.length === 0) return undefined;
   const specs = options.extractors.map((extractor) => extractor.workerSpec());
   return specs.every((spec): spec is WorkerSpec => spec !== undefined) ? specs : undefined;
-}
-
-/**
- * The links of a compact reply, for admission, which reads only their URL and nofollow mark: the other fields hold
- * placeholders (a worker sends details only when a `shouldEnqueue` override may read them).
- */
-function linksOf({ urls, nofollow }: CompactLinks): FoundLink[] {
-  const links = urls.map((url): FoundLink => ({ url, text: '', element: 'a', attribute: 'href', nofollow: false }));
-  for (const index of nofollow) (links[index] as FoundLink).nofollow = true;
-  return links;
 }
 
 /** Builds the Page of a loaded response; its text is decoded on first use (a worker may parse it instead). */

@@ -11,7 +11,7 @@ export interface ParseWorkerData {
   compactLinks?: boolean;
 }
 
-/** A page's links as URLs and the indexes of those marked nofollow, in the order found. */
+/** A page's links as URLs and the indexes of those marked nofollow, in the order found, repeats folded (see compactLinksOf). */
 export interface CompactLinks {
   urls: string[];
   nofollow: number[];

@@ -1,12 +1,13 @@
 // A parse worker: builds the extractors from their specs once, then decodes, parses and extracts each page it is sent.
 // Only small results (records, links, downloads, title) go back to the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Extractor, FoundLink } from '../extractors/extractor.js';
+import type { Extractor } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
 import { lazyHtmlText } from './charset.js';
 import { ExtractorError } from '../errors.js';
 import { runExtractors } from './extraction.js';
-import type { CompactLinks, ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
+import { compactLinksOf } from './compact-links.js';
+import type { ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
 
 async function buildExtractors(data: ParseWorkerData): Promise<Extractor<object>[]> {
   const extractors: Extractor<object>[] = [];
@@ -20,14 +21,6 @@ async function buildExtractors(data: ParseWorkerData): Promise<Extractor<object>
 }
 
 let compactLinks = false;
-
-function compactLinksOf(links: readonly FoundLink[]): CompactLinks {
-  const nofollow: number[] = [];
-  links.forEach((link, index) => {
-    if (link.nofollow) nofollow.push(index);
-  });
-  return { urls: links.map((link) => link.url), nofollow };
-}
 
 async function handle(extractors: Extractor<object>[], job: ParseJob): Promise<ParseReply> {
   const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { filterLinks, verdictKey } from '../../src/crawler/link-filter.js';
+import { filterLinks } from '../../src/crawler/link-filter.js';
+import { linkKey } from '../../src/crawler/link-key.js';
 import type { LinkRules } from '../../src/crawler/link-filter.js';
 import { createUrlNormalizer } from '../../src/crawler/normalize.js';
 import { createScope } from '../../src/crawler/scope.js';
@@ -177,14 +178,14 @@ describe('verdicts remembered without the fragment', () => {
 
   test.each(tricky)('%j normalizes as its key does', (url) => {
     const normalize = createUrlNormalizer();
-    expect(normalize(verdictKey(url))).toEqual(normalize(url));
+    expect(normalize(linkKey(url))).toEqual(normalize(url));
   });
 
   test('a shared rule set gives each URL the verdict it gets alone, whichever fragment came first', () => {
     const shared = rules();
     const alone = (url: string) => filterLinks([link(url)], rules(), true);
     const expected = tricky.map(alone);
-    const withoutFragments = tricky.map((url) => filterLinks([link(verdictKey(url))], shared, true));
+    const withoutFragments = tricky.map((url) => filterLinks([link(linkKey(url))], shared, true));
     const afterThem = tricky.map((url) => filterLinks([link(url)], shared, true));
     expect(afterThem).toEqual(expected);
     // The same URL bare (as a key) and with its fragment: the bare one's verdict is its own.
