@@ -1,4 +1,4 @@
-const ABSOLUTE_HTTP = /^https?:\/\//i;
+const LOWER_CASE = 0x20;
 
 /**
  * The part of a discovered URL the link rules judge: an absolute http(s) URL without its fragment, anything else as
@@ -7,12 +7,16 @@ const ABSOLUTE_HTTP = /^https?:\/\//i;
  * a C0 control or space: trailing, the parser strips it; before '#', it is part of the URL.
  */
 export function linkKey(rawUrl: string): string {
-  if (!ABSOLUTE_HTTP.test(rawUrl)) return rawUrl;
+  if (!isAbsoluteHttp(rawUrl)) return rawUrl;
   const hash = rawUrl.indexOf('#');
   return hash === -1 || rawUrl.charCodeAt(hash - 1) <= 0x20 ? rawUrl : rawUrl.slice(0, hash);
 }
 
 /** Whether a URL's verdict does not depend on the base URL (absolute http(s)), so it may be remembered. */
 export function isAbsoluteHttp(rawUrl: string): boolean {
-  return ABSOLUTE_HTTP.test(rawUrl);
+  // /^https?:\/\//i by hand: it runs for every link, and this is about twice as fast.
+  const url = rawUrl;
+  if ((url.charCodeAt(0) | LOWER_CASE) !== 0x68 || (url.charCodeAt(1) | LOWER_CASE) !== 0x74 || (url.charCodeAt(2) | LOWER_CASE) !== 0x74 || (url.charCodeAt(3) | LOWER_CASE) !== 0x70) return false;
+  const colon = (url.charCodeAt(4) | LOWER_CASE) === 0x73 ? 5 : 4;
+  return url.charCodeAt(colon) === 0x3a && url.charCodeAt(colon + 1) === 0x2f && url.charCodeAt(colon + 2) === 0x2f;
 }
