@@ -2,6 +2,18 @@ import type { FoundLink } from '../extractors/extractor.js';
 import { isAbsoluteHttp, linkKey } from './link-key.js';
 import type { CompactLinks } from './parse-job.js';
 
+// Keys known to parse, across pages (site-wide navigation repeats): parsing costs more than the rest of the folding.
+const MAX_VALID_KEYS = 10_000;
+const validKeys = new Set<string>();
+
+function isFoldable(key: string): boolean {
+  if (validKeys.has(key)) return true;
+  if (!isAbsoluteHttp(key) || !URL.canParse(key)) return false;
+  if (validKeys.size >= MAX_VALID_KEYS) validKeys.clear();
+  validKeys.add(key);
+  return true;
+}
+
 /**
  * The links admission would act on, in page order. A valid absolute http(s) URL is sent as its key ({@link linkKey}:
  * fragment dropped), at its key's first occurrence, and again at its first plain occurrence when the first was nofollow
@@ -16,7 +28,7 @@ export function compactLinksOf(links: readonly FoundLink[]): CompactLinks {
   for (const link of links) {
     const key = linkKey(link.url);
     let state = sent.get(key);
-    if (state === undefined && !(isAbsoluteHttp(key) && URL.canParse(key))) sent.set(key, (state = 'each'));
+    if (state === undefined && !isFoldable(key)) sent.set(key, (state = 'each'));
     if (state === 'each') {
       if (link.nofollow) nofollow.push(urls.length);
       urls.push(link.url);
