@@ -44,7 +44,8 @@ export function compactLinksOf(links: readonly FoundLink[]): CompactLinks {
 
 /**
  * The links of a compact reply, for admission, which reads only their URL and nofollow mark: the other fields hold
- * placeholders (a worker sends details only when a `shouldEnqueue` override may read them), and a URL the rules judge may come without its fragment.
+ * placeholders (a worker sends details only when a `shouldEnqueue` override may read them), and a URL the rules judge
+ * comes without its fragment.
  */
 export function linksOf({ urls, nofollow }: CompactLinks): FoundLink[] {
   const links = urls.map((url): FoundLink => ({ url, text: '', element: 'a', attribute: 'href', nofollow: false }));

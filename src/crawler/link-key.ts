@@ -1,5 +1,10 @@
 const LOWER_CASE = 0x20;
 
+/** The code unit at `index` with ASCII letters lower-cased (other values stay distinct from 'h', 't', 'p', 's'). */
+function lowerAt(text: string, index: number): number {
+  return text.charCodeAt(index) | LOWER_CASE;
+}
+
 /**
  * The part of a discovered URL the link rules judge: an absolute http(s) URL without its fragment, anything else as
  * is. The normalizer drops fragments, and in the WHATWG URL parser '#' ends every state before the fragment exactly as
@@ -14,9 +19,9 @@ export function linkKey(rawUrl: string): string {
 
 /** Whether a URL's verdict does not depend on the base URL (absolute http(s)), so it may be remembered. */
 export function isAbsoluteHttp(rawUrl: string): boolean {
-  // /^https?:\/\//i by hand: it runs for every link, and this is about twice as fast.
+  // /^https?:\/\//i by hand: it runs for every link, and this is faster.
   const url = rawUrl;
-  if ((url.charCodeAt(0) | LOWER_CASE) !== 0x68 || (url.charCodeAt(1) | LOWER_CASE) !== 0x74 || (url.charCodeAt(2) | LOWER_CASE) !== 0x74 || (url.charCodeAt(3) | LOWER_CASE) !== 0x70) return false;
-  const colon = (url.charCodeAt(4) | LOWER_CASE) === 0x73 ? 5 : 4;
+  if (lowerAt(url, 0) !== 0x68 || lowerAt(url, 1) !== 0x74 || lowerAt(url, 2) !== 0x74 || lowerAt(url, 3) !== 0x70) return false;
+  const colon = lowerAt(url, 4) === 0x73 ? 5 : 4;
   return url.charCodeAt(colon) === 0x3a && url.charCodeAt(colon + 1) === 0x2f && url.charCodeAt(colon + 2) === 0x2f;
 }
