@@ -11,7 +11,7 @@ import type { SaverHost } from './savers.js';
 import { CrawlError, ExtractorError, FetchError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
-import { HTML_TYPES, PageParser, buildPage } from './page-parser.js';
+import { PageParser, buildPage } from './page-parser.js';
 import type { Loaded, PageLoader } from './page-loader.js';
 import { buildPageRecord, countPage, unfetched } from './page-record.js';
 import type { SkipReason } from './page-record.js';
@@ -48,8 +48,8 @@ export class CrawlRun {
   readonly #state: RunState | undefined;
   /** This process as one worker of a crawl shared through Redis (`redis`). */
   readonly #shared: SharedRun | undefined;
-  readonly #stop = new AbortController();
-  readonly #abort = new AbortController();
+  readonly #stop: AbortController;
+  readonly #abort: AbortController;
   readonly #normalize: (url: string) => string | null;
   readonly #admission: LinkAdmission;
   readonly #savers: SaverHost;
@@ -80,6 +80,8 @@ export class CrawlRun {
     const shared = opened.shared;
     this.#options = options;
     this.#hooks = hooks;
+    this.#stop = opened.fetch?.stop ?? new AbortController();
+    this.#abort = opened.fetch?.abort ?? new AbortController();
     // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
     setMaxListeners(0, this.#stop.signal, this.#abort.signal);
     this.#log = logger.child({ module: 'crawler' });
@@ -100,7 +102,6 @@ export class CrawlRun {
       counters: this.#counters,
       stopSignal: this.#stop.signal,
       abortSignal: this.#abort.signal,
-      isParsed: (type) => this.#isParsed(type),
       // A shared crawl's queue is Redis's (sitecrawl status); this worker counts only its own.
       onQueued: (count) => (this.#queued += shared ? 0 : count),
     });
@@ -323,10 +324,6 @@ export class CrawlRun {
     countPage(this.#counters, record);
     if (error) this.#reportError(error, request);
     return { how: { record, records }, downloads };
-  }
-
-  #isParsed(contentType: string): boolean {
-    return HTML_TYPES.has(contentType) || this.#options.contentTypes.includes(contentType);
   }
 
   #skip(reason: SkipReason, url: string): void {

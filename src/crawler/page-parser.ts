@@ -7,9 +7,7 @@ import type { ResolvedOptions } from './options.js';
 import type { Loaded } from './page-loader.js';
 import type { CompactLinks } from './parse-job.js';
 import { ParsePool } from './parse-pool.js';
-
-/** Media types parsed as HTML. */
-export const HTML_TYPES: ReadonlySet<string> = new Set(['text/html', 'application/xhtml+xml']);
+import { HTML_TYPES } from './html-types.js';
 
 /** What the parser needs to know about the crawler's hooks. */
 export interface ParserHooks {
