@@ -84,7 +84,7 @@ export class Crawler {
         throw new CrawlError('invalid-option', 'An early fetch was handed to a crawler whose options or hooks change how it fetches');
       }
       // Read before the state is opened: a bad cookies.txt is an option error, before anything is touched.
-      const cookies = await CrawlCookies.open(this.options.cookies);
+      const cookies = fetch ? fetch.cookies : await CrawlCookies.open(this.options.cookies);
       const state = this.options.persist ? await openStateDb(this.options.persist) : undefined;
       // Loaded only for a shared crawl, so a local one never loads the Redis client.
       const shared = this.options.redis && (await (await import('./open-shared-run.js')).openSharedRun(this.options, this.#logger));

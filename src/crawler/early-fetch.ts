@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { CrawlCookies } from './cookie-jar.js';
 import { wireFetch } from './fetch-parts.js';
 import type { FetchParts } from './fetch-parts.js';
 import type { ResolvedOptions } from './options.js';
@@ -12,19 +13,22 @@ export interface StartedFetch {
   stop: AbortController;
   /** The run's cut of requests in flight (after the grace period). */
   abort: AbortController;
+  /** The run's cookie jar (robots.txt answers may set cookies), when it keeps cookies. */
+  cookies: CrawlCookies | undefined;
   parts: FetchParts;
 }
 
 /**
  * Whether a run with these options may start fetching before it is built: only when the robots.txt files of its
- * first pages are the first thing it would fetch, and nothing the run opens first (cookie jar, HTTP cache, persisted
- * or shared state) or overrides (frontier, seen-set) changes how, or whether, they are fetched. Pure.
+ * first pages are the first thing it would fetch, and nothing the run opens first (a cookies.txt, HTTP cache,
+ * persisted or shared state) or overrides (frontier, seen-set) changes how, or whether, they are fetched. Pure.
  */
 export function canFetchEarly(options: ResolvedOptions): boolean {
   return (
     options.obeyRobots &&
     options.sitemaps.length === 0 &&
-    options.cookies === undefined &&
+    // A fresh cookie jar opens at once and cannot fail; a cookies.txt is read (and may be refused) by the run.
+    (options.cookies === false || options.cookies.file === undefined) &&
     options.cache === undefined &&
     options.persist === undefined &&
     options.redis === undefined &&
@@ -56,10 +60,11 @@ export function startEarlyFetch(options: ResolvedOptions, logger: Logger): Start
   if (!canFetchEarly(options)) return undefined;
   const stop = new AbortController();
   const abort = new AbortController();
-  const parts = wireFetch({ options, logger, stopSignal: stop.signal, abortSignal: abort.signal });
+  const cookies = options.cookies === false ? undefined : new CrawlCookies();
+  const parts = wireFetch({ options, logger, stopSignal: stop.signal, abortSignal: abort.signal, cookies });
   // The run awaits the same promises (RobotsCache keeps one per origin); loads never reject.
   for (const origin of firstOrigins(options, parts.normalize)) void parts.robotsFiles.rulesFor(origin).catch(() => undefined);
-  return { stop, abort, parts };
+  return { stop, abort, cookies, parts };
 }
 
 /** Fetch sides handed to crawlers, until their run takes them. */
