@@ -101,6 +101,35 @@ const dynamicImportNames = {
   },
 };
 
+/**
+ * Makes undici's `require('node:http2')` lazy. undici's client-h2.js loads node:http2 when it is loaded (every Client
+ * loads it), for its constants and `http2.connect`; node:http2 brings node:tls, node:crypto and the HTTP/2 core,
+ * about 20 ms of a plain crawl's start-up (issue 15) that only an HTTP/2 connection needs, and the crawler allows none.
+ * The constants it takes are protocol values (header names, RFC 9113 error codes), inlined here from this Node's
+ * node:http2; `http2.connect` loads node:http2 on first use. The build fails if client-h2.js no longer reads as expected.
+ */
+const lazyUndiciHttp2 = {
+  name: 'lazy-undici-http2',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]node_modules[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = /let http2\ntry \{\n  http2 = require\('node:http2'\)\n\} catch \{\n  \/\/ @ts-ignore\n  http2 = \{ constants: \{\} \}\n\}\n\nconst \{\n  constants: \{\n([\s\S]*?)\n  \}\n\} = http2\n/;
+      const match = eager.exec(source);
+      const connects = source.split('http2.connect(').length - 1;
+      if (!match || connects !== 1) throw new Error(`${args.path}: not the client-h2.js the lazy-undici-http2 plugin knows (update scripts/bundle-cli.mjs)`);
+      const names = match[1].split(',').map((name) => name.trim());
+      const { constants } = createRequire(import.meta.url)('node:http2');
+      const inlined = names.map((name) => {
+        if (!/^[A-Z0-9_]+$/.test(name) || constants[name] === undefined) throw new Error(`${args.path}: unknown http2 constant ${name}`);
+        return `const ${name} = ${JSON.stringify(constants[name])}`;
+      });
+      const lazy = `let http2\nconst loadHttp2 = () => (http2 ??= require('node:http2'))\n\n${inlined.join('\n')}\n`;
+      const contents = source.replace(eager, lazy).replace('http2.connect(', 'loadHttp2().connect(');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 // Replace only the tsc output of the CLI (the library does not import it); the rest of dist/ stays.
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
@@ -120,7 +149,7 @@ const result = await build({
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
-  plugins: [extractorSpecModules, dynamicImportNames],
+  plugins: [extractorSpecModules, dynamicImportNames, lazyUndiciHttp2],
   // Bundled CommonJS packages (undici, pino, ...) call `require` for Node's built-ins: give every file a real one.
   banner: { js: "import { createRequire as __sitecrawlCreateRequire } from 'node:module';\nconst require = __sitecrawlCreateRequire(import.meta.url);" },
 });
