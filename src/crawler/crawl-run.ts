@@ -11,7 +11,7 @@ import type { SaverHost } from './savers.js';
 import { CrawlError, ExtractorError, FetchError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
-import { PageParser, buildPage } from './page-parser.js';
+import type { PageParser, buildPage } from './page-parser.js';
 import type { Loaded, PageLoader } from './page-loader.js';
 import { buildPageRecord, countPage, unfetched } from './page-record.js';
 import type { SkipReason } from './page-record.js';
@@ -72,7 +72,11 @@ export class CrawlRun {
   #fatal: unknown;
   #graceTimer: NodeJS.Timeout | undefined;
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
-  readonly #parser: PageParser;
+  /**
+   * The page parser and page builder, loaded while the first requests are in flight: they bring parse5 and the page
+   * model, which a run needs only once a page has answered (issue 15: the first page request leaves sooner).
+   */
+  readonly #parsing: Promise<{ parser: PageParser; buildPage: typeof buildPage }>;
 
   /** @param opened the state database, cookie jar, HTTP cache and shared-crawl worker opened for the run */
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, opened: OpenedForRun = {}) {
@@ -107,7 +111,12 @@ export class CrawlRun {
     });
     ({ normalize: this.#normalize, fetcher: this.#fetcher, limiter: this.#limiter, robotsFiles: this.#robotsFiles, robots: this.#robots } = parts);
     ({ loader: this.#loader, admission: this.#admission, savers: this.#savers } = parts);
-    this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
+    this.#parsing = import('./page-parser.js').then(({ PageParser, buildPage }) => ({
+      parser: new PageParser(options, hooks, () => this.#queued + this.#inFlight),
+      buildPage,
+    }));
+    // Awaited where it is used; a failed load fails those (and ends the run), never as an unhandled rejection.
+    this.#parsing.catch(() => undefined);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
   }
 
@@ -140,7 +149,8 @@ export class CrawlRun {
         this.#log.info({ state: this.#state?.db.path, depth: startDepth, pages: this.#reserved }, 'resuming the persisted crawl');
       }
       if (!this.#halted) await this.#outputs.open(start.offsets);
-      this.#parser.start();
+      // The worker pool starts as soon as the parser is loaded, so its workers load while the first pages are fetched.
+      void this.#parsing.then(({ parser }) => parser.start(), () => undefined);
       await this.#savers.open();
       if (this.#shared) {
         if (!this.#halted && this.#options.sitemaps.length > 0) await this.#shared.seedOnce(() => this.#seedFromSitemaps(), this.#stop.signal);
@@ -168,7 +178,7 @@ export class CrawlRun {
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
-      await this.#parser.close();
+      await this.#parsing.then(({ parser }) => parser.close(), () => undefined);
       try {
         await this.#outputs.close();
       } catch (error) {
@@ -301,9 +311,10 @@ export class CrawlRun {
     let records: readonly Record<string, unknown>[] = [];
     let downloads: LoggedDownload[] | undefined;
     if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
+      const { parser, buildPage } = await this.#parsing;
       const page = buildPage(request, loaded);
       try {
-        const parsed = await this.#parser.parse(page);
+        const parsed = await parser.parse(page);
         title = parsed.title;
         const extracted = parsed.extracted;
         links = await this.#admission.admit(extracted.links ?? [], page);
