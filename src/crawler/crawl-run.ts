@@ -72,11 +72,8 @@ export class CrawlRun {
   #fatal: unknown;
   #graceTimer: NodeJS.Timeout | undefined;
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
-  /**
-   * The page parser and page builder, loaded while the first requests are in flight: they bring parse5 and the page
-   * model, which a run needs only once a page has answered (issue 15: the first page request leaves sooner).
-   */
-  readonly #parsing: Promise<{ parser: PageParser; buildPage: typeof buildPage }>;
+  /** The page parser and page builder, once loading them has begun ({@link CrawlRun.#pageParsing}). */
+  #parsing: Promise<{ parser: PageParser; buildPage: typeof buildPage }> | undefined;
 
   /** @param opened the state database, cookie jar, HTTP cache and shared-crawl worker opened for the run */
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, opened: OpenedForRun = {}) {
@@ -111,12 +108,6 @@ export class CrawlRun {
     });
     ({ normalize: this.#normalize, fetcher: this.#fetcher, limiter: this.#limiter, robotsFiles: this.#robotsFiles, robots: this.#robots } = parts);
     ({ loader: this.#loader, admission: this.#admission, savers: this.#savers } = parts);
-    this.#parsing = import('./page-parser.js').then(({ PageParser, buildPage }) => ({
-      parser: new PageParser(options, hooks, () => this.#queued + this.#inFlight),
-      buildPage,
-    }));
-    // Awaited where it is used; a failed load fails those (and ends the run), never as an unhandled rejection.
-    this.#parsing.catch(() => undefined);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
   }
 
@@ -149,8 +140,6 @@ export class CrawlRun {
         this.#log.info({ state: this.#state?.db.path, depth: startDepth, pages: this.#reserved }, 'resuming the persisted crawl');
       }
       if (!this.#halted) await this.#outputs.open(start.offsets);
-      // The worker pool starts as soon as the parser is loaded, so its workers load while the first pages are fetched.
-      void this.#parsing.then(({ parser }) => parser.start(), () => undefined);
       await this.#savers.open();
       if (this.#shared) {
         if (!this.#halted && this.#options.sitemaps.length > 0) await this.#shared.seedOnce(() => this.#seedFromSitemaps(), this.#stop.signal);
@@ -178,7 +167,7 @@ export class CrawlRun {
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
-      await this.#parsing.then(({ parser }) => parser.close(), () => undefined);
+      await this.#parsing?.then(({ parser }) => parser.close(), () => undefined);
       try {
         await this.#outputs.close();
       } catch (error) {
@@ -275,6 +264,7 @@ export class CrawlRun {
       }
       // RFC 9309 2.3.1.4 keeps the page unrequested, but a site that cannot be reached is not one that forbids
       // crawling: the page is recorded as failed, so the summary and audits show it.
+      if (!refusal) void this.#pageParsing();
       const loaded = refusal ? unfetched(request.url, refusal) : await this.#loader.load(request.url);
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
@@ -311,7 +301,7 @@ export class CrawlRun {
     let records: readonly Record<string, unknown>[] = [];
     let downloads: LoggedDownload[] | undefined;
     if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
-      const { parser, buildPage } = await this.#parsing;
+      const { parser, buildPage } = await this.#pageParsing();
       const page = buildPage(request, loaded);
       try {
         const parsed = await parser.parse(page);
@@ -369,6 +359,24 @@ export class CrawlRun {
     this.#stop.abort(new FetchError('aborted', 'crawl stopped'));
     this.#graceTimer = setTimeout(() => this.#abort.abort(), this.#options.stopGraceMs);
     this.#graceTimer.unref();
+  }
+
+  /**
+   * Loads the page parser and page builder on first use, as the first page request leaves: they bring parse5 and the
+   * page model, which the run needs only once a page has answered, so they load while it is in flight (issue 15). The
+   * parser's worker pool starts with it, so its workers load while the first pages are fetched.
+   */
+  #pageParsing(): Promise<{ parser: PageParser; buildPage: typeof buildPage }> {
+    if (!this.#parsing) {
+      this.#parsing = import('./page-parser.js').then(({ PageParser, buildPage }) => {
+        const parser = new PageParser(this.#options, this.#hooks, () => this.#queued + this.#inFlight);
+        parser.start();
+        return { parser, buildPage };
+      });
+      // Awaited where it is used; a failed load fails those pages (and ends the run), never as an unhandled rejection.
+      this.#parsing.catch(() => undefined);
+    }
+    return this.#parsing;
   }
 
   #snapshot(): CrawlProgress {
