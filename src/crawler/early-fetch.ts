@@ -43,7 +43,7 @@ export function canFetchEarly(options: ResolvedOptions): boolean {
  * (normalized as the run seeds them), every one of which the run requests or checks against robots.txt. Pure.
  */
 export function firstOrigins(options: ResolvedOptions, normalize: (url: string) => string | null): string[] {
-  const seeds = [...new Set(options.startUrls.map(normalize).filter((url): url is string => url !== null))];
+  const seeds = [...new Set(options.startUrls.map((url) => normalize(url)).filter((url): url is string => url !== null))];
   return [...new Set(seeds.slice(0, options.maxPages).map((url) => new URL(url).origin))];
 }
 
