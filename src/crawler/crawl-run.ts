@@ -12,6 +12,7 @@ import { CrawlError, ExtractorError, FetchError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
 import type { PageParser, buildPage } from './page-parser.js';
+import { ParsePool, workerSpecsOf } from './parse-pool.js';
 import type { Loaded, PageLoader } from './page-loader.js';
 import { buildPageRecord, countPage, unfetched } from './page-record.js';
 import type { SkipReason } from './page-record.js';
@@ -72,6 +73,8 @@ export class CrawlRun {
   #fatal: unknown;
   #graceTimer: NodeJS.Timeout | undefined;
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
+  /** The parse worker pool, when pages are parsed on workers: started with the run, so its workers load meanwhile. */
+  #pool: ParsePool | undefined;
   /** The page parser and page builder, once loading them has begun ({@link CrawlRun.#pageParsing}). */
   #parsing: Promise<{ parser: PageParser; buildPage: typeof buildPage }> | undefined;
 
@@ -140,6 +143,7 @@ export class CrawlRun {
         this.#log.info({ state: this.#state?.db.path, depth: startDepth, pages: this.#reserved }, 'resuming the persisted crawl');
       }
       if (!this.#halted) await this.#outputs.open(start.offsets);
+      this.#pool = this.#startParsePool();
       await this.#savers.open();
       if (this.#shared) {
         if (!this.#halted && this.#options.sitemaps.length > 0) await this.#shared.seedOnce(() => this.#seedFromSitemaps(), this.#stop.signal);
@@ -167,7 +171,7 @@ export class CrawlRun {
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
-      await this.#parsing?.then(({ parser }) => parser.close(), () => undefined);
+      await this.#pool?.close();
       try {
         await this.#outputs.close();
       } catch (error) {
@@ -361,18 +365,20 @@ export class CrawlRun {
     this.#graceTimer.unref();
   }
 
+  /** Starts the parse worker pool when every page can be parsed on workers (see `workerSpecsOf`). */
+  #startParsePool(): ParsePool | undefined {
+    const specs = workerSpecsOf(this.#options, this.#hooks.usesDefaultParse);
+    if (!specs) return undefined;
+    return new ParsePool(this.#options.workers, { specs, compactLinks: this.#hooks.usesDefaultShouldEnqueue }, () => this.#queued + this.#inFlight);
+  }
+
   /**
    * Loads the page parser and page builder on first use, as the first page request leaves: they bring parse5 and the
-   * page model, which the run needs only once a page has answered, so they load while it is in flight (issue 15). The
-   * parser's worker pool starts with it, so its workers load while the first pages are fetched.
+   * page model, which the run needs only once a page has answered, so they load while it is in flight (issue 15).
    */
   #pageParsing(): Promise<{ parser: PageParser; buildPage: typeof buildPage }> {
     if (!this.#parsing) {
-      this.#parsing = import('./page-parser.js').then(({ PageParser, buildPage }) => {
-        const parser = new PageParser(this.#options, this.#hooks, () => this.#queued + this.#inFlight);
-        parser.start();
-        return { parser, buildPage };
-      });
+      this.#parsing = import('./page-parser.js').then(({ PageParser, buildPage }) => ({ parser: new PageParser(this.#hooks, this.#pool), buildPage }));
       // Awaited where it is used; a failed load fails those pages (and ends the run), never as an unhandled rejection.
       this.#parsing.catch(() => undefined);
     }
