@@ -101,6 +101,55 @@ const dynamicImportNames = {
   },
 };
 
+/**
+ * undici's `require('node:http2')`, made lazy. client-h2.js loads node:http2 when it is loaded (every Client loads it),
+ * for its constants and `http2.connect`; node:http2 brings node:tls, node:crypto and the HTTP/2 core, about 20 ms of
+ * a plain crawl's start-up (issue 15) that only an HTTP/2 connection needs, and the crawler allows none. The constants
+ * it takes are protocol values (header names, RFC 9113 error codes), inlined here from this Node's node:http2;
+ * `http2.connect` loads node:http2 on first use. Throws if client-h2.js no longer reads as expected.
+ */
+function lazyHttp2(source, file) {
+  const eager = /let http2\ntry \{\n  http2 = require\('node:http2'\)\n\} catch \{\n  \/\/ @ts-ignore\n  http2 = \{ constants: \{\} \}\n\}\n\nconst \{\n  constants: \{\n([\s\S]*?)\n  \}\n\} = http2\n/;
+  const match = eager.exec(source);
+  if (!match || source.split('http2.connect(').length !== 2) throw new Error(`${file}: not the client-h2.js scripts/bundle-cli.mjs knows (update lazyHttp2)`);
+  const { constants } = createRequire(import.meta.url)('node:http2');
+  const inlined = match[1].split(',').map((text) => {
+    const name = text.trim();
+    if (!/^[A-Z0-9_]+$/.test(name) || constants[name] === undefined) throw new Error(`${file}: unknown http2 constant ${name}`);
+    return `const ${name} = ${JSON.stringify(constants[name])}`;
+  });
+  const lazy = `let http2\nconst loadHttp2 = () => (http2 ??= require('node:http2'))\n\n${inlined.join('\n')}\n`;
+  return source.replace(eager, lazy).replace('http2.connect(', 'loadHttp2().connect(');
+}
+
+/**
+ * undici files the crawler's requests never reach, left out of the bundle and required from node_modules if ever they
+ * are: `web/fetch/body.js` (with fetch's body, FormData and WebIDL code, about 170 KB), which undici's clients require
+ * only to send a FormData body (the crawler sends none), and `llhttp-wasm.js`, the HTTP parser for a CPU without
+ * WebAssembly SIMD (the SIMD build of the same parser is bundled). Every byte of a loaded chunk is parsed when it
+ * loads, so these cost start-up time (issue 15) without ever running.
+ */
+const UNREACHED_UNDICI = { 'client-h1.js': ['web/fetch/body.js', 'llhttp/llhttp-wasm.js'], 'client-h2.js': ['web/fetch/body.js'] };
+
+/** undici's two HTTP clients, trimmed for start-up: node:http2 loaded on first use, unreached files left out. */
+const undiciStartUp = {
+  name: 'undici-start-up',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^undici\/lib\/(web\/fetch\/body|llhttp\/llhttp-wasm)\.js$/ }, (args) => ({ path: args.path, external: true }));
+    esbuild.onLoad({ filter: /[\\/]node_modules[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h[12]\.js$/ }, (args) => {
+      const name = path.basename(args.path);
+      let contents = readFileSync(args.path, 'utf8');
+      if (name === 'client-h2.js') contents = lazyHttp2(contents, args.path);
+      for (const file of UNREACHED_UNDICI[name]) {
+        const relative = `require('../${file}')`;
+        if (!contents.includes(relative)) throw new Error(`${args.path}: no ${relative} (update UNREACHED_UNDICI in scripts/bundle-cli.mjs)`);
+        contents = contents.split(relative).join(`require('undici/lib/${file}')`);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 // Replace only the tsc output of the CLI (the library does not import it); the rest of dist/ stays.
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
@@ -120,7 +169,7 @@ const result = await build({
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
-  plugins: [extractorSpecModules, dynamicImportNames],
+  plugins: [extractorSpecModules, dynamicImportNames, undiciStartUp],
   // Bundled CommonJS packages (undici, pino, ...) call `require` for Node's built-ins: give every file a real one.
   banner: { js: "import { createRequire as __sitecrawlCreateRequire } from 'node:module';\nconst require = __sitecrawlCreateRequire(import.meta.url);" },
 });

@@ -1,8 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Crawler } from '../crawler/crawler.js';
-import { LinkExtractor } from '../extractors/links.js';
-import { TitleExtractor } from '../extractors/title.js';
 import { CRAWL_HELP, parseCrawlArgs } from './args.js';
 import { formatSummary } from './progress.js';
 import { EXIT, parseOrExit, runCrawler } from './run-crawler.js';
@@ -22,7 +19,16 @@ export async function crawlCommand(argv: readonly string[], streams: CliStreams)
   }
   return runCrawler(command, streams, {
     name: 'crawl',
-    create: (options) => new Crawler({ ...options, extractors: [new LinkExtractor(), new TitleExtractor()] }),
+    // The crawler is loaded only once its first requests (robots.txt) are on their way (issue 15).
+    fetchesEarly: true,
+    create: async (options) => {
+      const [{ Crawler }, { LinkExtractor }, { TitleExtractor }] = await Promise.all([
+        import('../crawler/crawler.js'),
+        import('../extractors/links.js'),
+        import('../extractors/title.js'),
+      ]);
+      return new Crawler({ ...options, extractors: [new LinkExtractor(), new TitleExtractor()] });
+    },
     finish: (crawler, summary) => {
       if (!quiet) {
         const format = crawler.options.format;

@@ -1,22 +1,11 @@
 import type { CrawlProgress } from '../crawler/progress.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
+import { formatBytes } from '../format-bytes.js';
 
 // Thousands separators by hand, as en-US formats integers: `Intl.NumberFormat` costs about 15 ms the first time a
 // process builds one (ICU's locale data), which a crawl of a few hundred pages feels (issue 15).
 const count = (value: number) => String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const pages = (value: number) => `${count(value)} ${value === 1 ? 'page' : 'pages'}`;
-
-/** Bytes as a short human figure (`12.4 MB`). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** Elapsed time as `m:ss` (or `h:mm:ss`). */
 export function formatElapsed(ms: number): string {

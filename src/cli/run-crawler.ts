@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 import type { Crawler } from '../crawler/crawler.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
 import { OptionsError, SharedStateError, StateError } from '../errors.js';
+import { resolveOptions } from '../crawler/options.js';
 import type { CrawlerOptions } from '../crawler/options.js';
+import { giveEarlyFetch, startEarlyFetch } from '../crawler/early-fetch.js';
+import type { StartedFetch } from '../crawler/early-fetch.js';
 import type { CrawlProgress } from '../crawler/progress.js';
 import { prepareOutputDir } from '../storage/output-dir.js';
 import { FLAG_OF_OPTION, UsageError } from './args.js';
@@ -29,8 +32,17 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 export interface CrawlerRunSpec<C extends Crawler> {
   /** The command's name, for messages. */
   name: string;
-  /** Builds the crawler from the shared options (signal, logger and progress rate filled in). May throw OptionsError. */
-  create(options: CrawlerOptions): C;
+  /**
+   * Builds the crawler from the shared options (signal, logger and progress rate filled in). May throw OptionsError.
+   * It may load the crawler's modules first (see `fetchesEarly`).
+   */
+  create(options: CrawlerOptions): C | Promise<C>;
+  /**
+   * Whether the command's crawler fetches exactly as the shared options say (no `beforeRequest`, no option of its own
+   * that changes a request), so the run's first requests (robots.txt) may leave before `create` loads the crawler
+   * (src/crawler/early-fetch.ts). The options are then checked by themselves first, as `create` would.
+   */
+  fetchesEarly?: boolean;
   /** Called after the run with its summary; writes the command's report and returns the exit code. */
   finish(crawler: C, summary: CrawlSummary, interrupted: boolean): number | Promise<number>;
   /** The progress line's extra text, if the command has more to show than pages. */
@@ -134,21 +146,29 @@ export async function runCrawler<C extends Crawler>(command: CrawlCommand, strea
   const logger = makeLogger(command.logLevel, logFile, streams.stderr, display);
   const controller = new AbortController();
   let crawler: C;
+  let early: StartedFetch | undefined;
   try {
     // A resume takes its options from OUT/state.db (and checks the command line's against them); its outputs are
     // its own, so the directory is not claimed again.
     let options = command.options;
     if (command.resume) options = resumeOptions(command, spec.name);
     else if (command.persist) options = { ...options, persist: { path: statePath(command.outDir), command: spec.name } };
+    const runOptions: CrawlerOptions = { ...options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 };
     // Options are checked before the output directory is touched, so a typo never costs an earlier run's files.
-    crawler = spec.create({ ...options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 });
+    const resolved = spec.fetchesEarly ? resolveOptions(runOptions) : undefined;
+    const built = resolved ? undefined : await spec.create(runOptions);
     if (command.overwrite) assertStateFree(command.outDir);
     // A shared crawl (Redis) without -o writes no local file, so it claims no directory.
     const writesLocally = !(options.redis && options.outDir === undefined);
     if (!command.resume && writesLocally)
       await claimOutDir(command.outDir, { overwrite: command.overwrite, resumable: true, ...(spec.reuse ? { reuse: spec.reuse } : {}) });
     if (logFile && command.logFile !== undefined) logFile.fd = await openLogFile(command.logFile);
+    // Nothing left that could refuse the run: robots.txt may leave now, while the crawler loads (issue 15).
+    early = resolved && startEarlyFetch(resolved, logger);
+    crawler = built ?? (await spec.create(runOptions));
+    if (early) giveEarlyFetch(crawler, early);
   } catch (error) {
+    await early?.parts.fetcher.destroy().catch(() => undefined);
     if (error instanceof OutDirRefused) streams.stderr.write(`sitecrawl ${spec.name}: ${error.message}\n`);
     else if (error instanceof OptionsError) streams.stderr.write(`sitecrawl ${spec.name}: ${usageMessage(error)}\n`);
     else if (error instanceof StateError) streams.stderr.write(`sitecrawl ${spec.name}: ${error.message}\n`);

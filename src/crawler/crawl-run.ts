@@ -11,7 +11,8 @@ import type { SaverHost } from './savers.js';
 import { CrawlError, ExtractorError, FetchError } from '../errors.js';
 import type { ResolvedOptions } from './options.js';
 import { Outputs } from './outputs.js';
-import { HTML_TYPES, PageParser, buildPage } from './page-parser.js';
+import type { PageParser, buildPage } from './page-parser.js';
+import { ParsePool, workerSpecsOf } from './parse-pool.js';
 import type { Loaded, PageLoader } from './page-loader.js';
 import { buildPageRecord, countPage, unfetched } from './page-record.js';
 import type { SkipReason } from './page-record.js';
@@ -48,8 +49,8 @@ export class CrawlRun {
   readonly #state: RunState | undefined;
   /** This process as one worker of a crawl shared through Redis (`redis`). */
   readonly #shared: SharedRun | undefined;
-  readonly #stop = new AbortController();
-  readonly #abort = new AbortController();
+  readonly #stop: AbortController;
+  readonly #abort: AbortController;
   readonly #normalize: (url: string) => string | null;
   readonly #admission: LinkAdmission;
   readonly #savers: SaverHost;
@@ -72,7 +73,10 @@ export class CrawlRun {
   #fatal: unknown;
   #graceTimer: NodeJS.Timeout | undefined;
   /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
-  readonly #parser: PageParser;
+  /** The parse worker pool, when pages are parsed on workers: started with the run, so its workers load meanwhile. */
+  #pool: ParsePool | undefined;
+  /** The page parser and page builder, once loading them has begun ({@link CrawlRun.#pageParsing}). */
+  #parsing: Promise<{ parser: PageParser; buildPage: typeof buildPage }> | undefined;
 
   /** @param opened the state database, cookie jar, HTTP cache and shared-crawl worker opened for the run */
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, opened: OpenedForRun = {}) {
@@ -80,6 +84,8 @@ export class CrawlRun {
     const shared = opened.shared;
     this.#options = options;
     this.#hooks = hooks;
+    this.#stop = opened.fetch?.stop ?? new AbortController();
+    this.#abort = opened.fetch?.abort ?? new AbortController();
     // Every request in flight and every queued wait listens on these; past 10 listeners Node warns of a leak that isn't one.
     setMaxListeners(0, this.#stop.signal, this.#abort.signal);
     this.#log = logger.child({ module: 'crawler' });
@@ -100,13 +106,11 @@ export class CrawlRun {
       counters: this.#counters,
       stopSignal: this.#stop.signal,
       abortSignal: this.#abort.signal,
-      isParsed: (type) => this.#isParsed(type),
       // A shared crawl's queue is Redis's (sitecrawl status); this worker counts only its own.
       onQueued: (count) => (this.#queued += shared ? 0 : count),
     });
     ({ normalize: this.#normalize, fetcher: this.#fetcher, limiter: this.#limiter, robotsFiles: this.#robotsFiles, robots: this.#robots } = parts);
     ({ loader: this.#loader, admission: this.#admission, savers: this.#savers } = parts);
-    this.#parser = new PageParser(options, hooks, () => this.#queued + this.#inFlight);
     this.#ticker = new ProgressTicker(listeners, () => this.#snapshot(), this.#log);
   }
 
@@ -139,7 +143,7 @@ export class CrawlRun {
         this.#log.info({ state: this.#state?.db.path, depth: startDepth, pages: this.#reserved }, 'resuming the persisted crawl');
       }
       if (!this.#halted) await this.#outputs.open(start.offsets);
-      this.#parser.start();
+      this.#pool = this.#startParsePool();
       await this.#savers.open();
       if (this.#shared) {
         if (!this.#halted && this.#options.sitemaps.length > 0) await this.#shared.seedOnce(() => this.#seedFromSitemaps(), this.#stop.signal);
@@ -167,7 +171,7 @@ export class CrawlRun {
       clearTimeout(this.#graceTimer);
       this.#ticker.stop();
       await this.#fetcher.destroy().catch(() => undefined);
-      await this.#parser.close();
+      await this.#pool?.close();
       try {
         await this.#outputs.close();
       } catch (error) {
@@ -264,6 +268,7 @@ export class CrawlRun {
       }
       // RFC 9309 2.3.1.4 keeps the page unrequested, but a site that cannot be reached is not one that forbids
       // crawling: the page is recorded as failed, so the summary and audits show it.
+      if (!refusal) void this.#pageParsing();
       const loaded = refusal ? unfetched(request.url, refusal) : await this.#loader.load(request.url);
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
@@ -300,9 +305,10 @@ export class CrawlRun {
     let records: readonly Record<string, unknown>[] = [];
     let downloads: LoggedDownload[] | undefined;
     if (!error && response?.body && response.status < 300 && !loaded.redirectSkipped) {
+      const { parser, buildPage } = await this.#pageParsing();
       const page = buildPage(request, loaded);
       try {
-        const parsed = await this.#parser.parse(page);
+        const parsed = await parser.parse(page);
         title = parsed.title;
         const extracted = parsed.extracted;
         links = await this.#admission.admit(extracted.links ?? [], page);
@@ -323,10 +329,6 @@ export class CrawlRun {
     countPage(this.#counters, record);
     if (error) this.#reportError(error, request);
     return { how: { record, records }, downloads };
-  }
-
-  #isParsed(contentType: string): boolean {
-    return HTML_TYPES.has(contentType) || this.#options.contentTypes.includes(contentType);
   }
 
   #skip(reason: SkipReason, url: string): void {
@@ -361,6 +363,26 @@ export class CrawlRun {
     this.#stop.abort(new FetchError('aborted', 'crawl stopped'));
     this.#graceTimer = setTimeout(() => this.#abort.abort(), this.#options.stopGraceMs);
     this.#graceTimer.unref();
+  }
+
+  /** Starts the parse worker pool when every page can be parsed on workers (see `workerSpecsOf`). */
+  #startParsePool(): ParsePool | undefined {
+    const specs = workerSpecsOf(this.#options, this.#hooks.usesDefaultParse);
+    if (!specs) return undefined;
+    return new ParsePool(this.#options.workers, { specs, compactLinks: this.#hooks.usesDefaultShouldEnqueue }, () => this.#queued + this.#inFlight);
+  }
+
+  /**
+   * Loads the page parser and page builder on first use, as the first page request leaves: they bring parse5 and the
+   * page model, which the run needs only once a page has answered, so they load while it is in flight (issue 15).
+   */
+  #pageParsing(): Promise<{ parser: PageParser; buildPage: typeof buildPage }> {
+    if (!this.#parsing) {
+      this.#parsing = import('./page-parser.js').then(({ PageParser, buildPage }) => ({ parser: new PageParser(this.#hooks, this.#pool), buildPage }));
+      // Awaited where it is used; a failed load fails those pages (and ends the run), never as an unhandled rejection.
+      this.#parsing.catch(() => undefined);
+    }
+    return this.#parsing;
   }
 
   #snapshot(): CrawlProgress {

@@ -15,6 +15,7 @@ import type { CrawlerOptions, ResolvedOptions } from './options.js';
 import type { ProgressListener } from './progress.js';
 import type { HttpCacheLayer } from './http-cache.js';
 import { MAX_SITEMAP_BYTES } from './sitemap-parser.js';
+import { canFetchEarly, takeEarlyFetch } from './early-fetch.js';
 
 /** The longest body the HTTP cache keeps: a page's (`maxBytes`) or a sitemap's, as received. */
 const cacheEntryBytes = (maxBytes: number) => Math.max(maxBytes, MAX_SITEMAP_BYTES);
@@ -76,8 +77,14 @@ export class Crawler {
         usesDefaultShouldEnqueue: this.shouldEnqueue === Crawler.prototype.shouldEnqueue,
         beforeRequest: this.beforeRequest === Crawler.prototype.beforeRequest ? undefined : (request: OutgoingRequest) => this.beforeRequest(request),
       };
+      // A fetch side the CLI started before this crawler was built (robots.txt already on its way): the run adopts it.
+      const fetch = takeEarlyFetch(this);
+      if (fetch && (!canFetchEarly(this.options) || hooks.beforeRequest)) {
+        await fetch.parts.fetcher.destroy();
+        throw new CrawlError('invalid-option', 'An early fetch was handed to a crawler whose options or hooks change how it fetches');
+      }
       // Read before the state is opened: a bad cookies.txt is an option error, before anything is touched.
-      const cookies = await CrawlCookies.open(this.options.cookies);
+      const cookies = fetch ? fetch.cookies : await CrawlCookies.open(this.options.cookies);
       const state = this.options.persist ? await openStateDb(this.options.persist) : undefined;
       // Loaded only for a shared crawl, so a local one never loads the Redis client.
       const shared = this.options.redis && (await (await import('./open-shared-run.js')).openSharedRun(this.options, this.#logger));
@@ -86,8 +93,9 @@ export class Crawler {
       try {
         // Loaded only when asked for: better-sqlite3 stays off the plain crawl's start-up path.
         if (this.options.cache) cache = await (await import('./http-cache.js')).openHttpCache(this.options.cache, cacheEntryBytes(this.options.maxBytes));
-        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, { state, cookies, cache, shared });
+        run = new CrawlRun(this.options, hooks, this.#logger, this.#listeners, { state, cookies, cache, shared, fetch });
       } catch (error) {
+        await fetch?.parts.fetcher.destroy().catch(() => undefined);
         if (state?.owned) state.db.close();
         cache?.close();
         await shared?.end();

@@ -1,15 +1,12 @@
-import type { Awaitable, Extracted, WorkerSpec } from '../extractors/extractor.js';
+import type { Awaitable, Extracted } from '../extractors/extractor.js';
 import { Page } from '../extractors/page.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
 import { lazyHtmlText } from './charset.js';
 import { ExtractorError } from '../errors.js';
-import type { ResolvedOptions } from './options.js';
 import type { Loaded } from './page-loader.js';
 import { linksOf } from './compact-links.js';
-import { ParsePool } from './parse-pool.js';
-
-/** Media types parsed as HTML. */
-export const HTML_TYPES: ReadonlySet<string> = new Set(['text/html', 'application/xhtml+xml']);
+import type { ParsePool } from './parse-pool.js';
+import { HTML_TYPES } from './html-types.js';
 
 /** What the parser needs to know about the crawler's hooks. */
 export interface ParserHooks {
@@ -18,16 +15,6 @@ export interface ParserHooks {
   usesDefaultParse: boolean;
   /** `shouldEnqueue` is the default, so nothing on this thread reads a page after a worker parsed it. */
   usesDefaultShouldEnqueue: boolean;
-}
-
-/**
- * The extractors' worker specs when every page can be parsed on a worker thread: workers enabled, the default
- * `parse()`, and every extractor able to run in a worker. `undefined` otherwise (everything runs on this thread).
- */
-function workerSpecsOf(options: ResolvedOptions, usesDefaultParse: boolean): WorkerSpec[] | undefined {
-  if (options.workers === 0 || !usesDefaultParse || options.extractors.length === 0) return undefined;
-  const specs = options.extractors.map((extractor) => extractor.workerSpec());
-  return specs.every((spec): spec is WorkerSpec => spec !== undefined) ? specs : undefined;
 }
 
 /** Builds the Page of a loaded response; its text is decoded on first use (a worker may parse it instead). */
@@ -50,28 +37,22 @@ export function buildPage(request: CrawlRequest, loaded: Loaded): Page {
 }
 
 /**
- * Runs `parse()` for each page: on the worker pool when the crawl allows it and the page is HTML, else on this
- * thread. The pool starts with the crawl ({@link PageParser.start}), so its first worker loads while the first pages
- * are fetched, and stops on `close()`.
+ * Runs `parse()` for each page: on the worker pool when the crawl has one (see {@link workerSpecsOf}) and the page is
+ * HTML, else on this thread. The run owns the pool: it starts it with the crawl, so its first worker loads while the
+ * first pages are fetched, and closes it.
  */
 export class PageParser {
-  readonly #options: ResolvedOptions;
   readonly #hooks: ParserHooks;
-  readonly #workerSpecs: WorkerSpec[] | undefined;
-  readonly #backlog: () => number;
-  #pool: ParsePool | undefined;
+  readonly #pool: ParsePool | undefined;
 
-  /** `backlog` counts the pages still to be parsed (queued or being fetched), which the worker pool grows by. */
-  constructor(options: ResolvedOptions, hooks: ParserHooks, backlog: () => number) {
-    this.#options = options;
+  constructor(hooks: ParserHooks, pool: ParsePool | undefined) {
     this.#hooks = hooks;
-    this.#backlog = backlog;
-    this.#workerSpecs = workerSpecsOf(options, hooks.usesDefaultParse);
+    this.#pool = pool;
   }
 
   /** The page's records, links and downloads, and its title (HTML only). @throws ExtractorError */
   async parse(page: Page): Promise<{ extracted: Extracted; title: string | null }> {
-    const pool = page.isHtml ? this.#parsePool() : undefined;
+    const pool = page.isHtml ? this.#pool : undefined;
     if (!pool) {
       const extracted = await this.#hooks.parse(page);
       return { extracted, title: page.isHtml ? page.title() : null };
@@ -84,21 +65,5 @@ export class PageParser {
     page.useBaseUrl(reply.baseUrl);
     if (reply.compactLinks) reply.extracted.links = linksOf(reply.compactLinks);
     return { extracted: reply.extracted, title: reply.title };
-  }
-
-  /** Starts the worker pool (when the crawl uses one), so the workers load while the first pages are fetched. */
-  start(): void {
-    this.#parsePool();
-  }
-
-  /** Stops the worker pool, if it started. */
-  async close(): Promise<void> {
-    await this.#pool?.close();
-  }
-
-  #parsePool(): ParsePool | undefined {
-    if (this.#workerSpecs === undefined) return undefined;
-    this.#pool ??= new ParsePool(this.#options.workers, { specs: this.#workerSpecs, compactLinks: this.#hooks.usesDefaultShouldEnqueue }, this.#backlog);
-    return this.#pool;
   }
 }

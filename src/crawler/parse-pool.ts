@@ -1,6 +1,8 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import type { WorkerSpec } from '../extractors/extractor.js';
 import type { ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
+import type { ResolvedOptions } from './options.js';
 
 interface Pending {
   resolve: (reply: ParseReply) => void;
@@ -243,4 +245,14 @@ export class ParsePool {
     worker.on('exit', (code) => fail(new Error(`parse worker exited with code ${code}`)));
     return entry;
   }
+}
+
+/**
+ * The extractors' worker specs when every page can be parsed on a worker thread: workers enabled, the default
+ * `parse()`, and every extractor able to run in a worker. `undefined` otherwise (everything runs on the main thread).
+ */
+export function workerSpecsOf(options: ResolvedOptions, usesDefaultParse: boolean): WorkerSpec[] | undefined {
+  if (options.workers === 0 || !usesDefaultParse || options.extractors.length === 0) return undefined;
+  const specs = options.extractors.map((extractor) => extractor.workerSpec());
+  return specs.every((spec): spec is WorkerSpec => spec !== undefined) ? specs : undefined;
 }

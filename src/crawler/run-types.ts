@@ -4,6 +4,7 @@ import type { CrawlError } from '../errors.js';
 import type { CrawlRequest } from '../storage/frontier-store.js';
 import type { CrawlCookies } from './cookie-jar.js';
 import type { HttpCacheLayer } from './http-cache.js';
+import type { StartedFetch } from './early-fetch.js';
 import type { CrawlProgress } from './progress.js';
 import type { BeforeRequest } from './request-headers.js';
 import type { OpenedState } from './run-state.js';
@@ -32,6 +33,8 @@ export interface OpenedForRun {
   shared?: SharedRun | undefined;
   /** The opened HTTP cache (`cache` option); the caller closes it after the run. */
   cache?: HttpCacheLayer | undefined;
+  /** The fetch side started before the run (robots.txt of the first origins on its way), which the run adopts. */
+  fetch?: StartedFetch | undefined;
 }
 
 /** How a run ended. */

@@ -61,6 +61,20 @@ const SEEDS_TASK = 'sitemap-seeds';
 // While the level waits on other workers' pages, ask again after this long, doubling up to the maximum.
 const FIRST_WAIT_MS = 20;
 const MAX_WAIT_MS = 250;
+// Claimed requests wait behind this worker's own pages: when none of those settles for this long, the waiting ones go
+// back to the shared queue, so a worker held up by slow pages does not keep work other workers could do now.
+const HOLD_MS = 1_000;
+
+/** Whether one of `inFlight` settled within `ms` (false: the time ran out first). Rethrows a task's failure. */
+async function settledWithin(inFlight: SettleCounter, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([inFlight.settleOne().then(() => true), timeUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * This process as one worker of a crawl shared through Redis (the `redis` option): claims requests of the current
@@ -156,7 +170,8 @@ export class SharedRun {
     let ended: 'completed' | 'max-pages' | undefined;
     while (!halted()) {
       if (inFlight.size >= concurrency) {
-        await inFlight.settleOne();
+        if (held.length === 0) await inFlight.settleOne();
+        else if (!(await settledWithin(inFlight, HOLD_MS))) await this.#giveBack(held.splice(0));
         continue;
       }
       const next = held.shift();
@@ -192,6 +207,19 @@ export class SharedRun {
     }
     await inFlight.settleAll();
     return ended;
+  }
+
+  /** Gives claimed requests this worker has not started back to the head of their queues, for any worker to claim. */
+  async #giveBack(requests: readonly CrawlRequest[]): Promise<void> {
+    const entries: string[] = [];
+    for (const request of requests) {
+      const entry = this.#own.get(request.url);
+      if (entry === undefined) continue;
+      this.#own.delete(request.url);
+      entries.push(entry);
+    }
+    const back = await this.#guard(this.state.frontier.release(entries));
+    this.#options.logger.debug({ requests: back }, 'gave requests waiting behind slow pages back to the shared frontier');
   }
 
   /** Records how a claimed request ended; settled with the next batch (this turn of the event loop), whose reply frees the page's slot in {@link crawl}. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { formatBytes } from '../format-bytes.js';
 import type { ImageRecord, SavedImageRecord } from './image-manifest.js';
 
 const escapeHtml = (text: string) =>
@@ -8,18 +9,6 @@ const escapeHtml = (text: string) =>
 const fileHref = (file: string) => file.split('/').map(encodeURIComponent).join('/');
 
 const isHttp = (url: string) => /^https?:\/\//i.test(url);
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

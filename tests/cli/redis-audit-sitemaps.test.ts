@@ -16,9 +16,9 @@ import type { Site } from '../helpers/site.js';
 let server: Promise<RedisServer> | undefined;
 afterAll(async () => (await server)?.close());
 
-// -c 3: one worker alone can open the sections' gate. With -c 2 the gate waited on a second worker's requests, and
-// about one run in four one worker's two gated requests waited alone until they timed out (30 s), which is not what
-// these tests are about.
+// -c 3: the sections answer only once three are asked for at once, and in the second test the reader runs alone until
+// it is killed, so one worker must be able to ask for three (with -c 2 the reader sometimes took two sections before
+// reading the sitemaps and waited on them until they timed out).
 const common = ['-q', '--workers', '0', '--retries', '0', '--fail-on', 'none', '--sitemap', '-c', '3'];
 const xml = { 'content-type': 'application/xml' };
 const SITEMAP_FILES = ['/robots.txt', '/sitemap-index.xml', '/sitemap-pages.xml', '/sitemap-gone.xml'];

@@ -13,6 +13,9 @@ const HEAVY = ['better-sqlite3', 'sharp', 'fastify', 'ioredis', 'tough-cookie', 
 // undici's index loads all of undici (fetch, WebSocket, caches, mocks): the crawler takes its parts from
 // src/crawler/undici-core.ts instead.
 const UNDICI_INDEX = /(^|\/)node_modules\/undici\/index\.js$/;
+// Node built-ins an http:// crawl does not need: undici's client-h2.js loads node:http2 (and with it node:tls) only
+// for an HTTP/2 connection (scripts/bundle-cli.mjs makes that require lazy); https:// loads node:tls on connect.
+const UNNEEDED_BUILTINS = ['node:http2', 'node:tls', 'node:https'];
 
 const recorder = resolve('tests/helpers/module-recorder.mjs');
 const CLI_DIR = resolve('dist/cli');
@@ -55,6 +58,9 @@ describe('start-up of a plain crawl', () => {
     const packages = packagesIn(loaded);
     expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
     expect(loaded.filter((entry) => UNDICI_INDEX.test(entry))).toEqual([]);
+    // The recorder lists the main thread's built-ins too (node:net is needed), so an empty list cannot pass.
+    expect(loaded).toContain('node:net');
+    expect(UNNEEDED_BUILTINS.filter((name) => loaded.includes(name))).toEqual([]);
   });
 
   test('the recorder sees a module loaded through createRequire (so the check above can fail)', async ({ site, tmp }) => {

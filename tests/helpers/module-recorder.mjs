@@ -1,7 +1,8 @@
 // Preloaded with `node --import <this file>` by tests/cli/startup-modules.test.ts: records every module the process
 // loads into the file named by RECORD_MODULES_FILE, one URL or path a line. ES modules (of every thread) are recorded
 // by a load hook, which runs on Node's hooks thread and appends synchronously; CommonJS modules, including those
-// loaded with `createRequire` (which no ESM hook sees), are read from the require cache when the main thread exits.
+// loaded with `createRequire` (which no ESM hook sees), are read from the require cache when the main thread exits,
+// and so are the Node built-ins the main thread loaded (`node:NAME` lines, from process.moduleLoadList).
 import { appendFileSync } from 'node:fs';
 import { createRequire, isBuiltin, register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
@@ -17,6 +18,7 @@ if (file) {
   register(`data:text/javascript,${encodeURIComponent(hooks)}`);
   if (isMainThread) {
     const cache = createRequire(import.meta.url).cache;
-    process.on('exit', () => appendFileSync(file, Object.keys(cache).filter((name) => !isBuiltin(name)).join('\n') + '\n'));
+    const builtins = () => process.moduleLoadList.filter((entry) => entry.startsWith('NativeModule ')).map((entry) => `node:${entry.slice('NativeModule '.length)}`);
+    process.on('exit', () => appendFileSync(file, [...Object.keys(cache).filter((name) => !isBuiltin(name)), ...builtins()].join('\n') + '\n'));
   }
 }
