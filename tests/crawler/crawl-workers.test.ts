@@ -81,3 +81,23 @@ test('with links filtered on the workers, a shouldEnqueue override still sees ea
   expect(inWorkers.summary.skipped).toEqual(onMain.summary.skipped);
   expect(inWorkers.summary.skipped).toMatchObject({ filtered: 1, scheme: 1 });
 });
+
+test('links folded on a worker (fragments, repeats, nofollow then plain) are admitted as on the main thread', async ({ site }) => {
+  const links = [
+    '<a href="/a#one">1</a><a href="/a#two">2</a><a href="/a">3</a><a href="/b#x" rel="nofollow">4</a><a href="/c#y">5</a>',
+    '<a href="/b#z">6</a><a href="mailto:m@example.com#x">7</a><a href="mailto:m@example.com#x">8</a><a href="javascript:void(0)">9</a>',
+    '<a href="http://[oops#x">10</a><a href="http://[oops#x">11</a><a href="http://other.example/#x">12</a><a href="/d #x">13</a>',
+    '<a href="/e#x" rel="nofollow">14</a><a href="/e#y" rel="nofollow">15</a><a href="#top">16</a><a href="?q=1#x">17</a>',
+  ].join('');
+  site.html('/', `<title>Home</title>${links}`).html('/a', '<a href="/#back">home</a><a href="/c#z">c</a>');
+  for (const path of ['/b', '/c', '/d%20', '/e', '/?q=1']) site.html(path, '<a href="/a#again">a</a>');
+  const options = { startUrls: [site.url('/')], extractors: [new LinkExtractor()], concurrency: 1 };
+  const inWorkers = await crawl({ ...options, workers: 1 });
+  const onMain = await crawl({ ...options, workers: 0 });
+  expect(inWorkers.pages).toEqual(onMain.pages);
+  expect(inWorkers.summary.skipped).toEqual(onMain.summary.skipped);
+  expect(onMain.summary.skipped).toEqual({ scheme: 3, scope: 1, nofollow: 1, seen: 7 });
+  expect(onMain.pages.map((page) => [page.url.slice(site.url('/').length - 1), page.parent?.slice(site.url('/').length - 1)])).toEqual([
+    ['/', undefined], ['/?q=1', '/'], ['/a', '/'], ['/b', '/'], ['/c', '/'], ['/d%20', '/'],
+  ]);
+});
