@@ -7,6 +7,8 @@ import type { ResolvedOptions } from './options.js';
 interface Pending {
   resolve: (reply: ParseReply) => void;
   reject: (error: Error) => void;
+  /** The page's size, counted towards the worker's warm-up when it is parsed. */
+  bytes: number;
 }
 
 interface PoolWorker {
@@ -14,8 +16,9 @@ interface PoolWorker {
   pending: Map<number, Pending>;
   /** Its extractors are built: jobs sent now start at once. */
   ready: boolean;
-  /** `performance.now()` when it was started. */
-  startedAt: number;
+  /** Bytes of pages it parsed, and `performance.now()` when that passed the warm-up (undefined until then). */
+  bytesParsed: number;
+  warmSince: number | undefined;
   /** Its event loop utilization at the last growth check. */
   utilization: EventLoopUtilization | undefined;
   /** Jobs it finished, and the count at the last growth check. */
@@ -81,8 +84,8 @@ const FILL_LIMIT = 2;
 export interface PoolGrowth {
   /** How often the pool looks at its workers (ms); it does so when a job arrives. */
   windowMs: number;
-  /** How long after its start a worker's busy time is not counted: it is compiling the parser (ms). */
-  warmUpMs: number;
+  /** How much HTML a worker parses before its pace counts: until then it runs the parser cold, compiling it (bytes). */
+  warmUpBytes: number;
   /** The share of a window every worker must have been busy for. */
   busyShare: number;
   /** The parse time, for one worker at the rate just seen, the backlog must still hold (ms). */
@@ -91,10 +94,13 @@ export interface PoolGrowth {
 
 /**
  * Measured on a 2-core machine: a new worker spends about 0.5 s of CPU compiling the parser, so it is worth starting
- * only for a backlog several times that; judging sooner than half a second after a worker starts mistakes its warm-up
- * for its capacity.
+ * only for a backlog several times that. Until a worker has parsed a few MB it runs the parser cold (the PostgreSQL
+ * docs' first 150 pages took 6 ms each, the rest 1.4-2 ms): judged sooner, its warm-up passes for its capacity, and a
+ * crawl of small pages that one warm worker keeps up with starts a second one that never pays back. Warm-up is counted
+ * in bytes, not time or pages, because the compiler's work follows the markup parsed: a site of 95 KB pages is judged
+ * after about 30 of them, one of 13 KB pages after about 230 (docs/BENCHMARKS.md, "The pool's warm-up").
  */
-export const DEFAULT_POOL_GROWTH: PoolGrowth = { windowMs: 250, warmUpMs: 500, busyShare: 0.85, paybackMs: 2_000 };
+export const DEFAULT_POOL_GROWTH: PoolGrowth = { windowMs: 250, warmUpBytes: 3_000_000, busyShare: 0.85, paybackMs: 2_000 };
 
 /** This process's CPU time so far, user + system, in µs (every thread). */
 function cpuMicros(): number {
@@ -158,7 +164,7 @@ export class ParsePool {
     const target = this.#pick();
     const id = this.#nextId++;
     return new Promise<ParseReply>((resolve, reject) => {
-      target.pending.set(id, { resolve, reject });
+      target.pending.set(id, { resolve, reject, bytes: job.body.byteLength });
       const transfer = transferBody && isWholeBuffer(job.body) ? [job.body.buffer as ArrayBuffer] : [];
       target.worker.postMessage({ ...job, id } satisfies ParseJob, transfer);
     });
@@ -204,8 +210,9 @@ export class ParsePool {
       const current = timing.eventLoopUtilization();
       const window = entry.utilization && timing.eventLoopUtilization(current, entry.utilization);
       entry.utilization = current;
-      // While it compiles the parser a worker is slow and busy: that says nothing of what it keeps up with.
-      const warm = entry.ready && now - windowMs - entry.startedAt >= growth.warmUpMs;
+      // While it compiles the parser a worker is slow and busy: that says nothing of what it keeps up with. Its window
+      // counts once the whole of it came after the warm-up.
+      const warm = entry.warmSince !== undefined && now - windowMs >= entry.warmSince;
       if (!warm || !window || window.utilization < growth.busyShare) allBusy = false;
       busyMs += (window?.utilization ?? 0) * windowMs;
       done += entry.done - entry.doneAtCheck;
@@ -224,7 +231,8 @@ export class ParsePool {
 
   #start(): PoolWorker {
     const worker = startWorker(this.#data);
-    const entry: PoolWorker = { worker, pending: new Map(), ready: false, startedAt: performance.now(), utilization: undefined, done: 0, doneAtCheck: 0 };
+    const warmUpBytes = this.#growth.warmUpBytes;
+    const entry: PoolWorker = { worker, pending: new Map(), ready: false, bytesParsed: 0, warmSince: warmUpBytes <= 0 ? performance.now() : undefined, utilization: undefined, done: 0, doneAtCheck: 0 };
     worker.on('message', (reply: ParseReply | WorkerReady) => {
       if ('ready' in reply) {
         entry.ready = true;
@@ -233,6 +241,10 @@ export class ParsePool {
       const pending = entry.pending.get(reply.id);
       entry.pending.delete(reply.id);
       entry.done++;
+      if (pending && entry.warmSince === undefined) {
+        entry.bytesParsed += pending.bytes;
+        if (entry.bytesParsed >= warmUpBytes) entry.warmSince = performance.now();
+      }
       pending?.resolve(reply);
     });
     const fail = (error: Error) => {

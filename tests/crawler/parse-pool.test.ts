@@ -7,7 +7,7 @@ import { ThreadExtractor } from '../helpers/thread-extractor.js';
 
 // The pool grows by watching its workers over windows of time. These tests make the windows short and the warm-up
 // nil, and give the extractor real CPU work, so growth depends on load, not on the machine's speed.
-const EAGER: PoolGrowth = { windowMs: 5, warmUpMs: 0, busyShare: 0.5, paybackMs: 1 };
+const EAGER: PoolGrowth = { windowMs: 5, warmUpBytes: 0, busyShare: 0.5, paybackMs: 1 };
 const pools: ParsePool[] = [];
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
@@ -56,4 +56,15 @@ test.for([
   const threads = await feed(pool, 4, 50, () => false);
   expect(pool.size).toBe(1);
   expect(threads.size).toBe(1);
+});
+
+test('the pool does not judge a worker before it has parsed its warm-up in bytes, and grows once it has', async () => {
+  // Each job's body is about 13 bytes: a warm-up of 400 bytes takes some 30 jobs, however long they take.
+  const pool = new ParsePool(2, busySpec(10), () => 1_000, { ...EAGER, warmUpBytes: 400 });
+  pools.push(pool);
+  const cold = await feed(pool, 4, 20, () => false);
+  expect([cold.size, pool.size]).toEqual([1, 1]);
+  const threads = await feed(pool, 4, 2_000, (seen) => seen.size === 2);
+  expect(pool.size).toBe(2);
+  expect(threads.size).toBe(2);
 });
