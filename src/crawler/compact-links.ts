@@ -6,6 +6,7 @@ import type { CompactLinks } from './parse-job.js';
 const MAX_VALID_KEYS = 10_000;
 const validKeys = new Set<string>();
 
+/** Whether admission judges the URL `key` once per page (a valid absolute http(s) URL) rather than at each occurrence. */
 function isFoldable(key: string): boolean {
   if (validKeys.has(key)) return true;
   if (!isAbsoluteHttp(key) || !URL.canParse(key)) return false;
@@ -15,37 +16,44 @@ function isFoldable(key: string): boolean {
 }
 
 /**
- * The links admission would act on, in page order. A valid absolute http(s) URL is sent as its key ({@link linkKey}:
- * fragment dropped), at its key's first occurrence, and again at its first plain occurrence when the first was nofollow
- * (a plain link to a URL linked earlier with rel=nofollow is followed); admission ignores every other repeat of a URL
- * it judged, so it gives the same result for less to send. Other links (counted at every occurrence) are all sent.
+ * The links admission would act on, in page order. Each link is sent at the first occurrence of its key
+ * ({@link linkKey}: the URL without its fragment), as found. A later occurrence of a valid absolute http(s) URL is
+ * dropped, except its first plain occurrence after nofollow ones (a plain link to a URL linked earlier with
+ * rel=nofollow is followed): admission ignores every other repeat of a URL it judged, so it gives the same result for
+ * less to send. Links admission counts at every occurrence (invalid, other schemes) are all sent. Whether a URL parses
+ * is asked only when its key repeats: on a site whose pages link mostly to distinct URLs, parsing each one here as
+ * well as in admission cost more than the folding saved.
  */
 export function compactLinksOf(links: readonly FoundLink[]): CompactLinks {
   const urls: string[] = [];
   const nofollow: number[] = [];
   // Key -> whether every occurrence so far was nofollow; 'each' for links sent at every occurrence.
   const sent = new Map<string, boolean | 'each'>();
+  const send = (link: FoundLink) => {
+    if (link.nofollow) nofollow.push(urls.length);
+    urls.push(link.url);
+  };
   for (const link of links) {
     const key = linkKey(link.url);
     let state = sent.get(key);
-    if (state === undefined && !isFoldable(key)) sent.set(key, (state = 'each'));
-    if (state === 'each') {
-      if (link.nofollow) nofollow.push(urls.length);
-      urls.push(link.url);
+    if (state === undefined) {
+      send(link);
+      sent.set(key, isAbsoluteHttp(key) ? link.nofollow === true : 'each');
       continue;
     }
-    if (state === false || (state === true && link.nofollow)) continue;
-    if (link.nofollow) nofollow.push(urls.length);
-    sent.set(key, link.nofollow === true);
-    urls.push(key);
+    if (state !== 'each' && !isFoldable(key)) sent.set(key, (state = 'each'));
+    if (state === 'each') send(link);
+    else if (state === true && !link.nofollow) {
+      send(link);
+      sent.set(key, false);
+    }
   }
   return { urls, nofollow };
 }
 
 /**
  * The links of a compact reply, for admission, which reads only their URL and nofollow mark: the other fields hold
- * placeholders (a worker sends details only when a `shouldEnqueue` override may read them), and a URL the rules judge
- * comes without its fragment.
+ * placeholders (a worker sends details only when a `shouldEnqueue` override may read them).
  */
 export function linksOf({ urls, nofollow }: CompactLinks): FoundLink[] {
   const links = urls.map((url): FoundLink => ({ url, text: '', element: 'a', attribute: 'href', nofollow: false }));

@@ -12,7 +12,7 @@ export function resolveReference(href: string, base: string): string | null {
 }
 
 /**
- * Resolves the references of one page against its base URL, each distinct one parsed once. A page links many sections
+ * Resolves the references of one page against its base URL, the part before '#' parsed once. A page links many sections
  * of a few pages (`a.html#x`, `a.html#y`, ...): the part before '#' is resolved (and remembered) once and the fragment
  * appended when that is provably what the WHATWG parser gives, that is when the fragment is serialized verbatim and
  * the part before '#' does not end in a C0 control or space (which the parser strips when trailing but keeps before a
@@ -35,7 +35,12 @@ export class ReferenceResolver {
   /** `href` resolved against the base (fragment kept), or `null` when it is not a valid URL. */
   resolve(href: string): string | null {
     const hash = href.indexOf('#');
-    if (hash === -1) return this.#resolvedOnce(href.trim());
+    // A reference without a fragment is seldom repeated on a page (pages linking distinct pages would only fill the map):
+    // it takes what a fragment's reference left, else the parser.
+    if (hash === -1) {
+      const reference = href.trim();
+      return this.#resolved.get(reference) ?? resolveReference(reference, this.#base);
+    }
     const fragment = href.slice(hash + 1);
     const before = href.slice(0, hash).trimStart();
     if (!VERBATIM_FRAGMENT.test(fragment) || (before.length > 0 && before.charCodeAt(before.length - 1) <= 0x20)) return resolveReference(href, this.#base);

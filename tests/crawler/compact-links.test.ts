@@ -46,14 +46,14 @@ describe('compactLinksOf', () => {
     }
   });
 
-  test('drops fragments and repeats, keeps a plain link after a nofollow one and every occurrence of a link never followed', () => {
+  test('drops repeats of a URL (fragments aside), keeps a plain link after a nofollow one and every occurrence of a link never followed', () => {
     const link = (url: string, nofollow = false): FoundLink => ({ url, text: '', element: 'a', attribute: 'href', nofollow });
     const compact = compactLinksOf([
       link('http://site.test/a#x', true), link('http://site.test/a#y', true), link('http://site.test/b#1'), link('http://site.test/a'),
       link('http://site.test/a', true), link('http://site.test/b#2'), link('mailto:m#x'), link('mailto:m#x'), link('http://site.test/a #x'),
     ]);
     expect(compact).toEqual({
-      urls: ['http://site.test/a', 'http://site.test/b', 'http://site.test/a', 'mailto:m#x', 'mailto:m#x', 'http://site.test/a #x'],
+      urls: ['http://site.test/a#x', 'http://site.test/b#1', 'http://site.test/a', 'mailto:m#x', 'mailto:m#x', 'http://site.test/a #x'],
       nofollow: [0],
     });
   });
