@@ -144,6 +144,7 @@ export class CrawlRun {
       }
       if (!this.#halted) await this.#outputs.open(start.offsets);
       this.#pool = this.#startParsePool();
+      if (!this.#halted) void this.#pageParsing();
       await this.#savers.open();
       if (this.#shared) {
         if (!this.#halted && this.#options.sitemaps.length > 0) await this.#shared.seedOnce(() => this.#seedFromSitemaps(), this.#stop.signal);
@@ -268,7 +269,9 @@ export class CrawlRun {
       }
       // RFC 9309 2.3.1.4 keeps the page unrequested, but a site that cannot be reached is not one that forbids
       // crawling: the page is recorded as failed, so the summary and audits show it.
-      if (!refusal) void this.#pageParsing();
+      // Compiling the parser blocks this thread: done before the first page request, never while it is being sent (a
+      // request written late would arrive closer to the next one than Crawl-delay or delayMs spaces them).
+      if (!refusal) await this.#pageParsing();
       const loaded = refusal ? unfetched(request.url, refusal) : await this.#loader.load(request.url);
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
@@ -373,8 +376,8 @@ export class CrawlRun {
   }
 
   /**
-   * Loads the page parser and page builder on first use, as the first page request leaves: they bring parse5 and the
-   * page model, which the run needs only once a page has answered, so they load while it is in flight (issue 15).
+   * Loads the page parser and page builder, once: they bring parse5 and the page model, which the run needs only once a
+   * page has answered. Begun as the run opens its outputs, so they load while robots.txt is in flight (issue 15).
    */
   #pageParsing(): Promise<{ parser: PageParser; buildPage: typeof buildPage }> {
     if (!this.#parsing) {
