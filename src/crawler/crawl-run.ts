@@ -269,9 +269,13 @@ export class CrawlRun {
       }
       // RFC 9309 2.3.1.4 keeps the page unrequested, but a site that cannot be reached is not one that forbids
       // crawling: the page is recorded as failed, so the summary and audits show it.
-      // Compiling the parser blocks this thread: done before the first page request, never while it is being sent (a
-      // request written late would arrive closer to the next one than Crawl-delay or delayMs spaces them).
-      if (!refusal) await this.#pageParsing();
+      // Compiling the parser (begun with the run) blocks this thread. Where the host's requests are spaced (delayMs,
+      // Crawl-delay, the throttle), the first page request waits for it: compiled while that request was being sent,
+      // it would arrive late, closer to the next one than the delay. Elsewhere the compiling overlaps the request.
+      if (!refusal) {
+        const parsing = this.#pageParsing();
+        if (this.#limiter.hostState(new URL(request.url).host).delayMs > 0) await parsing;
+      }
       const loaded = refusal ? unfetched(request.url, refusal) : await this.#loader.load(request.url);
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
