@@ -6,10 +6,10 @@ import type { CompactLinks } from './parse-job.js';
 const MAX_VALID_KEYS = 10_000;
 const validKeys = new Set<string>();
 
-/** Whether admission judges the URL `key` once per page (a valid absolute http(s) URL) rather than at each occurrence. */
+/** Whether the absolute http(s) URL `key` is valid, so admission judges it once per page rather than at each occurrence. */
 function isFoldable(key: string): boolean {
   if (validKeys.has(key)) return true;
-  if (!isAbsoluteHttp(key) || !URL.canParse(key)) return false;
+  if (!URL.canParse(key)) return false;
   if (validKeys.size >= MAX_VALID_KEYS) validKeys.clear();
   validKeys.add(key);
   return true;

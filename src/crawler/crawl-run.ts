@@ -72,11 +72,12 @@ export class CrawlRun {
   #halted = false;
   #fatal: unknown;
   #graceTimer: NodeJS.Timeout | undefined;
-  /** Specs of the extractors when pages can be parsed on worker threads; `undefined` when they cannot. */
   /** The parse worker pool, when pages are parsed on workers: started with the run, so its workers load meanwhile. */
   #pool: ParsePool | undefined;
   /** The page parser and page builder, once loading them has begun ({@link CrawlRun.#pageParsing}). */
   #parsing: Promise<{ parser: PageParser; buildPage: typeof buildPage }> | undefined;
+  /** They are loaded: no page request waits for them any more. */
+  #parsingLoaded = false;
 
   /** @param opened the state database, cookie jar, HTTP cache and shared-crawl worker opened for the run */
   constructor(options: ResolvedOptions, hooks: CrawlHooks, logger: Logger, listeners: Set<ProgressListener>, opened: OpenedForRun = {}) {
@@ -267,15 +268,12 @@ export class CrawlRun {
         if (request.depth === 0) this.#log.warn({ url: request.url }, 'start URL disallowed by robots.txt');
         return;
       }
-      // RFC 9309 2.3.1.4 keeps the page unrequested, but a site that cannot be reached is not one that forbids
-      // crawling: the page is recorded as failed, so the summary and audits show it.
       // Compiling the parser (begun with the run) blocks this thread. Where the host's requests are spaced (delayMs,
       // Crawl-delay, the throttle), the first page request waits for it: compiled while that request was being sent,
       // it would arrive late, closer to the next one than the delay. Elsewhere the compiling overlaps the request.
-      if (!refusal) {
-        const parsing = this.#pageParsing();
-        if (this.#limiter.hostState(new URL(request.url).host).delayMs > 0) await parsing;
-      }
+      if (!refusal && !this.#parsingLoaded && this.#limiter.hostState(new URL(request.url).host).delayMs > 0) await this.#pageParsing();
+      // RFC 9309 2.3.1.4 keeps the page unrequested, but a site that cannot be reached is not one that forbids
+      // crawling: the page is recorded as failed, so the summary and audits show it.
       const loaded = refusal ? unfetched(request.url, refusal) : await this.#loader.load(request.url);
       if (loaded.error?.code === 'aborted' && this.#stop.signal.aborted) {
         this.#reserved--;
@@ -385,7 +383,10 @@ export class CrawlRun {
    */
   #pageParsing(): Promise<{ parser: PageParser; buildPage: typeof buildPage }> {
     if (!this.#parsing) {
-      this.#parsing = import('./page-parser.js').then(({ PageParser, buildPage }) => ({ parser: new PageParser(this.#hooks, this.#pool), buildPage }));
+      this.#parsing = import('./page-parser.js').then(({ PageParser, buildPage }) => {
+        this.#parsingLoaded = true;
+        return { parser: new PageParser(this.#hooks, this.#pool), buildPage };
+      });
       // Awaited where it is used; a failed load fails those pages (and ends the run), never as an unhandled rejection.
       this.#parsing.catch(() => undefined);
     }

@@ -18,9 +18,8 @@ export function linkKey(rawUrl: string): string {
 }
 
 /** Whether a URL's verdict does not depend on the base URL (absolute http(s)), so it may be remembered. */
-export function isAbsoluteHttp(rawUrl: string): boolean {
+export function isAbsoluteHttp(url: string): boolean {
   // /^https?:\/\//i by hand: it runs for every link, and this is faster.
-  const url = rawUrl;
   if (lowerAt(url, 0) !== 0x68 || lowerAt(url, 1) !== 0x74 || lowerAt(url, 2) !== 0x74 || lowerAt(url, 3) !== 0x70) return false;
   const colon = lowerAt(url, 4) === 0x73 ? 5 : 4;
   return url.charCodeAt(colon) === 0x3a && url.charCodeAt(colon + 1) === 0x2f && url.charCodeAt(colon + 2) === 0x2f;

@@ -212,7 +212,7 @@ export class ParsePool {
       entry.utilization = current;
       // While it compiles the parser a worker is slow and busy: that says nothing of what it keeps up with. Its window
       // counts once the whole of it came after the warm-up.
-      const warm = entry.warmSince !== undefined && now - windowMs >= entry.warmSince;
+      const warm = entry.ready && entry.warmSince !== undefined && now - windowMs >= entry.warmSince;
       if (!warm || !window || window.utilization < growth.busyShare) allBusy = false;
       busyMs += (window?.utilization ?? 0) * windowMs;
       done += entry.done - entry.doneAtCheck;

@@ -142,7 +142,7 @@ export class Page {
   /** Resolves a reference found on the page to an absolute URL (fragment kept), or `null` when it is not a valid URL. */
   resolve(href: string): string | null {
     const base = this.baseUrl;
-    // Pages repeat references (many sections of a few pages): each is parsed once per page.
+    // Pages link many sections of a few pages: the part before '#' is parsed once per page.
     if (this.#resolver?.base !== base) this.#resolver = new ReferenceResolver(base);
     return this.#resolver.resolve(href);
   }
