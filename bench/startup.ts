@@ -16,6 +16,12 @@
  * `bench/minimal-crawl.ts` through the compiled `crawl-once.js --engine minimal`. Medians on stderr, one JSON line on
  * stdout. Run `npm run build` first. An engine `NAME=DIR` runs the CLI built in another checkout (DIR/dist/cli/main.js),
  * so two builds can be compared in one invocation (`--engines sitecrawl,before=/path/to/other/checkout`).
+ *
+ * The engine `node` is the floor: a bare `node -e` that GETs `/` with node:http and exits, so Node's own start-up on
+ * this machine is measured in the same invocation (its medians are subtracted in the summary's `over node` figures).
+ * `NODE_EXTRA_CA_CERTS` makes every Node process parse that CA bundle before any of its code runs (about 100 ms here,
+ * where the sandbox sets it); `--without-extra-ca-certs` runs every engine without it, as on a machine that does not
+ * set it.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,8 +45,19 @@ const { values } = parseArgs({
     engines: { type: 'string', default: 'sitecrawl,minimal' },
     concurrency: { type: 'string', default: '4' },
     'node-arg': { type: 'string', multiple: true, default: [] },
+    'without-extra-ca-certs': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  console.log('node --import tsx bench/startup.ts [--pages 200] [--runs 5] [--engines sitecrawl,minimal,node,NAME=DIR] ' +
+    '[--concurrency 4] [--node-arg ARG ...] [--without-extra-ca-certs]');
+  process.exit(0);
+}
+const childEnv = { ...process.env };
+if (values['without-extra-ca-certs']) delete childEnv['NODE_EXTRA_CA_CERTS'];
+if (childEnv['NODE_EXTRA_CA_CERTS'] !== undefined)
+  console.error(`NODE_EXTRA_CA_CERTS is set (${childEnv['NODE_EXTRA_CA_CERTS']}): every Node process parses it before it starts; --without-extra-ca-certs leaves it out`);
 const pages = positiveInt('pages', values.pages);
 const runs = positiveInt('runs', values.runs);
 const concurrency = positiveInt('concurrency', values.concurrency);
@@ -118,7 +135,9 @@ async function runOnce(engine: string): Promise<StartupRun> {
   // `name=DIR` runs the CLI of another checkout's build (DIR/dist), to compare builds in one invocation.
   const root = engine.includes('=') ? path.resolve(engine.slice(engine.indexOf('=') + 1)) : ROOT;
   const args =
-    engine === 'minimal'
+    engine === 'node'
+      ? [...nodeArgs, '-e', `require('node:http').get(${JSON.stringify(`${origin}/`)}, (response) => response.resume())`]
+      : engine === 'minimal'
       ? [...nodeArgs, crawlRunner as string, '--engine', 'minimal', '--url', `${origin}/`, '--concurrency', String(concurrency)]
       : [...nodeArgs, path.join(root, 'dist', 'cli', 'main.js'), 'crawl', `${origin}/`, '-o', outDir, '-q', '-d', '100',
         '-c', String(concurrency), '--per-host', String(concurrency)];
@@ -128,7 +147,7 @@ async function runOnce(engine: string): Promise<StartupRun> {
   const started = performance.now();
   firstRequestSched = undefined;
   firstPageSched = undefined;
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: childEnv });
   childPid = child.pid;
   const [code] = (await once(child, 'exit')) as [number | null];
   const exitedAt = performance.now();
@@ -174,6 +193,11 @@ const summary = engines.map((engine) => {
     wallMs: round(median(own.map((record) => record.wallMs)), 1),
   };
 });
+const floor = summary.find((line) => line.engine === 'node');
+/** ` (node + N ms)`: what an engine adds to a bare Node process's start-up, when the floor ran too. */
+const overFloor = (ms: number, floorMs: number | undefined) => (floor && floorMs !== undefined ? ` (node + ${round(ms - floorMs, 1)} ms)` : '');
 for (const line of summary)
-  console.error(`median ${line.engine.padEnd(9)} first request ${line.toFirstRequestMs} ms (main thread ${line.mainThreadCpuToFirstRequestMs} ms on CPU, ${line.mainThreadWaitToFirstRequestMs} ms waiting), first page ${line.toFirstPageMs} ms (${line.mainThreadCpuToFirstPageMs} ms on CPU), last response to exit ${line.lastResponseToExitMs} ms, wall ${line.wallMs} ms`);
-console.log(JSON.stringify({ pages, runs, concurrency, node: process.version, loadAverage: os.loadavg().map((value) => round(value, 2)), summary, runs_: records }));
+  console.error(`median ${line.engine.padEnd(9)} first request ${line.toFirstRequestMs} ms${overFloor(line.toFirstRequestMs, floor?.toFirstRequestMs)} ` +
+    `(main thread ${line.mainThreadCpuToFirstRequestMs} ms on CPU, ${line.mainThreadWaitToFirstRequestMs} ms waiting), first page ${line.toFirstPageMs} ms ` +
+    `(${line.mainThreadCpuToFirstPageMs} ms on CPU), last response to exit ${line.lastResponseToExitMs} ms, wall ${line.wallMs} ms`);
+console.log(JSON.stringify({ pages, runs, concurrency, node: process.version, extraCaCerts: childEnv['NODE_EXTRA_CA_CERTS'] !== undefined, loadAverage: os.loadavg().map((value) => round(value, 2)), summary, runs_: records }));
