@@ -1,7 +1,7 @@
 /**
  * One measured crawl, run by `bench/run.ts` in a fresh child process so every run starts cold and its peak RSS is its own:
  *
- *   node bench/.build/crawl-once.js --url http://127.0.0.1:PORT/ [--concurrency 16] [--engine sitecrawl|minimal] [--out DIR]
+ *   node bench/.build/bench/crawl-once.js --url http://127.0.0.1:PORT/ [--concurrency 16] [--engine sitecrawl|minimal] [--out DIR]
  *     [--workers N] [--audit] [--selectors FILE] [--persist STATE.db]
  *
  * Prints one JSON line ({@link CrawlResult}) on stdout. CPU time is measured from just before the crawl starts (module
@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
+import { tuneProcessForCrawl } from '../src/cli/process-tuning.js';
 import { minimalCrawl } from './minimal-crawl.js';
 
 /** The line `crawl-once.ts` prints. */
@@ -101,10 +101,7 @@ async function main(): Promise<void> {
   const engine = values.engine;
   if (engine !== 'sitecrawl' && engine !== 'minimal') throw new Error(`Expected --engine sitecrawl|minimal, got ${engine}`);
   // The same process tuning as the sitecrawl CLI (src/cli/main.ts), so the bench measures what `sitecrawl crawl` does.
-  if (engine === 'sitecrawl') {
-    setFlagsFromString('--heap-growing-percent=50');
-    setFlagsFromString('--max-semi-space-size=4');
-  }
+  if (engine === 'sitecrawl') tuneProcessForCrawl();
   if (values.url === undefined) throw new Error('Expected --url http://127.0.0.1:PORT/');
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Expected --concurrency >= 1, got ${values.concurrency}`);

@@ -55,7 +55,8 @@ export function positiveInt(name: string, value: string, min = 1): number {
 }
 
 /**
- * Compiles `bench/crawl-once.ts` (and what it imports) to `bench/.build/` and returns the compiled script's path.
+ * Compiles `bench/crawl-once.ts` (and what it imports) to `bench/.build/` and returns the compiled script's path
+ * (`bench/.build/bench/crawl-once.js`).
  * Crawls run from it with plain `node`, like `sitecrawl crawl` and the peers' runners, not under tsx, whose loader
  * thread would count in the crawler's CPU and peak RSS.
  */
@@ -65,5 +66,5 @@ export function buildCrawlRunner(): string {
   rmSync(path.join(benchDir, '.build'), { recursive: true, force: true });
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(benchDir, 'tsconfig.runner.json')], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`Compiling bench/crawl-once.ts failed:\n${`${result.stdout}${result.stderr}`.slice(0, 2_000)}`);
-  return path.join(benchDir, '.build', 'crawl-once.js');
+  return path.join(benchDir, '.build', 'bench', 'crawl-once.js');
 }

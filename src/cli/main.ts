@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8';
 import { VERSION } from '../crawler/version.js';
 import { prestartParseWorker } from '../crawler/parse-pool.js';
+import { tuneProcessForCrawl } from './process-tuning.js';
 import type { CliStreams } from './run-crawler.js';
 
 /** Exit codes (as `EXIT` in run-crawler.ts, which this module does not load for `--version` or `--help`). */
@@ -71,26 +71,8 @@ function crawlUsesWorkers(args: readonly string[]): boolean {
   return true;
 }
 
-// A crawl makes garbage at a steady rate with a small live set. V8's defaults let each thread's heap grow about 4x past
-// what is live before a full GC, and let the young generation of each thread (the main one and every parse worker)
-// grow to 16 MB semi-spaces. Halving the growth and capping semi-spaces at 4 MB (set before the parse workers start, so
-// they take it too) keeps peak memory about a third lower at the same speed (docs/BENCHMARKS.md). The CLI owns its
-// process, so it may set these; the library does not.
-setFlagsFromString('--heap-growing-percent=50');
-setFlagsFromString('--max-semi-space-size=4');
-
-// Most crawls are short (a few hundred to a few thousand pages, seconds), and V8 tiers code up as if the process will
-// run long: on a 3-second crawl of the PostgreSQL docs its background compilers took about a third of the process's
-// CPU, optimizing functions that then ran a few hundred times. A higher interrupt budget for the first seconds
-// optimizes only what stays hot: 0.89x the CPU and 0.93x the wall time there, and the default comes back after
-// WARM_UP_MS so a long crawl's steady state is what it was (docs/BENCHMARKS.md, "JIT warm-up"). Measured on V8 11
-// (Node 20) only, so set there only; the flag is process-wide, so parse workers take it too.
-const WARM_UP_MS = 3_000;
-const V8_DEFAULT_INTERRUPT_BUDGET = 67_584;
-if (process.versions.v8.startsWith('11.')) {
-  setFlagsFromString('--interrupt-budget=300000');
-  setTimeout(() => setFlagsFromString(`--interrupt-budget=${V8_DEFAULT_INTERRUPT_BUDGET}`), WARM_UP_MS).unref();
-}
+// V8's heap and JIT settings for a crawl (process-tuning.ts), before the first parse worker starts so it takes them.
+tuneProcessForCrawl();
 
 // A crawl parses on worker threads; its first worker starts now, so it loads while this thread loads the crawler.
 const argv = process.argv.slice(2);
