@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/whole-process.ts [--sites pg,python,generated] [--runs 3] [--concurrency 32]
  *     [--crawlers sitecrawl,minimal,crawlee,wget] [--pages 20000] [--sitecrawl-arg ARG ...] [--also NAME=DIR ...]
+ *     [--warm-up 1]
  *   (also: `npm run bench -- --whole-process ...` and `node --import tsx bench/peers.ts --whole-process ...`)
  *
  * - sitecrawl: the CLI, `node dist/cli/main.js crawl URL -c 32 --per-host 32 -d 1000 -o TMP -q` (writes its pages.jsonl
@@ -16,7 +17,9 @@
  * Sites are served by `bench/site-server.ts` in its own process: `pg` = /usr/share/doc/postgresql-doc-15/html,
  * `python` = /usr/share/doc/python3.11/html (start at index.html), `generated` = `--pages` generated pages.
  * Reported per crawler: wall time (`/usr/bin/time`'s elapsed), peak RSS (its maximum resident set size), user + sys
- * CPU, the server's count of 2xx HTML answers as pages, and medians; then sitecrawl's ratios to each. One JSON line on
+ * CPU, the server's count of 2xx HTML answers as pages, and medians; then sitecrawl's ratios to each. Before the
+ * measured runs, `--warm-up` unmeasured crawls by the first crawler (default 1) warm the server (a Node process: its
+ * first crawl runs cold code) and the page cache, which would otherwise slow whichever crawler goes first. One JSON line on
  * stdout, a readable summary on stderr. Run `npm run build` first.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -72,6 +75,7 @@ const { values } = parseArgs({
     sites: { type: 'string', default: 'pg,python,generated' },
     crawlers: { type: 'string', default: 'sitecrawl,minimal,crawlee,wget' },
     runs: { type: 'string', default: '3' },
+    'warm-up': { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '32' },
     pages: { type: 'string', default: '20000' },
     seed: { type: 'string', default: '1' },
@@ -81,6 +85,7 @@ const { values } = parseArgs({
   },
 });
 const runs = positiveInt('runs', values.runs);
+const warmUps = positiveInt('warm-up', values['warm-up'], 0);
 const concurrency = positiveInt('concurrency', values.concurrency);
 const SITES: Record<string, SiteSpec> = {
   pg: { name: 'PostgreSQL 15 docs', serverArgs: ['--dir', '/usr/share/doc/postgresql-doc-15/html'], startPath: '/index.html' },
@@ -191,6 +196,10 @@ for (const key of values.sites.split(',')) {
   await withServer(spec.serverArgs, async (origin) => {
     console.error(`\n== ${spec.name}: ${origin}${spec.startPath}, ${runs} run(s), alternating ${crawlers.join(' ')}; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
     const records: ProcessRun[] = [];
+    for (let warmUp = 1; warmUp <= warmUps; warmUp++) {
+      const record = await runOne(key, crawlers[0] as string, 0, origin, spec.startPath);
+      console.error(`warm-up ${warmUp} ${record.crawler}: ${record.wallS.toFixed(2)} s wall, ${record.pages} pages (not counted)`);
+    }
     for (let run = 1; run <= runs; run++) {
       for (const crawler of crawlers) {
         const record = await runOne(key, crawler, run, origin, spec.startPath);
@@ -219,7 +228,7 @@ for (const key of values.sites.split(',')) {
       const ratio = ratios[line.crawler];
       console.error(`  ${line.crawler.padEnd(10)} ${line.wallS.toFixed(2).padStart(7)} s  ${String(line.pagesPerSecond).padStart(7)} pages/s  ${String(line.peakRssMB).padStart(6)} MB  ` +
         `${line.cpuMsPerPage} CPU ms/page  ${line.pages} pages` +
-        (ratio ? `  | ${crawlers[0]} is ${ratio.speed}x its pages/s (wall ${round(base.wallS / line.wallS, 2)}x its wall), its RSS ${ratio.rss}x, its CPU/page ${ratio.cpu}x` : ''));
+        (ratio ? `  | ${crawlers[0]} is ${ratio.speed}x its pages/s (wall ${round(base.wallS / line.wallS, 2)}x its wall); its RSS is ${ratio.rss}x, its CPU/page ${ratio.cpu}x ${crawlers[0]}'s` : ''));
     }
     results.push({ site: spec.name, medians, ratios, runs: records });
   });
