@@ -18,7 +18,7 @@
  * so two builds can be compared in one invocation (`--engines sitecrawl,before=/path/to/other/checkout`).
  *
  * The engine `node` is the floor: a bare `node -e` that GETs `/` with node:http and exits, so Node's own start-up on
- * this machine is measured in the same invocation (its medians are subtracted in the summary's `over node` figures).
+ * this machine is measured in the same invocation (the summary's `node + N ms`: what each engine adds to it).
  * `NODE_EXTRA_CA_CERTS` makes every Node process parse that CA bundle before any of its code runs (about 100 ms here,
  * where the sandbox sets it); `--without-extra-ca-certs` runs every engine without it, as on a machine that does not
  * set it.

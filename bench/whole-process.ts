@@ -19,8 +19,8 @@
  * Reported per crawler: wall time (`/usr/bin/time`'s elapsed), peak RSS (its maximum resident set size), user + sys
  * CPU, the server's count of 2xx HTML answers as pages, and medians; then sitecrawl's ratios to each. Before the
  * measured runs, `--warm-up` unmeasured crawls by the first crawler (default 1) warm the server (a Node process: its
- * first crawl runs cold code) and the page cache, which would otherwise slow whichever crawler goes first. One JSON line on
- * stdout, a readable summary on stderr. Run `npm run build` first.
+ * first crawl runs cold code) and the page cache, which would otherwise slow whichever crawler goes first. One JSON
+ * line on stdout, a readable summary on stderr. Run `npm run build` first.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
