@@ -1,7 +1,6 @@
 import { close, open, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Crawler } from '../crawler/crawler.js';
 import type { CrawlSummary } from '../crawler/crawl-run.js';
@@ -17,6 +16,7 @@ import type { CrawlCommand } from './args.js';
 import { assertStateFree, resumeOptions, statePath } from './crawl-state.js';
 import { OutDirRefused, claimOutDir } from './out-dir.js';
 import type { OutDirPolicy } from './out-dir.js';
+import { PendingLogger } from './pending-logger.js';
 import { ProgressDisplay } from './progress.js';
 
 /** Where the CLI writes: injectable so tests can run it in-process. */
@@ -70,7 +70,9 @@ interface LogFile {
   fd?: number;
 }
 
-function makeLogger(level: string, logFile: LogFile | undefined, stderr: NodeJS.WriteStream, display: ProgressDisplay | undefined): Logger {
+/** Loads pino (on demand: it is not on the path to a crawl's first request) and builds the run's logger. */
+async function loadLogger(level: string, logFile: LogFile | undefined, stderr: NodeJS.WriteStream, display: ProgressDisplay | undefined): Promise<Logger> {
+  const { pino } = await import('pino');
   if (logFile)
     return pino({ level, base: { name: 'sitecrawl' } }, {
       write(line: string) {
@@ -143,7 +145,15 @@ export function parseOrExit<C>(name: string, help: string, parse: () => C | 'hel
 export async function runCrawler<C extends Crawler>(command: CrawlCommand, streams: CliStreams, spec: CrawlerRunSpec<C>): Promise<number> {
   const display = command.quiet ? undefined : new ProgressDisplay(streams.stderr, spec.progressSuffix);
   const logFile: LogFile | undefined = command.logFile === undefined ? undefined : {};
-  const logger = makeLogger(command.logLevel, logFile, streams.stderr, display);
+  // pino loads once robots.txt is on its way (or first, when the crawler must be built before any request); the
+  // early fetch logs through a PendingLogger until then.
+  const pending = new PendingLogger();
+  let loading: Promise<Logger> | undefined;
+  const logger = () =>
+    (loading ??= loadLogger(command.logLevel, logFile, streams.stderr, display).then((real) => {
+      pending.attach(real);
+      return real;
+    }));
   const controller = new AbortController();
   let crawler: C;
   let early: StartedFetch | undefined;
@@ -153,10 +163,10 @@ export async function runCrawler<C extends Crawler>(command: CrawlCommand, strea
     let options = command.options;
     if (command.resume) options = resumeOptions(command, spec.name);
     else if (command.persist) options = { ...options, persist: { path: statePath(command.outDir), command: spec.name } };
-    const runOptions: CrawlerOptions = { ...options, signal: controller.signal, logger, progressIntervalMs: display?.intervalMs ?? 1000 };
+    const runOptions: CrawlerOptions = { ...options, signal: controller.signal, progressIntervalMs: display?.intervalMs ?? 1000 };
     // Options are checked before the output directory is touched, so a typo never costs an earlier run's files.
     const resolved = spec.fetchesEarly ? resolveOptions(runOptions) : undefined;
-    const built = resolved ? undefined : await spec.create(runOptions);
+    const built = resolved ? undefined : await spec.create({ ...runOptions, logger: await logger() });
     if (command.overwrite) assertStateFree(command.outDir);
     // A shared crawl (Redis) without -o writes no local file, so it claims no directory.
     const writesLocally = !(options.redis && options.outDir === undefined);
@@ -164,8 +174,8 @@ export async function runCrawler<C extends Crawler>(command: CrawlCommand, strea
       await claimOutDir(command.outDir, { overwrite: command.overwrite, resumable: true, ...(spec.reuse ? { reuse: spec.reuse } : {}) });
     if (logFile && command.logFile !== undefined) logFile.fd = await openLogFile(command.logFile);
     // Nothing left that could refuse the run: robots.txt may leave now, while the crawler loads (issue 15).
-    early = resolved && startEarlyFetch(resolved, logger);
-    crawler = built ?? (await spec.create(runOptions));
+    early = resolved && startEarlyFetch(resolved, pending);
+    crawler = built ?? (await spec.create({ ...runOptions, logger: await logger() }));
     if (early) giveEarlyFetch(crawler, early);
   } catch (error) {
     await early?.parts.fetcher.destroy().catch(() => undefined);

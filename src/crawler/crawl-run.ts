@@ -28,6 +28,7 @@ import { redactProxy } from './request-options.js';
 import { sharedStart } from './shared-run.js';
 import type { SharedRun, Settlement } from './shared-run.js';
 import type { CrawlHooks, CrawlSummary, OpenedForRun, StopReason } from './run-types.js';
+import { monotonicMs } from './clock.js';
 
 export type { CrawlHooks, CrawlSummary, OpenedForRun, StopReason } from './run-types.js';
 
@@ -62,7 +63,7 @@ export class CrawlRun {
   readonly #loader: PageLoader;
   readonly #outputs: Outputs;
   readonly #ticker: ProgressTicker;
-  readonly #started = performance.now();
+  readonly #started = monotonicMs();
   #depth = 0;
   #queued = 0;
   #inFlight = 0;
@@ -394,7 +395,7 @@ export class CrawlRun {
   }
 
   #snapshot(): CrawlProgress {
-    return progressFrom(this.#counters.snapshot(), { queued: this.#queued, inFlight: this.#inFlight, depth: this.#depth, elapsedMs: performance.now() - this.#started });
+    return progressFrom(this.#counters.snapshot(), { queued: this.#queued, inFlight: this.#inFlight, depth: this.#depth, elapsedMs: monotonicMs() - this.#started });
   }
 
 }

@@ -1,3 +1,5 @@
+import { monotonicMs } from './clock.js';
+
 /** One deadline in a {@link DeadlineQueue}. */
 export interface Deadline {
   readonly at: number;
@@ -26,7 +28,7 @@ export class DeadlineQueue {
 
   /** Adds a deadline `delayMs` from now. */
   add(onExpire: () => void): Deadline {
-    const entry: Deadline = { at: performance.now() + this.#delayMs, onExpire, cancelled: false };
+    const entry: Deadline = { at: monotonicMs() + this.#delayMs, onExpire, cancelled: false };
     this.#entries.push(entry);
     if (this.#timer === undefined) this.#arm(entry.at);
     return entry;
@@ -57,13 +59,13 @@ export class DeadlineQueue {
 
   #arm(at: number): void {
     // Unreferenced: a request waiting on its answer keeps the process alive through its socket, not through this.
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - performance.now()));
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - monotonicMs()));
     this.#timer.unref();
   }
 
   #fire(): void {
     this.#timer = undefined;
-    const now = performance.now();
+    const now = monotonicMs();
     this.#dropCancelled();
     while (this.#head < this.#entries.length) {
       const entry = this.#entries[this.#head] as Deadline;

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { PartLogger } from './part-logger.js';
 import { CrawlCookies } from './cookie-jar.js';
 import { wireFetch } from './fetch-parts.js';
 import type { FetchParts } from './fetch-parts.js';
@@ -56,7 +56,7 @@ export function firstOrigins(options: ResolvedOptions, normalize: (url: string) 
  * @param options the options the Crawler will be built with, resolved (its extractors and savers do not matter here)
  * @param logger the logger the Crawler will be given
  */
-export function startEarlyFetch(options: ResolvedOptions, logger: Logger): StartedFetch | undefined {
+export function startEarlyFetch(options: ResolvedOptions, logger: PartLogger): StartedFetch | undefined {
   if (!canFetchEarly(options)) return undefined;
   const stop = new AbortController();
   const abort = new AbortController();

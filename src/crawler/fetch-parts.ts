@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { PartLogger } from './part-logger.js';
 import type { CrawlCookies } from './cookie-jar.js';
 import { Fetcher } from './fetcher.js';
 import type { HttpCacheLayer } from './http-cache.js';
@@ -25,7 +25,7 @@ export type RedirectCheck = (url: string, from: string) => Promise<SkipReason | 
 /** What a run's fetch side is built from. */
 export interface FetchWiring {
   options: ResolvedOptions;
-  logger: Logger;
+  logger: PartLogger;
   /** Stops scheduling (abort, maxPages): waits and retries end. */
   stopSignal: AbortSignal;
   /** Cuts requests in flight (after the grace period). */

@@ -7,6 +7,7 @@ import { Exchange } from './exchange.js';
 import type { ResponseHeaders } from './exchange.js';
 import type { AddressFilter } from './public-address.js';
 import type { HttpCacheLayer } from './http-cache.js';
+import { monotonicMs } from './clock.js';
 
 /** One HTTP exchange, without redirects followed. */
 export interface HttpResponse {
@@ -161,7 +162,7 @@ export class Fetcher {
    * timeout (`timeoutMs` for the whole exchange) or abort.
    */
   async request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
-    const started = performance.now();
+    const started = monotonicMs();
     const cache = this.#options.cache;
     let headers: Record<string, string> = {};
     let contentType = '';
@@ -201,9 +202,9 @@ export class Fetcher {
       const cached = cache ? { cached: fromCache } : {};
       if (body === undefined) {
         const declared = Number(headers['content-length']);
-        return { url, status, headers, contentType, body, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: performance.now() - started, ...cached };
+        return { url, status, headers, contentType, body, bytes: Number.isFinite(declared) ? declared : 0, truncated: false, ms: monotonicMs() - started, ...cached };
       }
-      return { url, status, headers, contentType, body, bytes: body.byteLength, truncated, ms: performance.now() - started, ...cached };
+      return { url, status, headers, contentType, body, bytes: body.byteLength, truncated, ms: monotonicMs() - started, ...cached };
     } catch (error) {
       throw toFetchError(error, timedOut);
     } finally {

@@ -2,13 +2,14 @@ import PQueue from 'p-queue';
 import { adjustThrottle, initialThrottle } from './auto-throttle.js';
 import type { AutoThrottleSettings, HostThrottle, LatencySample } from './auto-throttle.js';
 import { MAX_TIMER_MS } from './options.js';
+import { monotonicMs } from './clock.js';
 
 /** What politeness needs to remember of a host between two of its requests. */
 interface HostPace {
   delayMs: number;
   /** The adaptive throttle's state, when it is on. */
   throttle: HostThrottle | undefined;
-  /** performance.now() of the latest start booked for this host (it may lie in the future while a task waits). */
+  /** monotonicMs() of the latest start booked for this host (it may lie in the future while a task waits). */
   lastStartAt: number;
 }
 
@@ -144,7 +145,7 @@ export class Limiter {
       slot.delayMs = Math.max(slot.delayMs, delayMs);
       return;
     }
-    const now = performance.now();
+    const now = monotonicMs();
     const idle = this.#idleHost(host, now);
     const pace: HostPace = idle ?? { ...this.#freshPace(delayMs), lastStartAt: now };
     pace.delayMs = Math.max(pace.delayMs, delayMs);
@@ -158,7 +159,7 @@ export class Limiter {
   observe(host: string, sample: LatencySample): void {
     const settings = this.#options.autoThrottle;
     if (!settings) return;
-    const now = performance.now();
+    const now = monotonicMs();
     // The fetch reports from inside its task, so the host has its slot; the other cases serve tests and stay correct.
     const floorMs = this.#floorOf(host);
     const slot = this.#hosts.get(host);
@@ -173,7 +174,7 @@ export class Limiter {
   hostState(host: string): { delayMs: number; concurrency: number } {
     const slot = this.#hosts.get(host);
     if (slot) return { delayMs: slot.delayMs, concurrency: slot.queue.concurrency };
-    const pace = this.#idleHost(host, performance.now()) ?? this.#freshPace(this.#floorOf(host));
+    const pace = this.#idleHost(host, monotonicMs()) ?? this.#freshPace(this.#floorOf(host));
     return { delayMs: pace.delayMs, concurrency: this.#concurrencyOf(pace) };
   }
 
@@ -199,9 +200,9 @@ export class Limiter {
   // Sampled from a timer, not tracked at every start and end: when a task ends, the next one of its host starts a few
   // microtasks later, and event-driven bookkeeping counted those hand-overs as waits (tens of µs per request).
   #startSampler(): NodeJS.Timeout {
-    this.#sampledAt = performance.now();
+    this.#sampledAt = monotonicMs();
     const sampler = setInterval(() => {
-      const now = performance.now();
+      const now = monotonicMs();
       if (this.#waitingForHost > 0 && this.#global.pending < this.#options.concurrency) this.#hostBoundMs += now - this.#sampledAt;
       this.#sampledAt = now;
       if (this.#global.pending === 0 && this.#global.size === 0 && this.#hosts.size === 0) {
@@ -217,7 +218,7 @@ export class Limiter {
   // Start-to-start spacing as Scrapy's DOWNLOAD_DELAY: a task starts `delayMs` after the latest booked start, with the
   // delay as it is when the task's turn comes (so a delay raised by the throttle applies to the very next request).
   async #waitForTurn(slot: HostSlot): Promise<void> {
-    const now = performance.now();
+    const now = monotonicMs();
     const startAt = Math.max(now, slot.lastStartAt + slot.delayMs);
     slot.lastStartAt = startAt;
     if (startAt > now) await abortableDelay(startAt - now, this.#options.signal);
@@ -226,7 +227,7 @@ export class Limiter {
   #slot(host: string): HostSlot {
     let slot = this.#hosts.get(host);
     if (!slot) {
-      const pace = this.#idleHost(host, performance.now()) ?? this.#freshPace(this.#floorOf(host));
+      const pace = this.#idleHost(host, monotonicMs()) ?? this.#freshPace(this.#floorOf(host));
       this.#idle.delete(host);
       const queue = new PQueue({ concurrency: this.#concurrencyOf(pace) });
       const created: HostSlot = { queue, delayMs: pace.delayMs, throttle: pace.throttle, lastStartAt: pace.lastStartAt };
@@ -242,7 +243,7 @@ export class Limiter {
   #retire(host: string, slot: HostSlot): void {
     if (this.#hosts.get(host) !== slot || slot.queue.size > 0 || slot.queue.pending > 0) return;
     this.#hosts.delete(host);
-    this.#keepIdle(host, { delayMs: slot.delayMs, throttle: slot.throttle, lastStartAt: slot.lastStartAt }, performance.now());
+    this.#keepIdle(host, { delayMs: slot.delayMs, throttle: slot.throttle, lastStartAt: slot.lastStartAt }, monotonicMs());
   }
 
   #keepIdle(host: string, pace: HostPace, now: number): void {

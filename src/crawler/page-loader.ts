@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { PartLogger } from './part-logger.js';
 import { FetchError } from '../errors.js';
 import type { Fetcher, HttpResponse } from './fetcher.js';
 import { abortableDelay } from './limiter.js';
@@ -6,6 +6,7 @@ import type { Limiter } from './limiter.js';
 import type { SkipReason } from './page-record.js';
 import type { RequestHeaders, RequestPurpose } from './request-headers.js';
 import { isRetryableError, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry.js';
+import { monotonicMs } from './clock.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -59,7 +60,7 @@ export interface LoadOptions {
 export interface PageLoaderOptions {
   fetcher: Fetcher;
   limiter: Limiter;
-  logger: Logger;
+  logger: PartLogger;
   retries: number;
   retryDelayMs: number;
   maxRetryAfterMs: number;
@@ -100,7 +101,7 @@ export class PageLoader {
     const tally: Tally = { startedAt: undefined, attempts: 0 };
     const outcome = (finalUrl: string, response: HttpResponse | undefined, error?: FetchError, redirectSkipped?: SkipReason): Loaded => ({
       finalUrl, response, redirects, redirectSkipped, error,
-      ms: tally.startedAt === undefined ? 0 : performance.now() - tally.startedAt,
+      ms: tally.startedAt === undefined ? 0 : monotonicMs() - tally.startedAt,
       attempts: tally.attempts,
     });
     let current = url;
@@ -134,7 +135,7 @@ export class PageLoader {
         // The throttle hears how the request went before the host's slot is released, so the next request to the
         // host already runs under the adjusted delay and concurrency.
         response = await options.limiter.run(host, async () => {
-          tally.startedAt ??= performance.now();
+          tally.startedAt ??= monotonicMs();
           tally.attempts++;
           try {
             const method = overrides.method ?? 'GET';

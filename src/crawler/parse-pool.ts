@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkerSpec } from '../extractors/extractor.js';
 import type { ParseJob, ParseReply, ParseWorkerData, WorkerReady } from './parse-job.js';
 import type { ResolvedOptions } from './options.js';
+import { monotonicMs } from './clock.js';
 
 interface Pending {
   resolve: (reply: ParseReply) => void;
@@ -16,7 +17,7 @@ interface PoolWorker {
   pending: Map<number, Pending>;
   /** Its extractors are built: jobs sent now start at once. */
   ready: boolean;
-  /** Bytes of pages it parsed, and `performance.now()` when that passed the warm-up (undefined until then). */
+  /** Bytes of pages it parsed, and `monotonicMs()` when that passed the warm-up (undefined until then). */
   bytesParsed: number;
   warmSince: number | undefined;
   /** Its event loop utilization at the last growth check. */
@@ -195,7 +196,7 @@ export class ParsePool {
   #growIfBusy(): void {
     if (this.#workers.length >= this.#size) return;
     const growth = this.#growth;
-    const now = performance.now();
+    const now = monotonicMs();
     if (now < this.#nextGrowthCheck) return;
     const windowMs = now - this.#nextGrowthCheck + growth.windowMs;
     this.#nextGrowthCheck = now + growth.windowMs;
@@ -232,7 +233,7 @@ export class ParsePool {
   #start(): PoolWorker {
     const worker = startWorker(this.#data);
     const warmUpBytes = this.#growth.warmUpBytes;
-    const entry: PoolWorker = { worker, pending: new Map(), ready: false, bytesParsed: 0, warmSince: warmUpBytes <= 0 ? performance.now() : undefined, utilization: undefined, done: 0, doneAtCheck: 0 };
+    const entry: PoolWorker = { worker, pending: new Map(), ready: false, bytesParsed: 0, warmSince: warmUpBytes <= 0 ? monotonicMs() : undefined, utilization: undefined, done: 0, doneAtCheck: 0 };
     worker.on('message', (reply: ParseReply | WorkerReady) => {
       if ('ready' in reply) {
         entry.ready = true;
@@ -243,7 +244,7 @@ export class ParsePool {
       entry.done++;
       if (pending && entry.warmSince === undefined) {
         entry.bytesParsed += pending.bytes;
-        if (entry.bytesParsed >= warmUpBytes) entry.warmSince = performance.now();
+        if (entry.bytesParsed >= warmUpBytes) entry.warmSince = monotonicMs();
       }
       pending?.resolve(reply);
     });

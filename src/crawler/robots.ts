@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { PartLogger } from './part-logger.js';
 import { FetchError } from '../errors.js';
 import { normalizeRobotsPath, parseRobotsTxt } from './robots-rules.js';
 import type { RobotsGroup } from './robots-rules.js';
@@ -103,7 +103,7 @@ export interface RobotsCacheOptions {
   load(robotsUrl: string): Promise<RobotsResponse>;
   /** The User-Agent header; its product token is obeyed as well as `sitecrawl`. */
   userAgent: string;
-  logger: Logger;
+  logger: PartLogger;
   /** Told once per origin whose robots.txt sets a Crawl-delay. */
   onCrawlDelay(host: string, delayMs: number): void;
 }

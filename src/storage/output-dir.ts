@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { OutputDirError } from '../errors.js';
@@ -10,6 +9,8 @@ import { OutputDirError } from '../errors.js';
  */
 const MAX_LEVELS = 256;
 
+/** Probes made by this process, for unique probe names. */
+let probeCount = 0;
 
 const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 
@@ -55,7 +56,9 @@ async function makeDirectory(path: string, levelsLeft: number): Promise<void> {
 export async function prepareOutputDir(dir: string): Promise<string> {
   const path = resolve(dir);
   await makeDirectory(path, MAX_LEVELS);
-  const probe = join(path, `.sitecrawl-probe-${randomBytes(6).toString('hex')}`);
+  // Unique to this process and call; 'wx' refuses a name taken anyway. Not node:crypto, which loads 17 of Node's modules
+  // on a crawl's path to its first request (issue 15).
+  const probe = join(path, `.sitecrawl-probe-${process.pid}-${(probeCount++).toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
   try {
     await (await open(probe, 'wx')).close();
   } catch (error) {

@@ -17,7 +17,12 @@ const UNDICI_INDEX = /(^|\/)node_modules\/undici\/index\.js$/;
 // for an HTTP/2 connection (scripts/bundle-cli.mjs makes that require lazy); https:// loads node:tls on connect.
 const UNNEEDED_BUILTINS = ['node:http2', 'node:tls', 'node:https'];
 
+// Built-ins a crawl needs later, if at all, that its first request must not wait for: node:crypto (17 modules) and
+// perf_hooks (8, loaded by the first touch of the global `performance`).
+const NOT_BEFORE_FIRST_REQUEST = ['node:crypto', 'node:perf_hooks'];
+
 const recorder = resolve('tests/helpers/module-recorder.mjs');
+const FIRST_CONNECT = '# first connect: ';
 const CLI_DIR = resolve('dist/cli');
 
 /**
@@ -51,7 +56,8 @@ describe('start-up of a plain crawl', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(site.hits('/b')).toBe(1);
-    const loaded = await sourcesOf((await readFile(file, 'utf8')).split('\n').filter(Boolean));
+    const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    const loaded = await sourcesOf(lines.filter((line) => !line.startsWith(FIRST_CONNECT)));
     // The recorder saw the crawl's own modules, so an empty list cannot pass for a clean one.
     expect(loaded.some((entry) => entry.endsWith('src/crawler/crawl-run.ts'))).toBe(true);
     expect(loaded.some((entry) => /(^|\/)node_modules\/undici\/lib\/dispatcher\/agent\.js$/.test(entry))).toBe(true);
@@ -61,6 +67,28 @@ describe('start-up of a plain crawl', () => {
     // The recorder lists the main thread's built-ins too (node:net is needed), so an empty list cannot pass.
     expect(loaded).toContain('node:net');
     expect(UNNEEDED_BUILTINS.filter((name) => loaded.includes(name))).toEqual([]);
+    const atFirstConnect = lines.find((line) => line.startsWith(FIRST_CONNECT))?.slice(FIRST_CONNECT.length).split(' ') ?? [];
+    expect(atFirstConnect).toContain('node:net');
+    expect(NOT_BEFORE_FIRST_REQUEST.filter((name) => atFirstConnect.includes(name))).toEqual([]);
+  });
+
+  test('pino is not in what loads before robots.txt is sent (the crawl command\'s static imports), only in the crawler\'s', async () => {
+    const contents = JSON.parse(await readFile(join(CLI_DIR, 'bundle-contents.json'), 'utf8')) as Record<string, string[]>;
+    const entryOf = (prefix: string) => Object.keys(contents).find((name) => name.startsWith(prefix)) as string;
+    // What a chunk and its static imports hold: all of it is loaded and run before the chunk's own code runs.
+    async function staticSources(name: string, seen = new Set<string>()): Promise<string[]> {
+      if (seen.has(name)) return [];
+      seen.add(name);
+      const text = await readFile(join(CLI_DIR, name), 'utf8');
+      const imported = [...text.matchAll(/^(?:import|\} from) .*?"\.\/([^"]+\.js)";$/gm)].map((match) => match[1] as string);
+      const nested = await Promise.all(imported.map((file) => staticSources(file, seen)));
+      return [...(contents[name] ?? []), ...nested.flat()];
+    }
+    const beforeRobots = packagesIn([...(await staticSources('main.js')), ...(await staticSources(entryOf('crawl-command-')))]);
+    expect(beforeRobots.has('undici')).toBe(true);
+    expect(beforeRobots.has('pino')).toBe(false);
+    // The crawler's own chunk holds pino (its default logger), so the walk above would find it if it were imported.
+    expect(packagesIn(await staticSources(entryOf('crawler-'))).has('pino')).toBe(true);
   });
 
   test('the recorder sees a module loaded through createRequire (so the check above can fail)', async ({ site, tmp }) => {
