@@ -48,7 +48,7 @@ describe('PendingLogger (the early fetch logs through it until pino has loaded)'
 });
 
 describe('what the early fetch logs reaches the CLI\'s log', () => {
-  test('a robots.txt that answers 500, logged by the early fetch's robots.txt cache, is in the --log-file', async ({ site, tmp }) => {
+  test('a robots.txt that answers 500, logged by the robots.txt cache of the early fetch, is in the --log-file', async ({ site, tmp }) => {
     site.robots(500).page('/', []);
     const log = join(tmp, 'crawl.log');
     const result = await runCli(['crawl', site.url('/'), '-o', join(tmp, 'out'), '-q', '--retries', '0', '--log-file', log]);
