@@ -80,7 +80,8 @@ describe('start-up of a plain crawl', () => {
       if (seen.has(name)) return [];
       seen.add(name);
       const text = await readFile(join(CLI_DIR, name), 'utf8');
-      const imported = [...text.matchAll(/^(?:import|\} from) .*?"\.\/([^"]+\.js)";$/gm)].map((match) => match[1] as string);
+      // Static imports only (`from "./x.js"`, `import "./x.js"`), minified or not; `import("./x.js")` loads on demand.
+      const imported = [...text.matchAll(/\b(?:from|import)\s*"\.\/([^"]+\.js)"/g)].map((match) => match[1] as string);
       const nested = await Promise.all(imported.map((file) => staticSources(file, seen)));
       return [...(contents[name] ?? []), ...nested.flat()];
     }
