@@ -1,14 +1,22 @@
+import { canonicalBase, canonicalReference } from './canonical-reference.js';
+import type { CanonicalBase } from './canonical-reference.js';
+
 // A fragment of printable ASCII outside the WHATWG fragment percent-encode set (C0 controls, space, '"', '<', '>', '`',
 // and everything above '~'): the URL serializer writes it back unchanged, and it has no white space to trim.
 const VERBATIM_FRAGMENT = /^[!#-;=?-_a-~]*$/;
 
-/** Resolves `href` as the crawler always has: trimmed (JavaScript white space), then the WHATWG parser; `null` if invalid. */
-export function resolveReference(href: string, base: string): string | null {
+/** `new URL(reference, base).href`, or `null` when that throws. */
+function parsed(reference: string, base: string): string | null {
   try {
-    return new URL(href.trim(), base).href;
+    return new URL(reference, base).href;
   } catch {
     return null;
   }
+}
+
+/** Resolves `href` as the crawler always has: trimmed (JavaScript white space), then the WHATWG parser; `null` if invalid. */
+export function resolveReference(href: string, base: string): string | null {
+  return parsed(href.trim(), base);
 }
 
 /**
@@ -16,15 +24,18 @@ export function resolveReference(href: string, base: string): string | null {
  * of a few pages (`a.html#x`, `a.html#y`, ...): the part before '#' is resolved (and remembered) once and the fragment
  * appended when that is provably what the WHATWG parser gives, that is when the fragment is serialized verbatim and
  * the part before '#' does not end in a C0 control or space (which the parser strips when trailing but keeps before a
- * fragment). Anything else takes the parser's full path. Results equal {@link resolveReference}'s.
+ * fragment). A reference the parser would keep as written is joined to the base by hand (canonical-reference.ts).
+ * Anything else takes the parser's full path. Results equal {@link resolveReference}'s.
  */
 export class ReferenceResolver {
   readonly #base: string;
+  readonly #canonicalBase: CanonicalBase | undefined;
   // Trimmed reference without fragment -> `new URL(reference, base).href`, or null when invalid.
   readonly #resolved = new Map<string, string | null>();
 
   constructor(base: string) {
     this.#base = base;
+    this.#canonicalBase = canonicalBase(base);
   }
 
   /** The base URL references resolve against. */
@@ -39,7 +50,7 @@ export class ReferenceResolver {
     // it takes what a fragment's reference left, else the parser.
     if (hash === -1) {
       const reference = href.trim();
-      return this.#resolved.get(reference) ?? resolveReference(reference, this.#base);
+      return this.#resolved.get(reference) ?? this.#joined(reference) ?? resolveReference(reference, this.#base);
     }
     const fragment = href.slice(hash + 1);
     const before = href.slice(0, hash).trimStart();
@@ -52,13 +63,14 @@ export class ReferenceResolver {
   #resolvedOnce(reference: string): string | null {
     let resolved = this.#resolved.get(reference);
     if (resolved === undefined) {
-      try {
-        resolved = new URL(reference, this.#base).href;
-      } catch {
-        resolved = null;
-      }
+      resolved = this.#joined(reference) ?? parsed(reference, this.#base);
       this.#resolved.set(reference, resolved);
     }
     return resolved;
+  }
+
+  /** The reference joined to the base by hand, when the parser would keep it as written (else `undefined`). */
+  #joined(reference: string): string | undefined {
+    return this.#canonicalBase && canonicalReference(reference, this.#canonicalBase);
   }
 }
