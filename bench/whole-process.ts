@@ -1,6 +1,7 @@
 /**
  * Whole-process comparison (issue 15): every crawler run as its own process under `/usr/bin/time -v`, from start to
- * exit, as a user runs it, alternating run by run, on real documentation sites and the generated one:
+ * exit, as a user runs it, alternating run by run (each run starting one crawler further), on real documentation sites
+ * and the generated one:
  *
  *   node --import tsx bench/whole-process.ts [--sites pg,python,generated] [--runs 3] [--concurrency 32]
  *     [--crawlers sitecrawl,minimal,crawlee,wget] [--pages 20000] [--sitecrawl-arg ARG ...] [--also NAME=DIR ...]
@@ -36,6 +37,12 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
 const PEERS_DIR = path.join(BENCH_DIR, 'peers');
 const TIME = '/usr/bin/time';
+
+/** `items` starting at index `by` (mod length), wrapping around. Pure. */
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const start = by % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
+}
 
 /** One crawler process, measured. */
 export interface ProcessRun {
@@ -194,14 +201,17 @@ for (const key of values.sites.split(',')) {
     continue;
   }
   await withServer(spec.serverArgs, async (origin) => {
-    console.error(`\n== ${spec.name}: ${origin}${spec.startPath}, ${runs} run(s), alternating ${crawlers.join(' ')}; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+    console.error(`\n== ${spec.name}: ${origin}${spec.startPath}, ${runs} run(s), alternating ${crawlers.join(' ')} (each run starting one further); load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
     const records: ProcessRun[] = [];
     for (let warmUp = 1; warmUp <= warmUps; warmUp++) {
       const record = await runOne(key, crawlers[0] as string, 0, origin, spec.startPath);
       console.error(`warm-up ${warmUp} ${record.crawler}: ${record.wallS.toFixed(2)} s wall, ${record.pages} pages (not counted)`);
     }
     for (let run = 1; run <= runs; run++) {
-      for (const crawler of crawlers) {
+      // Each run starts one crawler further along, so no crawler always follows the same one: the server (a Node
+      // process) and the machine are in a different state after each, and a fixed order once showed as a 15%
+      // difference between two builds that ran 7% apart in a balanced order (BENCHMARKS.md, "Sixth session").
+      for (const crawler of rotated(crawlers, run - 1)) {
         const record = await runOne(key, crawler, run, origin, spec.startPath);
         records.push(record);
         console.error(`run ${run} ${crawler.padEnd(10)} ${record.wallS.toFixed(2)} s wall, ${record.pages} pages (${record.requests} requests), ` +
