@@ -39,7 +39,8 @@ interface Verdict {
 const HTTP_SCHEME = /^https?:/i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 // Site-wide links (navigation, footers) repeat on every page: remembering verdicts saves most normalization work. The
-// bound is about 10 MB of entries. At 10,000, the generated site (20,000 pages linking 21,057 distinct URLs at random)
+// bound is about 10 MB of entries (a key, an object and the normalized URL each; an earlier 50,000 showed as 8 MB more
+// peak RSS on the generated site, BENCHMARKS.md, "Where the memory went", and was cut to 10,000). At 10,000, the generated site (20,000 pages linking 21,057 distinct URLs at random)
 // missed 38% of the lookups of its first 8,000 pages and emptied the cache 15 times; with room for all of them it
 // misses each once in its 1 million lookups, and the main thread took about 5% less CPU (BENCHMARKS.md, "Sixth
 // session").
