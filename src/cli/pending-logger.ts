@@ -15,7 +15,8 @@ interface HeldLine {
  * A logger for the fetch side a crawl starts before pino has loaded (issue 15: pino is 150 KB of the path to the
  * first request). Lines logged on it, or on children made from it, are held in order; {@link PendingLogger.attach}
  * writes them through the real logger and forwards everything after. Held lines are few: the fetch side logs a
- * line per robots.txt that fails, a retry or a capped Crawl-delay.
+ * line per robots.txt that fails, a retry or a capped Crawl-delay. Their `time` is when they are written, tens of
+ * milliseconds after they were logged at most (pino loads while robots.txt is in flight).
  */
 export class PendingLogger implements PartLogger {
   readonly #bindings: Bindings | undefined;
