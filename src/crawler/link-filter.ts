@@ -38,12 +38,13 @@ interface Verdict {
 
 const HTTP_SCHEME = /^https?:/i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-// Site-wide links (navigation, footers) repeat on every page: remembering verdicts saves most normalization work. The
-// bound is about 10 MB of entries (a key, an object and the normalized URL each; an earlier 50,000 showed as 8 MB more
-// peak RSS on the generated site, BENCHMARKS.md, "Where the memory went", and was cut to 10,000). At 10,000, the generated site (20,000 pages linking 21,057 distinct URLs at random)
-// missed 38% of the lookups of its first 8,000 pages and emptied the cache 15 times; with room for all of them it
-// misses each once in its 1 million lookups, and the main thread took about 5% less CPU (BENCHMARKS.md, "Sixth
-// session").
+// Site-wide links (navigation, footers) repeat on every page: remembering verdicts saves most normalization work.
+// At 10,000 entries, the generated site (20,000 pages linking 21,057 distinct URLs at random) missed 38% of the
+// lookups of its first 8,000 pages and emptied the cache 15 times; with room for all of them it misses each once in
+// its 1 million lookups, and the main thread took about 5% less CPU (BENCHMARKS.md, "Sixth session"). A full cache
+// holds about 7 MB: a key, a small object and, only when it differs from the key, the normalized URL. (An earlier
+// bound of 50,000, which kept both strings always, cost 8 MB of peak RSS there and was cut to 10,000: BENCHMARKS.md,
+// "Where the memory went".)
 const MAX_CACHED_VERDICTS = 50_000;
 const verdictCaches = new WeakMap<LinkRules, Map<string, Verdict>>();
 
@@ -69,6 +70,8 @@ function verdictOf(rawUrl: string, rules: LinkRules, base: string | undefined): 
   if (!verdict) {
     if (cache.size >= MAX_CACHED_VERDICTS) cache.clear();
     verdict = judge(key, rules, base);
+    // Most links are written normalized: the cache then keeps one string for the key and the URL, not two equal ones.
+    if (verdict.url === key) verdict.url = key;
     cache.set(key, verdict);
   }
   return verdict;
