@@ -37,7 +37,7 @@ export class PendingLogger implements PartLogger {
     if (this.#real) return;
     this.#real = real;
     // Children are listed parent first (each is made from one that exists), so a parent is attached before its own.
-    for (const child of this.#tree.children) child.#real = (child.#parent as PendingLogger).#real?.child(child.#bindings ?? {});
+    for (const child of this.#tree.children.splice(0)) child.#real = (child.#parent as PendingLogger).#real?.child(child.#bindings ?? {});
     for (const { from, level, args } of this.#tree.held.splice(0)) from.#write(level, args);
   }
 

@@ -397,5 +397,4 @@ export class CrawlRun {
   #snapshot(): CrawlProgress {
     return progressFrom(this.#counters.snapshot(), { queued: this.#queued, inFlight: this.#inFlight, depth: this.#depth, elapsedMs: monotonicMs() - this.#started });
   }
-
 }

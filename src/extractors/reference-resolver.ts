@@ -50,7 +50,7 @@ export class ReferenceResolver {
     // it takes what a fragment's reference left, else the parser.
     if (hash === -1) {
       const reference = href.trim();
-      return this.#resolved.get(reference) ?? this.#joined(reference) ?? resolveReference(reference, this.#base);
+      return this.#resolved.get(reference) ?? this.#joined(reference) ?? parsed(reference, this.#base);
     }
     const fragment = href.slice(hash + 1);
     const before = href.slice(0, hash).trimStart();
