@@ -5,6 +5,8 @@ import type { Open, Recorded, TagId } from './open-elements.js';
 import { readUtf8Body } from './binary-utf8.js';
 import { ElementRecorder } from './element-recorder.js';
 import type { StreamedElements } from './element-recorder.js';
+import { FastTokenizer, UNHANDLED } from './fast-tokenizer.js';
+import type { FastTokenHandler } from './fast-tokenizer.js';
 import { SkimmingTokenizer } from './skimming-tokenizer.js';
 
 // The streaming pass: parse5's tokenizer with a shadow of tree construction that is exact on ordinary markup and gives
@@ -18,6 +20,7 @@ import { SkimmingTokenizer } from './skimming-tokenizer.js';
 const $ = html.TAG_ID;
 
 export type { StreamedElements } from './element-recorder.js';
+export { UNHANDLED } from './fast-tokenizer.js';
 
 /**
  * Tag names the streaming pass records exactly. Elements the tree builder creates without a tag of their own
@@ -26,9 +29,9 @@ export type { StreamedElements } from './element-recorder.js';
  */
 export const STREAMABLE_TAGS: ReadonlySet<string> = new Set(['a', 'area', 'base', 'link', 'meta', 'title', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'html']);
 
-class TreeShadow implements TokenHandler {
+class TreeShadow implements TokenHandler, FastTokenHandler {
   readonly #recorder: ElementRecorder;
-  readonly #tokenizer: SkimmingTokenizer;
+  readonly #tokenizer: SkimmingTokenizer | FastTokenizer;
   readonly #open = new OpenElements();
   #textExcluded = 0;
   #skipNewline = false;
@@ -38,16 +41,25 @@ class TreeShadow implements TokenHandler {
   /** Some recorded element is open and no script or style is: text is kept. */
   #collectingText = false;
 
-  /** `binary`: the input will be a binary string (see binary-utf8.ts), whose kept text is decoded. */
-  constructor(tags: ReadonlySet<string>, binary: boolean) {
+  /**
+   * `binary`: the input will be a binary string (see binary-utf8.ts), whose kept text is decoded. `fast`: tokenize
+   * with fast-tokenizer.ts, which may throw UNHANDLED; otherwise with parse5's, skimming.
+   */
+  constructor(tags: ReadonlySet<string>, binary: boolean, fast: boolean) {
     this.#recorder = new ElementRecorder(tags, binary);
-    this.#tokenizer = new SkimmingTokenizer({ sourceCodeLocationInfo: false }, this);
-    this.#tokenizer.binary = binary;
+    if (fast) {
+      // The shadow reads the attributes of recorded tags, of <html> (merged) and of <font> (which can leave SVG).
+      this.#tokenizer = new FastTokenizer(this, binary, (tagName) => tagName === 'html' || tagName === 'font' || tags.has(tagName));
+    } else {
+      this.#tokenizer = new SkimmingTokenizer({ sourceCodeLocationInfo: false }, this);
+      this.#tokenizer.binary = binary;
+    }
     this.#open.items.push(this.#entry($.HTML, 'html', true, undefined), this.#entry($.BODY, 'body', true, undefined));
   }
 
   run(source: string): StreamedElements {
-    this.#tokenizer.write(source, true);
+    if (this.#tokenizer instanceof FastTokenizer) this.#tokenizer.run(source);
+    else this.#tokenizer.write(source, true);
     return this.#recorder.finish();
   }
 
@@ -87,6 +99,16 @@ class TreeShadow implements TokenHandler {
       // A newline right after <pre>, <listing> or <textarea> is dropped.
       if (chars.charCodeAt(0) === 0x0a) chars = chars.slice(1);
     }
+    if (this.#collectingText) this.#recorder.appendText(chars);
+  }
+
+  /** A run of text from the fast tokenizer: the same as the whitespace and character tokens parse5 would make of it. */
+  onText(chars: string): void {
+    if (this.#skipNewline) {
+      this.#skipNewline = false;
+      if (chars.charCodeAt(0) === 0x0a) chars = chars.slice(1);
+    }
+    if (this.#textFosterParented && NOT_WHITESPACE.test(chars)) throw BAIL;
     if (this.#collectingText) this.#recorder.appendText(chars);
   }
 
@@ -424,12 +446,35 @@ class TreeShadow implements TokenHandler {
  * builds the full tree. When it returns elements, they equal the tree's: same order, tag names, attributes and text.
  */
 export function streamElements(source: string | { utf8: Uint8Array }, tags: ReadonlySet<string>): StreamedElements | null {
+  return streamElementsWith(source, tags, 'fast');
+}
+
+/**
+ * How {@link streamElementsWith} tokenizes: the fast tokenizer, then parse5's where it hands a page back (what
+ * {@link streamElements} does); parse5's alone; or the fast one alone, returning {@link UNHANDLED} where it hands back.
+ */
+export type TokenizerChoice = 'fast' | 'skimming' | 'fast-only';
+
+/** {@link streamElements} with a choice of tokenizer, for the tests, which hold each to the tree. @internal */
+export function streamElementsWith(source: string | { utf8: Uint8Array }, tags: ReadonlySet<string>, tokenizer: 'fast' | 'skimming'): StreamedElements | null;
+export function streamElementsWith(source: string | { utf8: Uint8Array }, tags: ReadonlySet<string>, tokenizer: TokenizerChoice): StreamedElements | null | typeof UNHANDLED;
+export function streamElementsWith(source: string | { utf8: Uint8Array }, tags: ReadonlySet<string>, tokenizer: TokenizerChoice): StreamedElements | null | typeof UNHANDLED {
   for (const tag of tags) if (!STREAMABLE_TAGS.has(tag)) throw new RangeError(`Expected a streamable tag name, got ${tag}`);
   const { text, binary } = typeof source === 'string' ? { text: source, binary: false } : readUtf8Body(source.utf8);
   try {
-    return new TreeShadow(tags, binary).run(text);
+    if (tokenizer !== 'skimming') {
+      try {
+        return new TreeShadow(tags, binary, true).run(text);
+      } catch (error) {
+        if (error !== UNHANDLED || tokenizer === 'fast-only') throw error;
+      }
+    }
+    return new TreeShadow(tags, binary, false).run(text);
   } catch (error) {
     if (error === BAIL) return null;
+    if (error === UNHANDLED) return UNHANDLED;
     throw error;
   }
 }
+
+const NOT_WHITESPACE = /[^\t\n\f ]/;

@@ -2,7 +2,7 @@ import { Tokenizer } from 'parse5';
 import { describe, expect, test } from 'vitest';
 import { samplePages } from '../../bench/parse-ceiling.js';
 import { SkimmingTokenizer } from '../../src/extractors/skimming-tokenizer.js';
-import { streamElements } from '../../src/extractors/streamed-elements.js';
+import { streamElementsWith } from '../../src/extractors/streamed-elements.js';
 
 // The skimming tokenizer overrides protected methods of parse5's Tokenizer that parse5 does not promise to keep. A parse5
 // release that renames them, or stops dispatching through them, would leave every page parsed exactly but slowly: these
@@ -84,7 +84,7 @@ describe('SkimmingTokenizer and parse5', () => {
 
   test('parse5 reaches every override, and each shortcut fires, on a page that needs them all', () => {
     const { skimming, parse5 } = countCalls(() => {
-      expect(streamElements({ utf8: Buffer.from(TYPICAL_PAGE, 'utf8') }, LINK_TAGS)).not.toBeNull();
+      expect(streamElementsWith({ utf8: Buffer.from(TYPICAL_PAGE, 'utf8') }, LINK_TAGS, 'skimming')).not.toBeNull();
     });
     for (const name of OVERRIDDEN) expect(skimming[name], `${name} overridden`).toBeGreaterThan(0);
     // An override that does not hand over to parse5 took its shortcut: a tag read whole by the plain-tag expression, or
@@ -99,7 +99,7 @@ describe('SkimmingTokenizer and parse5', () => {
   test('on a benchmark page, the plain-tag expression reads nearly every tag and text is skipped, not tokenized', () => {
     const [page] = samplePages({ pages: 100, seed: 1, sample: 1 });
     const { skimming, parse5 } = countCalls(() => {
-      expect(streamElements({ utf8: Buffer.from(page!, 'utf8') }, LINK_TAGS)).not.toBeNull();
+      expect(streamElementsWith({ utf8: Buffer.from(page!, 'utf8') }, LINK_TAGS, 'skimming')).not.toBeNull();
     });
     // Every tag (and doctype, comment) passes the tag-open state; an end tag passes it to parse5 ('/' is no letter) and
     // then the end-tag-open state.
