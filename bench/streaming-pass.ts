@@ -1,12 +1,14 @@
 /**
  * The streaming pass against the tree, per page, on one thread:
  *
- *   node --import tsx bench/streaming-pass.ts [--pages 20000] [--seed 1] [--sample 300] [--rounds 5] [--ms 1500] [--dir DIR]
+ *   node --import tsx bench/streaming-pass.ts [--pages 20000] [--seed 1] [--sample 300] [--rounds 5] [--ms 1500] [--dir DIR] [--from DIR]
  *
  * Times, alternating in rounds and reporting medians (µs/page): `parse5.parse` alone (the ceiling's work), the built-in
  * LinkExtractor + TitleExtractor on the tree, the same extractors served by the streaming pass from the decoded text
- * and from the UTF-8 bytes (as the crawler does), and decoding the bytes alone. Then counts the pages
+ * and from the UTF-8 bytes (as the crawler does), the pass alone with its fast tokenizer and with parse5's (skimming),
+ * and decoding the bytes alone. Then counts the pages
  * the pass gives up on (those get the tree) among the sample and, with `--dir`, among every .html file of a directory.
+ * With `--from`, the pages timed are a directory's .html files instead of generated ones.
  * Prints one JSON line.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { parse } from 'parse5';
 import { runExtractors } from '../src/crawler/extraction.js';
 import { LinkExtractor } from '../src/extractors/links.js';
 import { Page } from '../src/extractors/page.js';
-import { streamElements } from '../src/extractors/streamed-elements.js';
+import { streamElements, streamElementsWith } from '../src/extractors/streamed-elements.js';
 import { TitleExtractor } from '../src/extractors/title.js';
 import { median, positiveInt, round } from './harness.js';
 import { samplePages } from './parse-ceiling.js';
@@ -29,9 +31,11 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     ms: { type: 'string', default: '1500' },
     dir: { type: 'string' },
+    from: { type: 'string' },
   },
 });
-const htmls = samplePages({ pages: positiveInt('pages', values.pages), seed: positiveInt('seed', values.seed, 0), sample: positiveInt('sample', values.sample) });
+const htmlFilesOf = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.html')).map((name) => readFileSync(path.join(dir, name), 'utf8'));
+const htmls = values.from ? htmlFilesOf(values.from) : samplePages({ pages: positiveInt('pages', values.pages), seed: positiveInt('seed', values.seed, 0), sample: positiveInt('sample', values.sample) });
 const extractors = [new LinkExtractor(), new TitleExtractor()];
 const tags = new Set(['a', 'area', 'link', 'meta', 'base', 'title', 'h1', 'html']);
 
@@ -67,6 +71,9 @@ const ways: Record<string, (html: string) => Promise<number> | number> = {
     const page = pageOfBody(html);
     return (await runExtractors(extractors, page)).links.length + (page.title()?.length ?? 0);
   },
+  // The pass alone from the bytes, with each tokenizer: the fast one (the default) and parse5's, skimming.
+  passFastFromBytes: (html) => streamElementsWith({ utf8: bodies.get(html) as Buffer }, tags, 'fast')?.all.length ?? 0,
+  passSkimmingFromBytes: (html) => streamElementsWith({ utf8: bodies.get(html) as Buffer }, tags, 'skimming')?.all.length ?? 0,
   // What the text-fed pass costs on top: decoding the body.
   decodeUtf8: (html) => utf8.decode(bodies.get(html) as Buffer).length,
 };
@@ -87,9 +94,7 @@ for (let round = 0; round < positiveInt('rounds', values.rounds); round++) {
   for (const [name, run] of Object.entries(ways)) samples[name]?.push(await microsPerPage(run, ms));
 }
 const bails = (sources: string[]) => sources.filter((html) => streamElements(html, tags) === null).length;
-const corpus = values.dir
-  ? readdirSync(values.dir).filter((name) => name.endsWith('.html')).map((name) => readFileSync(path.join(values.dir as string, name), 'utf8'))
-  : [];
+const corpus = values.dir ? htmlFilesOf(values.dir) : [];
 const result = {
   microsPerPage: Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, round(median(list), 1)])),
   samples: Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, list.map((value) => round(value, 1))])),

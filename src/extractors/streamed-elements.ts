@@ -9,13 +9,14 @@ import { FastTokenizer, UNHANDLED } from './fast-tokenizer.js';
 import type { FastTokenHandler } from './fast-tokenizer.js';
 import { SkimmingTokenizer } from './skimming-tokenizer.js';
 
-// The streaming pass: parse5's tokenizer with a shadow of tree construction that is exact on ordinary markup and gives
-// up ("bails") on everything else, so that callers fall back to the full tree and results never differ. What the shadow
-// must get right is which text belongs to which recorded element and the elements' document order. Both follow token
-// order as long as the tree builder never moves, clones or re-parents anything, which it does only in the adoption
-// agency (misnested formatting elements), when it reconstructs formatting elements that were closed implicitly, and
-// when it foster-parents content out of tables. The shadow bails before any of these can happen, and on constructs it
-// does not model (<template>, <select>, <frameset>, <plaintext>, ruby, integration points and NULs in SVG and MathML).
+// The streaming pass: a tokenizer (fast-tokenizer.ts, or parse5's skimming one for the pages that one hands back)
+// with a shadow of tree construction that is exact on ordinary markup and gives up ("bails") on everything else, so
+// that callers fall back to the full tree and results never differ. What the shadow must get right is which text
+// belongs to which recorded element and the elements' document order. Both follow token order as long as the tree
+// builder never moves, clones or re-parents anything, which it does only in the adoption agency (misnested formatting
+// elements), when it reconstructs formatting elements that were closed implicitly, and when it foster-parents content
+// out of tables. The shadow bails before any of these can happen, and on constructs it does not model (<template>,
+// <select>, <frameset>, <plaintext>, ruby, integration points and NULs in SVG and MathML).
 
 const $ = html.TAG_ID;
 
