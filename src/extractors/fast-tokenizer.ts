@@ -1,6 +1,7 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities/decode';
 import { html, Token, TokenizerMode } from 'parse5';
 import { binaryOfText, textOfBinary } from './binary-utf8.js';
+import { ownCopy } from './own-copy.js';
 
 /**
  * What the fast tokenizer tells the shadow of tree construction. Text comes as whole runs (references decoded,
@@ -23,7 +24,7 @@ export const UNHANDLED = Symbol('unhandled');
  * time: text runs are found with `indexOf('<')` (and skipped whole when nobody reads them), plain tags with one
  * regular expression, others by the tag states of the spec, comments and doctypes by their closing `>`, and the
  * text of `<title>`, `<script>`, `<style>` and the like by their end tag. It produces the tokens parse5's tokenizer
- * produces, for the shadow in streamed-elements.ts. What it does not model it hands back by throwing
+ * produces, for the shadow in tree-shadow.ts. What it does not model it hands back by throwing
  * {@link UNHANDLED}: NULs, a construct cut off by the end of the input, and CDATA in SVG or MathML.
  * The differential tests (tests/extractors/streamed-elements.test.ts) hold it to the tree parse5 builds.
  */
@@ -149,8 +150,7 @@ export class FastTokenizer {
       }
       end = plain.lastIndex;
     } else {
-      const read = this.#readTag(pos, start);
-      ({ tagName, attrs, selfClosing, end } = read);
+      ({ tagName, attrs, selfClosing, end } = this.#readTag(pos, start));
     }
     // One token of each kind serves every tag: the shadow copies what it keeps (names, ids, the attributes it records).
     const token = start ? this.#startToken : this.#endToken;
@@ -342,10 +342,6 @@ function lowerAscii(name: string): string {
   return UPPER_CASE.test(name) ? name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()) : name;
 }
 
-/** A copy of a slice of the page that does not keep the page alive (V8 lets a longer slice share its parent's buffer). */
-function ownCopy(slice: string): string {
-  return slice.length < 13 ? slice : ` ${slice}`.slice(1);
-}
 
 const isAsciiAlpha = (code: number): boolean => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
 // The preprocessor turns CR into LF, so CR separates as the other white space does.

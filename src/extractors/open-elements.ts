@@ -1,7 +1,7 @@
 import { html } from 'parse5';
 import type { Element } from './dom.js';
 
-// For the streaming pass (streamed-elements.ts): the classes of tags HTML tree construction treats alike, by parse5 tag
+// For the streaming pass (tree-shadow.ts): the classes of tags HTML tree construction treats alike, by parse5 tag
 // id, and the shadow's stack of open elements with the scope questions the tree builder asks of it.
 
 const $ = html.TAG_ID;

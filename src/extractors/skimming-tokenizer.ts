@@ -1,5 +1,6 @@
 import { html, Token, Tokenizer, TokenizerMode } from 'parse5';
 import { binaryOfText } from './binary-utf8.js';
+import { ownCopy } from './own-copy.js';
 
 /**
  * parse5's tokenizer, made to skim where that cannot change what it produces:
@@ -101,10 +102,6 @@ const PLAIN_START_TAG = /([a-z][a-z0-9-]*)((?:[ \n][a-z][a-z0-9_:.-]*(?:="[^"&\0
 const PLAIN_END_TAG = /([a-z][a-z0-9-]*)[ \n]*>/y;
 const PLAIN_ATTRIBUTE = /[ \n]([a-z][a-z0-9_:.-]*)(?:="([^"]*)")?/g;
 
-/** A copy of a slice of the page that does not keep the page alive (V8 lets a longer slice share its parent's buffer). */
-function ownCopy(slice: string): string {
-  return slice.length < 13 ? slice : ` ${slice}`.slice(1);
-}
 
 const LESS_THAN = 0x3c;
 const AMPERSAND = 0x26;
